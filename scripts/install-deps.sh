@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Groove's tests and tools use, only those missing. Safe to run repeatedly.
+set -euo pipefail
+
+# command-to-check -> Debian package
+declare -A need=(
+  [ffmpeg]=ffmpeg
+  [oggdec]=vorbis-tools
+)
+missing=()
+for cmd in "${!need[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Groove.Cli.Commands;
+using Groove.Cli.Infrastructure;
+
+namespace Groove.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = BuildRoot();
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        catch (Exception e)
+        {
+            return Reporter.Fatal(e);
+        }
+    }
+
+    /// <summary>The full command tree (also used by tests to run commands in-process).</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("groove: beats, downbeats, tempo, key and embeddings from recorded music");
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        return root;
+    }
+}
