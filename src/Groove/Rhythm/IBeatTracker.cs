@@ -1,0 +1,23 @@
+using Groove.Audio;
+
+namespace Groove.Rhythm;
+
+/// <summary>Finds beats (and, where it can, downbeats) in audio. Implementations are thread-safe.</summary>
+public interface IBeatTracker
+{
+    /// <summary>Short name used on the command line (<c>--model NAME</c>) and in reports.</summary>
+    string Name { get; }
+
+    /// <param name="audio">Any sample rate and channel count.</param>
+    /// <param name="progress">Receives values in [0, 1] as work proceeds (may be null).</param>
+    /// <param name="onWarning">Receives one-line warnings (silence, very short input...) (may be null).</param>
+    BeatTrackingResult Track(AudioBuffer audio, IProgress<double>? progress = null, Action<string>? onWarning = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a beat tracker found.</summary>
+/// <param name="Beats">Beats in time order; BeatInBar is 1 on downbeats, 0 where bar position is unknown.</param>
+/// <param name="Tempo">Global tempo in BPM (0 when there are too few beats).</param>
+/// <param name="Activation">Beat activation per frame (may be empty), at <paramref name="FramesPerSecond"/>.</param>
+/// <param name="FramesPerSecond">Frame rate of <paramref name="Activation"/>.</param>
+public sealed record BeatTrackingResult(IReadOnlyList<Beat> Beats, double Tempo, float[] Activation, double FramesPerSecond);
