@@ -49,6 +49,30 @@ public sealed class KeyProfile
         [0.165, 0.047, 0.083, 0.067, 0.100, 0.093, 0.053, 0.132, 0.052, 0.074, 0.069, 0.064],
         [0.172, 0.040, 0.076, 0.127, 0.054, 0.091, 0.048, 0.127, 0.083, 0.051, 0.063, 0.067]);
 
+    /// <summary>
+    /// This profile adapted to polyphonic audio as Gómez (2006, "Tonal description of polyphonic audio for music
+    /// content processing", INFORMS J. Computing 18(3)) proposes: every pitch class of the template also contributes
+    /// to the pitch classes of its first <paramref name="harmonics"/> harmonics (h = 1, 2, 3, …, at 12·log2 h semitones,
+    /// rounded) with weight <paramref name="decay"/>^(h−1), because a chroma of real instruments holds their overtones
+    /// (the 3rd harmonic lands on the fifth, the 5th on the major third).
+    /// </summary>
+    public KeyProfile WithHarmonics(int harmonics, double decay)
+    {
+        if (harmonics < 1) throw new ArgumentOutOfRangeException(nameof(harmonics));
+        double[] Spread(IReadOnlyList<double> p)
+        {
+            var o = new double[12];
+            for (int n = 0; n < 12; n++)
+                for (int h = 1; h <= harmonics; h++)
+                {
+                    int shift = (int)Math.Round(12 * Math.Log2(h));
+                    o[(n + shift) % 12] += p[n] * Math.Pow(decay, h - 1);
+                }
+            return o;
+        }
+        return new KeyProfile($"{Name}+h{harmonics}", $"{Description}, {harmonics} harmonics (decay {decay})", Spread(Major), Spread(Minor));
+    }
+
     /// <summary>All built-in profiles.</summary>
     public static IReadOnlyList<KeyProfile> All { get; } = [KrumhanslKessler, Temperley, AlbrechtShanahan, Edm];
 

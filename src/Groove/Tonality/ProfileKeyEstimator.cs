@@ -6,12 +6,16 @@ namespace Groove.Tonality;
 /// <summary>Settings of <see cref="ProfileKeyEstimator"/>.</summary>
 public sealed record ProfileKeyOptions
 {
-    /// <summary>Key templates (default: <see cref="KeyProfile.Temperley"/>).</summary>
-    public KeyProfile Profile { get; init; } = KeyProfile.Temperley;
+    /// <summary>Key templates (default: <see cref="KeyProfile.AlbrechtShanahan"/>).</summary>
+    public KeyProfile Profile { get; init; } = KeyProfile.AlbrechtShanahan;
+    /// <summary>Weight CQT bins by amplitude (divide by √(filter length)) rather than librosa's √L-scaled magnitude.</summary>
+    public bool AmplitudeWeighting { get; init; } = true;
+    /// <summary>Count only CQT bins that are spectral peaks (local maxima across frequency) in their frame.</summary>
+    public bool PeakPicking { get; init; } = true;
     /// <summary>γ of the log(1 + γ·|CQT|) compression before folding to chroma; 0 turns it off.</summary>
     public double LogCompression { get; init; } = 0;
-    /// <summary>Per-frame chroma normalisation before averaging over time.</summary>
-    public ChromaNorm FrameNorm { get; init; } = ChromaNorm.Max;
+    /// <summary>Per-frame chroma normalisation before averaging over time (None: loud frames weigh more).</summary>
+    public ChromaNorm FrameNorm { get; init; } = ChromaNorm.None;
     /// <summary>Softmax sharpness turning the 24 correlations into probabilities.</summary>
     public double Sharpness { get; init; } = 20;
     /// <summary>Window of the local-key curve (seconds).</summary>
@@ -54,8 +58,8 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     {
         ArgumentNullException.ThrowIfNull(audio);
         var mono = audio.Mono();
-        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, cancellationToken);
-        var chroma = TonalChroma.Fold(cqt, _o.LogCompression, _o.FrameNorm);
+        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken);
+        var chroma = TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm);
         var mean = chroma.Mean();
         if (mean.All(v => v == 0)) onWarning?.Invoke("no tonal content (silence?): the key is a guess");
         var global = FromChroma(mean, _o.Profile, _o.Sharpness);

@@ -5,8 +5,10 @@ namespace Groove.Tonality;
 /// <summary>
 /// Chroma for key finding, as librosa's <c>chroma_cqt</c> with tuning estimation: a 36-bins-per-octave CQT over
 /// 7 octaves from C1 (fewer at low sample rates), its lowest bin shifted by the estimated tuning, folded to 12
-/// classes. Optionally magnitudes are log-compressed (log(1 + γ·|C|), Müller's "logarithmic compression") before
-/// folding.
+/// classes. Options, applied before folding: <c>amplitude</c> weighting (each bin divided by √(filter length), so a
+/// sinusoid counts by its amplitude whatever its frequency, instead of librosa's √L-scaled magnitudes that favour the
+/// bass), spectral peak picking (only bins that are local maxima across frequency in their frame count, as
+/// peak-based HPCPs do, Gómez 2006), and log compression log(1 + γ·|C|) (Müller's "logarithmic compression").
 /// </summary>
 internal static class TonalChroma
 {
@@ -16,7 +18,11 @@ internal static class TonalChroma
     public static int HopFor(int sampleRate) => Math.Max(64, (int)Math.Round(sampleRate * 512.0 / 22050 / 64) * 64);
 
     /// <summary>The tuned CQT (bins lowest first) of <paramref name="mono"/>.</summary>
-    public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, CancellationToken ct = default)
+    public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, CancellationToken ct = default) =>
+        Cqt(mono, sampleRate, out tuningSemitones, out _, ct);
+
+    /// <summary>The tuned CQT and each bin's filter length (samples at <paramref name="sampleRate"/>).</summary>
+    public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, out double[] lengths, CancellationToken ct = default)
     {
         tuningSemitones = TuningEstimator.Estimate(mono, sampleRate, 12);
         ct.ThrowIfCancellationRequested();
@@ -31,12 +37,36 @@ internal static class TonalChroma
             opts = opts with { BinCount = opts.BinCount - BinsPerOctave };
         if (TopCutoff(opts) > sampleRate / 2.0)
             throw new GrooveException($"sample rate {sampleRate} Hz is too low for key estimation");
-        return new ConstantQTransform(opts).Compute(mono, ct);
+        var transform = new ConstantQTransform(opts);
+        lengths = transform.Lengths;
+        return transform.Compute(mono, ct);
     }
 
-    /// <summary>Chroma from a CQT, optionally log-compressed (γ &gt; 0), each frame normalised as given.</summary>
-    public static Chromagram Fold(ConstantQSpectrogram cqt, double logCompression, ChromaNorm norm)
+    /// <summary>Chroma from a CQT (with its filter <paramref name="lengths"/>), after the optional processing above.</summary>
+    public static Chromagram Fold(ConstantQSpectrogram cqt, double[] lengths, bool amplitude, bool peaks, double logCompression, ChromaNorm norm)
     {
+        int frames = cqt.FrameCount, bins = cqt.BinCount;
+        if (amplitude || peaks)
+        {
+            var d = new float[cqt.Data.Length];
+            var w = new float[bins];
+            for (int b = 0; b < bins; b++) w[b] = amplitude ? (float)(1 / Math.Sqrt(lengths[b])) : 1f;
+            for (int b = 0; b < bins; b++)
+            {
+                var row = cqt.Row(b);
+                var outRow = d.AsSpan(b * frames, frames);
+                if (!peaks) { System.Numerics.Tensors.TensorPrimitives.Multiply(row, w[b], outRow); continue; }
+                if (b == 0 || b == bins - 1) continue; // edges are never local maxima (as librosa's localmax)
+                var below = cqt.Row(b - 1);
+                var above = cqt.Row(b + 1);
+                for (int j = 0; j < frames; j++)
+                    {
+                    float v = row[j] * w[b];
+                    if (v > below[j] * w[b - 1] && v >= above[j] * w[b + 1]) outRow[j] = v;
+                }
+            }
+            cqt = new ConstantQSpectrogram(d, bins, frames, cqt.Frequencies, cqt.FrameRate, cqt.BinsPerOctave);
+        }
         if (logCompression > 0)
         {
             var d = new float[cqt.Data.Length];
