@@ -141,6 +141,17 @@ public sealed class RealFft
         finally { ArrayPool<float>.Shared.Return(rent); }
     }
 
+    /// <summary>Scratch floats needed by <see cref="ForwardSplit"/> and <see cref="InverseSplit"/>.</summary>
+    internal int SplitScratchLength => _scratch - 2 * Bins;
+
+    /// <summary>Forward transform into re/im (Bins each) with caller-provided scratch (no pooling, no checks).</summary>
+    internal void ForwardSplit(ReadOnlySpan<float> input, Span<float> re, Span<float> im, Span<float> scratch) =>
+        ForwardSplitCore(input, re, im, scratch);
+
+    /// <summary>Inverse transform from re/im (Bins each, overwritten) with caller-provided scratch.</summary>
+    internal void InverseSplit(Span<float> re, Span<float> im, Span<float> output, Span<float> scratch) =>
+        InverseSplitCore(re, im, output, scratch);
+
     private void CheckForward(int inputLength, int spectrumLength, int count)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
