@@ -58,21 +58,40 @@ public sealed class Chromagram
     }
 
     /// <summary>
-    /// librosa's <c>chroma_stft</c> from a spectrogram: <paramref name="spectrogram"/> is bin-major
-    /// (<c>[n_fft/2 + 1, frames]</c>), normally power |X|² as librosa uses; the filterbank is
-    /// <see cref="ChromaFilterbank.Create"/>'s.
+    /// librosa's <c>chroma_stft</c> from a spectrogram: <paramref name="spectrogram"/> is frame-major
+    /// (<c>[frames, n_fft/2 + 1]</c>, as <see cref="Stft"/> returns), normally the power |X|² as librosa uses; the
+    /// filterbank is <see cref="ChromaFilterbank.Create"/>'s, each frame normalised by <paramref name="norm"/>.
     /// </summary>
     public static Chromagram FromSpectrogram(ReadOnlySpan<float> spectrogram, int frameCount, int sampleRate, int fftSize,
         double frameRate, double tuning = 0, int chromaCount = 12, ChromaNorm norm = ChromaNorm.Max)
     {
         int bins = fftSize / 2 + 1;
-        if (spectrogram.Length != bins * frameCount) throw new ArgumentException("spectrogram must hold (n_fft/2 + 1)·frames values", nameof(spectrogram));
+        if (spectrogram.Length != bins * frameCount) throw new ArgumentException("spectrogram must hold frames·(n_fft/2 + 1) values", nameof(spectrogram));
         var fb = ChromaFilterbank.Create(sampleRate, fftSize, chromaCount, tuning);
         var data = new float[chromaCount * frameCount];
-        Groove.Nn.Kernels.Sgemm.Multiply(false, false, chromaCount, frameCount, bins, 1f, fb, bins, spectrogram, frameCount, 0f, data, frameCount);
+        for (int t = 0; t < frameCount; t++)
+        {
+            var frame = spectrogram.Slice(t * bins, bins);
+            for (int c = 0; c < chromaCount; c++)
+                data[c * frameCount + t] = System.Numerics.Tensors.TensorPrimitives.Dot(fb.AsSpan(c * bins, bins), frame);
+        }
         var chroma = new Chromagram(data, chromaCount, frameCount, frameRate);
         chroma.ThresholdAndNormalize(0f, norm);
         return chroma;
+    }
+
+    /// <summary>
+    /// librosa's <c>chroma_stft(y, sr)</c> with its defaults: power STFT (n_fft 2048, hop 512, Hann, centred), tuning
+    /// estimated (<see cref="TuningEstimator"/>) unless given, max-normalised frames.
+    /// </summary>
+    public static Chromagram FromSignal(ReadOnlySpan<float> signal, int sampleRate, int fftSize = 2048, int hopLength = 512,
+        double? tuning = null, ChromaNorm norm = ChromaNorm.Max)
+    {
+        double tun = tuning ?? TuningEstimator.Estimate(signal, sampleRate, 12);
+        var stft = new Stft(fftSize, hopLength);
+        var power = signal.Length == 0 ? [] : stft.Power(signal);
+        int frames = power.Length / stft.Bins;
+        return FromSpectrogram(power, frames, sampleRate, fftSize, (double)sampleRate / hopLength, tun, 12, norm);
     }
 
     /// <summary>Average of each chroma row over frames [<paramref name="start"/>, <paramref name="end"/>).</summary>

@@ -13,9 +13,21 @@ namespace Groove.Dsp;
 public static class HpssMasks
 {
     /// <summary>
-    /// Computes the masks of a bin-major (<c>[bins, frames]</c>) magnitude spectrogram <paramref name="magnitude"/>.
+    /// Computes the masks of a bin-major (<c>[bins, frames]</c>, librosa's layout, as <see cref="ConstantQSpectrogram"/>)
+    /// magnitude spectrogram <paramref name="magnitude"/>. The masks have the same layout.
     /// </summary>
-    public static (float[] Harmonic, float[] Percussive) Compute(ReadOnlySpan<float> magnitude, int bins, int frames, HpssOptions? options = null)
+    public static (float[] Harmonic, float[] Percussive) Compute(ReadOnlySpan<float> magnitude, int bins, int frames, HpssOptions? options = null) =>
+        Compute(magnitude, bins, frames, frames, 1, options);
+
+    /// <summary>
+    /// Computes the masks of a frame-major (<c>[frames, bins]</c>, as <see cref="Stft"/> returns) magnitude
+    /// spectrogram. The masks have the same layout.
+    /// </summary>
+    public static (float[] Harmonic, float[] Percussive) ComputeFrameMajor(ReadOnlySpan<float> magnitude, int frames, int bins, HpssOptions? options = null) =>
+        Compute(magnitude, bins, frames, 1, bins, options);
+
+    private static (float[] Harmonic, float[] Percussive) Compute(ReadOnlySpan<float> magnitude, int bins, int frames,
+        int binStride, int frameStride, HpssOptions? options)
     {
         var o = options ?? new HpssOptions();
         o.Validate();
@@ -26,10 +38,10 @@ public static class HpssMasks
         var p = new float[bins * frames];
         var timeMedian = new SlidingMedian(o.HarmonicKernel);
         for (int b = 0; b < bins; b++)
-            timeMedian.Filter(magnitude.Slice(b * frames, frames), h.AsSpan(b * frames, frames), frames);
+            timeMedian.Filter(magnitude[(b * binStride)..], h.AsSpan(b * binStride), frames, frameStride);
         var freqMedian = new SlidingMedian(o.PercussiveKernel);
         for (int t = 0; t < frames; t++)
-            freqMedian.Filter(magnitude[t..], p.AsSpan(t), bins, frames);
+            freqMedian.Filter(magnitude[(t * frameStride)..], p.AsSpan(t * frameStride), bins, binStride);
 
         var mh = new float[bins * frames];
         var mp = new float[bins * frames];

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Groove.Dsp;
 
 /// <summary>
@@ -54,59 +52,36 @@ public static class TuningEstimator
     /// <summary>Peak frequencies as piptrack finds them, keeping those whose magnitude is at least the median.</summary>
     internal static List<double> PeakFrequencies(ReadOnlySpan<float> signal, int sampleRate)
     {
-        int n = FftSize, bins = n / 2 + 1;
-        int frames = 1 + signal.Length / Hop;
-        var fft = new RealFft(n);
-        var window = new float[n];
-        for (int i = 0; i < n; i++) window[i] = (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * i / n));
-        var pool = ArrayPool<float>.Shared;
-        var frame = pool.Rent(n);
-        var spec = pool.Rent(2 * bins);
-        var mag = new float[bins];
+        var pitches = new List<double>();
+        var mags = new List<double>();
+        if (signal.Length == 0) return pitches;
+        var stft = new Stft(FftSize, Hop);
+        int n = FftSize, bins = stft.Bins;
+        var spectrogram = stft.Magnitude(signal);
+        int frames = spectrogram.Length / bins;
         double fmax = Math.Min(PeakFmax, sampleRate / 2.0);
         int kLo = Math.Max(1, (int)Math.Ceiling(PeakFmin * n / sampleRate));
         int kHi = Math.Min(bins - 2, (int)Math.Ceiling(fmax * n / sampleRate) - 1); // f < fmax
-        var pitches = new List<double>();
-        var mags = new List<double>();
-        try
+        for (int j = 0; j < frames; j++)
         {
-            for (int j = 0; j < frames; j++)
+            var mag = spectrogram.AsSpan(j * bins, bins);
+            float max = System.Numerics.Tensors.TensorPrimitives.Max(mag);
+            if (!(max > 0)) continue;
+            float refValue = (float)(PeakThreshold * max);
+            for (int k = kLo; k <= kHi; k++)
             {
-                int start = j * Hop - n / 2;
-                var fs = frame.AsSpan(0, n);
-                fs.Clear();
-                int a = Math.Max(0, start), b = Math.Min(signal.Length, start + n);
-                if (b > a) signal[a..b].CopyTo(fs[(a - start)..]);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(fs, window, fs);
-                fft.Forward(fs, spec.AsSpan(0, 2 * bins));
-                float max = 0;
-                for (int k = 0; k < bins; k++)
-                {
-                    mag[k] = MathF.Sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
-                    max = Math.Max(max, mag[k]);
-                }
-                float refValue = (float)(PeakThreshold * max);
-                if (max <= 0) continue;
-                for (int k = kLo; k <= kHi; k++)
-                {
-                    // Local maximum of S·(S > ref): strictly above the left neighbour, not below the right one.
-                    float c = mag[k] > refValue ? mag[k] : 0;
-                    if (c <= 0) continue;
-                    float l = mag[k - 1] > refValue ? mag[k - 1] : 0;
-                    float r = mag[k + 1] > refValue ? mag[k + 1] : 0;
-                    if (!(c > l && c >= r)) continue;
-                    double aa = mag[k + 1] + mag[k - 1] - 2.0 * mag[k];
-                    double bb = (mag[k + 1] - mag[k - 1]) / 2.0;
-                    double shift = Math.Abs(bb) < Math.Abs(aa) ? -bb / aa : 0;
-                    pitches.Add((k + shift) * sampleRate / n);
-                    mags.Add(mag[k] + 0.5 * bb * shift);
-                }
+                // Local maximum of S·(S > ref): strictly above the left neighbour, not below the right one.
+                float c = mag[k] > refValue ? mag[k] : 0;
+                if (c <= 0) continue;
+                float l = mag[k - 1] > refValue ? mag[k - 1] : 0;
+                float r = mag[k + 1] > refValue ? mag[k + 1] : 0;
+                if (!(c > l && c >= r)) continue;
+                double aa = mag[k + 1] + mag[k - 1] - 2.0 * mag[k];
+                double bb = (mag[k + 1] - mag[k - 1]) / 2.0;
+                double shift = Math.Abs(bb) < Math.Abs(aa) ? -bb / aa : 0;
+                pitches.Add((k + shift) * sampleRate / n);
+                mags.Add(mag[k] + 0.5 * bb * shift);
             }
-        }
-        finally
-        {
-            pool.Return(frame);
-            pool.Return(spec);
         }
         if (pitches.Count == 0) return pitches;
         var sorted = mags.ToArray();
