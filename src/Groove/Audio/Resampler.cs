@@ -28,7 +28,8 @@ public sealed class Resampler
     public Resampler(double ratio, ResampleQuality quality = ResampleQuality.High)
         : this(ResamplingFilter.ForRatio(ratio, quality)) { }
 
-    private Resampler(ResamplingFilter filter)
+    /// <summary>A resampler sharing an existing (immutable) filter table, e.g. one per channel.</summary>
+    internal Resampler(ResamplingFilter filter)
     {
         _filter = filter;
         _buffer = new float[Math.Max(4096, 4 * filter.Taps)];
