@@ -129,6 +129,11 @@ public class BadInputTests(BadInputFiles files) : IClassFixture<BadInputFiles>
         Assert.Contains("1.000 s", r.Stdout);
         Assert.Contains("22050 Hz, 1 channel", r.Stdout);
         Assert.Contains("-6.0 dBFS", r.Stdout);   // a sine of amplitude 0.5
+
+        var header = CliProcess.Run("info", "--header", files.Good2);
+        Assert.Equal(0, header.ExitCode);
+        Assert.Contains("1.000 s", header.Stdout);
+        Assert.DoesNotContain("peak", header.Stdout);
     }
 
     [Fact]
