@@ -26,9 +26,13 @@ internal sealed class StockhamStage
     private readonly float[] _oddCos, _oddSin;
     private readonly float[] _dftCos, _dftSin;
 
-    public StockhamStage(int radix, int stride, int m)
+    private readonly bool _simd;
+
+    /// <param name="simd">Allow the AVX2 paths (false: the portable scalar path, used on other CPUs and by tests).</param>
+    public StockhamStage(int radix, int stride, int m, bool simd = true)
     {
         Radix = radix; Stride = stride; M = m;
+        _simd = simd;
         int n = radix * m;
         _twRe = new float[(radix - 1) * m];
         _twIm = new float[(radix - 1) * m];
@@ -78,7 +82,7 @@ internal sealed class StockhamStage
     public void Run(ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
     {
         int s = Stride;
-        if (Vector256.IsHardwareAccelerated)
+        if (_simd && Vector256.IsHardwareAccelerated)
         {
             if (s >= 8)
             {
@@ -337,38 +341,123 @@ internal sealed class StockhamStage
         int p = Radix, s = Stride, m = M, sm = s * m;
         Span<float> ar = stackalloc float[p];
         Span<float> ai = stackalloc float[p];
+        Span<float> tr = stackalloc float[p];
+        Span<float> ti = stackalloc float[p];
         for (int i = 0; i < m; i++)
         {
             for (int q = q0; q < s; q++)
             {
                 int o = q + s * i;
                 for (int j = 0; j < p; j++) { ar[j] = xr[o + j * sm]; ai[j] = xi[o + j * sm]; }
+                ScalarDft(ar, ai, tr, ti);
                 int u = q + s * p * i;
-                for (int k = 0; k < p; k++)
+                yr[u] = ar[0];
+                yi[u] = ai[0];
+                for (int k = 1; k < p; k++)
                 {
-                    float br, bi;
-                    if (p == 2) { br = k == 0 ? ar[0] + ar[1] : ar[0] - ar[1]; bi = k == 0 ? ai[0] + ai[1] : ai[0] - ai[1]; }
-                    else
-                    {
-                        br = 0; bi = 0;
-                        for (int j = 0, t = 0; j < p; j++, t = t + k >= p ? t + k - p : t + k)
-                        {
-                            float c = _dftCos[t], sn = _dftSin[t];
-                            br += ar[j] * c + ai[j] * sn;
-                            bi += ai[j] * c - ar[j] * sn;
-                        }
-                    }
-                    if (k > 0)
-                    {
-                        float wr = _twRe[(k - 1) * m + i], wi = _twIm[(k - 1) * m + i];
-                        float r = br * wr - bi * wi;
-                        bi = br * wi + bi * wr;
-                        br = r;
-                    }
-                    yr[u + k * s] = br;
-                    yi[u + k * s] = bi;
+                    float wr = _twRe[(k - 1) * m + i], wi = _twIm[(k - 1) * m + i];
+                    yr[u + k * s] = ar[k] * wr - ai[k] * wi;
+                    yi[u + k * s] = ar[k] * wi + ai[k] * wr;
                 }
             }
         }
+    }
+
+    /// <summary>In-place p-point DFT of (ar, ai); tr/ti are p floats of scratch.</summary>
+    private void ScalarDft(Span<float> ar, Span<float> ai, Span<float> tr, Span<float> ti)
+    {
+        int p = ar.Length;
+        switch (p)
+        {
+            case 1: return;
+            case 2:
+            {
+                float r = ar[0], im = ai[0];
+                ar[0] = r + ar[1]; ai[0] = im + ai[1];
+                ar[1] = r - ar[1]; ai[1] = im - ai[1];
+                return;
+            }
+            case 4: ScalarRadix4(ar, ai, 0, 1); return;
+            case 8:
+            {
+                // Radix-2 layer on (j, j+4) with ω8^j, then radix-4 DFTs of the even and odd halves (see Butterflies.Radix8).
+                float h = MathF.Sqrt(0.5f);
+                for (int j = 0; j < 4; j++)
+                {
+                    float dr = ar[j] - ar[j + 4], di = ai[j] - ai[j + 4];
+                    tr[j] = ar[j] + ar[j + 4]; ti[j] = ai[j] + ai[j + 4];
+                    (tr[j + 4], ti[j + 4]) = j switch
+                    {
+                        0 => (dr, di),
+                        1 => ((dr + di) * h, (di - dr) * h),
+                        2 => (di, -dr),
+                        _ => ((di - dr) * h, -(dr + di) * h),
+                    };
+                }
+                ScalarRadix4(tr, ti, 0, 1);
+                ScalarRadix4(tr, ti, 4, 1);
+                for (int r = 0; r < 4; r++)
+                {
+                    ar[2 * r] = tr[r]; ai[2 * r] = ti[r];
+                    ar[2 * r + 1] = tr[4 + r]; ai[2 * r + 1] = ti[4 + r];
+                }
+                return;
+            }
+        }
+        if (p % 2 == 1)
+        {
+            // Pair j with p − j: b_k = a0 + Σ (a_j + a_{p−j})·cos − i·Σ (a_j − a_{p−j})·sin.
+            int hh = (p - 1) / 2;
+            float sr = ar[0], si = ai[0];
+            for (int j = 1; j <= hh; j++)
+            {
+                tr[j] = ar[j] + ar[p - j]; ti[j] = ai[j] + ai[p - j];
+                tr[p - j] = ar[j] - ar[p - j]; ti[p - j] = ai[j] - ai[p - j];
+                sr += tr[j]; si += ti[j];
+            }
+            float a0r = ar[0], a0i = ai[0];
+            for (int k = 1; k <= hh; k++)
+            {
+                float Ar = a0r, Ai = a0i, Br = 0, Bi = 0;
+                for (int j = 1; j <= hh; j++)
+                {
+                    float c = _oddCos[(j - 1) * hh + (k - 1)], sn = _oddSin[(j - 1) * hh + (k - 1)];
+                    Ar += tr[j] * c; Ai += ti[j] * c;
+                    Br += tr[p - j] * sn; Bi += ti[p - j] * sn;
+                }
+                ar[k] = Ar + Bi; ai[k] = Ai - Br;
+                ar[p - k] = Ar - Bi; ai[p - k] = Ai + Br;
+            }
+            ar[0] = sr; ai[0] = si;
+            return;
+        }
+        // Any other size: the definition.
+        for (int k = 0; k < p; k++)
+        {
+            float br = 0, bi = 0;
+            for (int j = 0, t = 0; j < p; j++, t = t + k >= p ? t + k - p : t + k)
+            {
+                float c = _dftCos[t], sn = _dftSin[t];
+                br += ar[j] * c + ai[j] * sn;
+                bi += ai[j] * c - ar[j] * sn;
+            }
+            tr[k] = br; ti[k] = bi;
+        }
+        tr.CopyTo(ar);
+        ti.CopyTo(ai);
+    }
+
+    /// <summary>In-place radix-4 DFT of elements off, off+step, off+2·step, off+3·step.</summary>
+    private static void ScalarRadix4(Span<float> ar, Span<float> ai, int off, int step)
+    {
+        int i0 = off, i1 = off + step, i2 = off + 2 * step, i3 = off + 3 * step;
+        float t0r = ar[i0] + ar[i2], t0i = ai[i0] + ai[i2];
+        float t1r = ar[i0] - ar[i2], t1i = ai[i0] - ai[i2];
+        float t2r = ar[i1] + ar[i3], t2i = ai[i1] + ai[i3];
+        float t3r = ai[i1] - ai[i3], t3i = ar[i3] - ar[i1]; // (a1 − a3)·(−i)
+        ar[i0] = t0r + t2r; ai[i0] = t0i + t2i;
+        ar[i2] = t0r - t2r; ai[i2] = t0i - t2i;
+        ar[i1] = t1r + t3r; ai[i1] = t1i + t3i;
+        ar[i3] = t1r - t3r; ai[i3] = t1i - t3i;
     }
 }
