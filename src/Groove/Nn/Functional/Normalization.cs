@@ -31,8 +31,8 @@ public static partial class Functional
         if (bias != null && bias.Size != d) throw new ArgumentException($"LayerNorm: bias has {bias.Size} values, normalised dims hold {d}.");
         int rows = x.Size / Math.Max(d, 1);
         var y = Tensor.NewLike(x.ShapeArray);
-        var xhat = new float[x.Size];
-        var rstd = new float[rows];
+        var xhat = TensorArena.Rent(x.Size);
+        var rstd = TensorArena.Rent(rows);
         var xs = xc.RawSpan; var ys = y.RawSpan;
         var ws = weight != null ? weight.DataContiguous().RawSpan : default;
         var bs = bias != null ? bias.DataContiguous().RawSpan : default;
@@ -57,7 +57,7 @@ public static partial class Functional
                 Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
                 Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
                 Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
-                var tmp = new float[d];
+                var tmp = TensorArena.Rent(d).AsSpan(0, d);
                 for (int r = 0; r < rows; r++)
                 {
                     var gr = gs.Slice(r * d, d); var hr = xhat.AsSpan(r * d, d);
@@ -92,7 +92,7 @@ public static partial class Functional
         if (useBatch && m < 2 && training) throw new ArgumentException("BatchNorm in training needs more than one value per channel.");
         var xc = x.DataContiguous();
         var xs = xc.RawSpan;
-        var mean = new float[c]; var rstd = new float[c];
+        var mean = TensorArena.Rent(c); var rstd = TensorArena.Rent(c);
         if (useBatch)
         {
             for (int ch = 0; ch < c; ch++)
