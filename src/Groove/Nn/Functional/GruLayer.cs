@@ -68,14 +68,13 @@ public static partial class Functional
             {
                 var xrow = xp.AsSpan((b * T + t) * G, G); var hrow = hp.AsSpan(b * G, G);
                 int o = s * B * H + b * H;
-                for (int j = 0; j < H; j++)
-                {
-                    float r = Sigmoid(xrow[j] + hrow[j]);
-                    float z = Sigmoid(xrow[H + j] + hrow[H + j]);
-                    rS[o + j] = r; zS[o + j] = z;
-                    if (after) hnS[o + j] = hrow[2 * H + j];
-                    else hnS[o + j] = r * h[b * H + j];
-                }
+                var r = rS.AsSpan(o, H); var z = zS.AsSpan(o, H);
+                TensorPrimitives.Add(xrow.Slice(0, H), hrow.Slice(0, H), r);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.Add(xrow.Slice(H, H), hrow.Slice(H, H), z);
+                TensorPrimitives.Sigmoid(z, z);
+                if (after) hrow.Slice(2 * H, H).CopyTo(hnS.AsSpan(o, H));
+                else TensorPrimitives.Multiply(r, h.AsSpan(b * H, H), hnS.AsSpan(o, H));
             }
             if (!after)
             {
@@ -86,18 +85,16 @@ public static partial class Functional
             }
             for (int b = 0; b < B; b++)
             {
-                var xrow = xp.AsSpan((b * T + t) * G, G);
+                var xn = xp.AsSpan((b * T + t) * G + 2 * H, H);
                 int o = s * B * H + b * H;
-                for (int j = 0; j < H; j++)
-                {
-                    float pre = after ? xrow[2 * H + j] + rS[o + j] * hnS[o + j] : xrow[2 * H + j] + hn2![b * H + j];
-                    float n = MathF.Tanh(pre);
-                    nS[o + j] = n;
-                    float z = zS[o + j];
-                    float hv = (1 - z) * n + z * h[b * H + j];
-                    h[b * H + j] = hv;
-                    ys[(b * T + t) * H + j] = hv;
-                }
+                var n = nS.AsSpan(o, H); var hb = h.AsSpan(b * H, H);
+                if (after) TensorPrimitives.MultiplyAdd(rS.AsSpan(o, H), hnS.AsSpan(o, H), xn, n);
+                else TensorPrimitives.Add(xn, hn2.AsSpan(b * H, H), n);
+                TensorPrimitives.Tanh(n, n);
+                // h = (1−z)·n + z·hPrev = n + z·(hPrev − n)
+                TensorPrimitives.Subtract(hb, n, hb);
+                TensorPrimitives.MultiplyAdd(zS.AsSpan(o, H), hb, n, hb);
+                hb.CopyTo(ys.AsSpan((b * T + t) * H, H));
             }
         }
         if (!record) return y;
