@@ -106,3 +106,31 @@ public class DepthwiseConv2dTests
         Assert.Throws<ArgumentException>(() => DepthwiseConv2d.Forward(s, new float[32], new float[18], [], new float[31]));
     }
 }
+
+public class DepthwiseConv2dKernelTests
+{
+    [Fact]
+    public void AgreesWithIm2ColKernelOnDepthwiseGeometry()
+    {
+        var g = new Groove.Nn.Conv2dGeometry(2, 6, 10, 33, 6, 7, 7, 1, 1, 1, 1, 3, 3, 10, 33, 6);
+        var fast = new DepthwiseConv2dKernel();
+        var reference = new Groove.Nn.Im2ColConv2dKernel();
+        Assert.True(fast.Supports(g));
+        Assert.False(fast.Supports(g with { Groups = 1, Cout = 6 }));
+        float[] x = NaiveGemm.Random(2 * 6 * 10 * 33, 1), w = NaiveGemm.Random(6 * 49, 2), b = NaiveGemm.Random(6, 3);
+        float[] gy = NaiveGemm.Random(2 * 6 * 10 * 33, 4);
+        float[] y1 = new float[gy.Length], y2 = new float[gy.Length];
+        fast.Forward(g, x, w, b, y1);
+        reference.Forward(g, x, w, b, y2);
+        for (int i = 0; i < y1.Length; i++) Assert.True(Math.Abs(y1[i] - y2[i]) < 1e-4f);
+        float[] gx1 = new float[x.Length], gx2 = new float[x.Length];
+        fast.BackwardData(g, gy, w, gx1);
+        reference.BackwardData(g, gy, w, gx2);
+        for (int i = 0; i < gx1.Length; i++) Assert.True(Math.Abs(gx1[i] - gx2[i]) < 1e-4f);
+        float[] gw1 = new float[w.Length], gw2 = new float[w.Length], gb1 = new float[6], gb2 = new float[6];
+        fast.BackwardWeight(g, x, gy, gw1, gb1);
+        reference.BackwardWeight(g, x, gy, gw2, gb2);
+        for (int i = 0; i < gw1.Length; i++) Assert.True(Math.Abs(gw1[i] - gw2[i]) < 1e-3f * (1 + Math.Abs(gw2[i])));
+        for (int i = 0; i < 6; i++) Assert.True(Math.Abs(gb1[i] - gb2[i]) < 1e-3f * (1 + Math.Abs(gb2[i])));
+    }
+}
