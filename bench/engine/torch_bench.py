@@ -113,7 +113,7 @@ def run(name, reps):
             model.zero_grad(set_to_none=True)
             model(x).sum().backward()
         return timed(step, reps or 3)
-    if name == "bigru":
+    if name in ("bigru", "bigru-kernels"):
         model = nn.GRU(256, 20, num_layers=10, bidirectional=True, batch_first=True)
         x = torch.randn(64, 430, 256)
 

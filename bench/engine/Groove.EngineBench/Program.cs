@@ -6,7 +6,7 @@ namespace Groove.EngineBench;
 
 /// <summary>
 /// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
-/// zerons, bigru, chromanet (prints <c>result NAME BEST_MS MEDIAN_MS</c>) or peak (prints the clock and peak-rate
+/// zerons, bigru, bigru-kernels, chromanet (prints <c>result NAME BEST_MS MEDIAN_MS</c>) or peak (prints the clock and peak-rate
 /// estimates and SGEMM GFLOP/s on one core and on all cores).
 /// </summary>
 static class Program
@@ -17,7 +17,7 @@ static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons|bigru|chromanet|peak [reps]");
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons|bigru|bigru-kernels|chromanet|peak [reps]");
             return 2;
         }
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -38,8 +38,14 @@ static class Program
             }
             case "bigru":
             {
-                var model = new BiGruStack();
+                var model = new GruModuleBench();
                 Report("bigru", Timed(model.Step, reps > 0 ? reps : 2, 1));
+                break;
+            }
+            case "bigru-kernels":
+            {
+                var model = new BiGruStack();
+                Report("bigru-kernels", Timed(model.Step, reps > 0 ? reps : 2, 1));
                 break;
             }
             case "chromanet":

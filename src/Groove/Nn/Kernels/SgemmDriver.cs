@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Groove.Nn.Kernels;
@@ -20,6 +21,7 @@ internal static class SgemmDriver
     const int MR = SgemmMicroKernel.MR;
     const int NR = SgemmMicroKernel.NR;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool useSimd)
     {
@@ -61,6 +63,7 @@ internal static class SgemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static unsafe void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float beta,
         bool useSimd)
     {

@@ -18,6 +18,7 @@ internal static class SgemmPacking
     public const int Slack = 8;
 
     /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] · alpha into <paramref name="dst"/> (mc rounded up to MR rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha,
         float* dst)
     {
@@ -78,6 +79,7 @@ internal static class SgemmPacking
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into <paramref name="dst"/> (nc rounded up to NR columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
     {
         for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc)
