@@ -58,6 +58,12 @@ public static class Sgemm
                 return;
             }
 
+            if (SplitDepth(m, n, k))
+            {
+                MultiplySplitDepth(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, useSimd);
+                return;
+            }
+
             // Split the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
             // splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which
             // costs O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic.
@@ -84,9 +90,54 @@ public static class Sgemm
         }
     }
 
+    /// <summary>
+    /// Whether to split the depth k over threads: a long inner dimension with a small C (weight gradients,
+    /// Σ over batch·time), where splitting rows or columns would make every thread pack nearly all of one operand.
+    /// </summary>
+    static bool SplitDepth(int m, int n, int k) =>
+        k >= 2 * SgemmDriver.KC && k >= 4L * Math.Max(m, n) && (long)m * n <= 1 << 18;
+
+    /// <summary>Each thread multiplies one slab of the depth; thread 0 writes C (with beta), the others write
+    /// pooled partial products that are then added to C.</summary>
+    static unsafe void MultiplySplitDepth(bool transA, bool transB, int m, int n, int k, float alpha, float* pa,
+        int lda, float* pb, int ldb, float beta, float* pc, int ldc, int threads, bool useSimd)
+    {
+        int mn = m * n;
+        float[] partial = System.Buffers.ArrayPool<float>.Shared.Rent((threads - 1) * mn);
+        try
+        {
+            fixed (float* pp = partial)
+            {
+                nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc, ip = (nint)pp;
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                {
+                    int k0 = (int)((long)k * t / threads), k1 = (int)((long)k * (t + 1) / threads);
+                    float* a0 = (float*)ia + (transA ? (long)k0 * lda : k0);
+                    float* b0 = (float*)ib + (transB ? k0 : (long)k0 * ldb);
+                    if (t == 0)
+                        SgemmDriver.Run(transA, transB, m, n, k1 - k0, alpha, a0, lda, b0, ldb, beta, (float*)ic, ldc, useSimd);
+                    else
+                        SgemmDriver.Run(transA, transB, m, n, k1 - k0, alpha, a0, lda, b0, ldb, 0f,
+                            (float*)ip + (long)(t - 1) * mn, n, useSimd);
+                });
+                for (int t = 1; t < threads; t++)
+                    for (int i = 0; i < m; i++)
+                    {
+                        var row = new Span<float>(pc + (long)i * ldc, n);
+                        System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(pp + (long)(t - 1) * mn + (long)i * n, n), row);
+                    }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(partial);
+        }
+    }
+
     static int ChooseThreads(int m, int n, int k, int maxThreads)
     {
         if (maxThreads <= 1 || (long)m * n * k < ParallelThreshold) return 1;
+        if (SplitDepth(m, n, k)) return Math.Min(maxThreads, k / SgemmDriver.KC);
         int byShape = m >= n ? (m + SgemmMicroKernel.MR - 1) / SgemmMicroKernel.MR
                              : (n + SgemmMicroKernel.NR - 1) / SgemmMicroKernel.NR;
         return Math.Max(1, Math.Min(maxThreads, byShape));

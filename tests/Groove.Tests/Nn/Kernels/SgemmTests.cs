@@ -89,6 +89,18 @@ public class SgemmTests
         Check(transA, transB, 130, 140, 90, 1f, 1f, 0, 3, Simd, 203);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void LongDepthIsSplitOverThreads(bool transA, bool transB)
+    {
+        // k ≫ m, n (a weight gradient): the depth is split over threads and the partial products summed.
+        Check(transA, transB, 16, 24, 3000, 1f, 0f, 1, 2, Simd, 500); // m·n·k above the parallel threshold
+        Check(transA, transB, 20, 9, 6000, -0.5f, 0.75f, 0, 3, Simd, 501);
+    }
+
     [Fact]
     public void WideProblemCrossesColumnBlock()
     {
