@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Groove.Nn.Kernels;
 
@@ -29,7 +31,7 @@ internal static class GruSequence
     /// <param name="bHh">Hidden bias [3H], or empty for none.</param>
     /// <param name="h0">Initial state [B, H], or empty for zeros.</param>
     /// <param name="cache">[rows, 4H] saved for <see cref="Backward"/>, or empty when no gradient is needed.</param>
-    public static unsafe void Forward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
+    public static void Forward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
         ReadOnlySpan<float> xGates, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0,
         Span<float> hs, Span<float> cache)
     {
@@ -40,12 +42,9 @@ internal static class GruSequence
         if (steps == 0 || B == 0) return;
         int rowStride = batchFirst ? steps : 1; // rows between batch items of one step
         float[] ghBuf = ArrayPool<float>.Shared.Rent(B * G);
-        float[] actBuf = ArrayPool<float>.Shared.Rent(B * G);
         try
         {
             Span<float> gh = ghBuf.AsSpan(0, B * G);     // W_hh h + b_hh, [B, 3H]
-            Span<float> rz = actBuf.AsSpan(0, B * 2 * H); // σ(r, z) pre-activations, then activations, [B, 2H]
-            Span<float> nn = actBuf.AsSpan(B * 2 * H, B * H); // n, [B, H]
             for (int s = 0; s < steps; s++)
             {
                 int t = reverse ? steps - 1 - s : s;
@@ -66,49 +65,18 @@ internal static class GruSequence
 
                 for (int b = 0; b < B; b++)
                 {
-                    ReadOnlySpan<float> xg = xGates.Slice(Row(t, b, steps, B, batchFirst) * G, G);
-                    TensorPrimitives.Add(xg.Slice(0, 2 * H), gh.Slice(b * G, 2 * H), rz.Slice(b * 2 * H, 2 * H));
-                }
-                TensorPrimitives.Sigmoid(rz, rz);
-                for (int b = 0; b < B; b++)
-                {
-                    ReadOnlySpan<float> xg = xGates.Slice(Row(t, b, steps, B, batchFirst) * G, G);
-                    TensorPrimitives.FusedMultiplyAdd(rz.Slice(b * 2 * H, H), gh.Slice(b * G + 2 * H, H), xg.Slice(2 * H, H),
-                        nn.Slice(b * H, H));
-                }
-                TensorPrimitives.Tanh(nn, nn);
-                for (int b = 0; b < B; b++)
-                {
                     int row = row0 + b * rowStride;
-                    Span<float> h = hs.Slice(row * H, H);
-                    ReadOnlySpan<float> n = nn.Slice(b * H, H), z = rz.Slice(b * 2 * H + H, H);
+                    ReadOnlySpan<float> xg = xGates.Slice(row * G, G);
                     ReadOnlySpan<float> hp = first ? (h0.IsEmpty ? default : h0.Slice(b * H, H))
                                                    : hs.Slice((prevRow0 + b * rowStride) * H, H);
-                    // h = n + z ∘ (h_prev − n)
-                    if (hp.IsEmpty)
-                    {
-                        TensorPrimitives.Multiply(z, n, h);
-                        TensorPrimitives.Subtract(n, h, h);
-                    }
-                    else
-                    {
-                        TensorPrimitives.Subtract(hp, n, h);
-                        TensorPrimitives.FusedMultiplyAdd(z, h, n, h);
-                    }
-                    if (!cache.IsEmpty)
-                    {
-                        Span<float> cr = cache.Slice(row * CacheWidth * H, CacheWidth * H);
-                        rz.Slice(b * 2 * H, 2 * H).CopyTo(cr);
-                        n.CopyTo(cr.Slice(2 * H, H));
-                        gh.Slice(b * G + 2 * H, H).CopyTo(cr.Slice(3 * H, H));
-                    }
+                    CellForward(H, xg, gh.Slice(b * G, G), hp, hs.Slice(row * H, H),
+                        cache.IsEmpty ? default : cache.Slice(row * CacheWidth * H, CacheWidth * H));
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(ghBuf);
-            ArrayPool<float>.Shared.Return(actBuf);
         }
     }
 
@@ -187,22 +155,89 @@ internal static class GruSequence
     }
 
     /// <summary>
-    /// One row of the cell's backward pass. On entry <paramref name="dh"/> is ∂L/∂h'; on exit it holds the direct
+    /// One row of the cell: from the input gates xg and hidden gates gh (each r|z|n) and the previous state hp
+    /// (empty = zeros), writes the new state h and, when cache is not empty, r, z, n and gh_n.
+    /// </summary>
+    static unsafe void CellForward(int H, ReadOnlySpan<float> xgs, ReadOnlySpan<float> ghs, ReadOnlySpan<float> hps,
+        Span<float> hs, Span<float> caches)
+    {
+        bool hasPrev = !hps.IsEmpty, save = !caches.IsEmpty;
+        fixed (float* xg = xgs, gh = ghs, hp = hps, h = hs, c = caches)
+        {
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> one = Vector256.Create(1f);
+                for (; j + 8 <= H; j += 8)
+                {
+                    Vector256<float> r = Sigmoid(Vector256.Load(xg + j) + Vector256.Load(gh + j), one);
+                    Vector256<float> z = Sigmoid(Vector256.Load(xg + H + j) + Vector256.Load(gh + H + j), one);
+                    Vector256<float> ghn = Vector256.Load(gh + 2 * H + j);
+                    Vector256<float> n = Tanh(Vector256.FusedMultiplyAdd(r, ghn, Vector256.Load(xg + 2 * H + j)), one);
+                    Vector256<float> prev = hasPrev ? Vector256.Load(hp + j) : Vector256<float>.Zero;
+                    Vector256.FusedMultiplyAdd(z, prev - n, n).Store(h + j);
+                    if (save)
+                    {
+                        r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
+                    }
+                }
+            }
+            for (; j < H; j++)
+            {
+                float r = 1f / (1f + MathF.Exp(-(xg[j] + gh[j])));
+                float z = 1f / (1f + MathF.Exp(-(xg[H + j] + gh[H + j])));
+                float ghn = gh[2 * H + j];
+                float n = MathF.Tanh(xg[2 * H + j] + r * ghn);
+                float prev = hasPrev ? hp[j] : 0f;
+                h[j] = n + z * (prev - n);
+                if (save) { c[j] = r; c[H + j] = z; c[2 * H + j] = n; c[3 * H + j] = ghn; }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Sigmoid(Vector256<float> x, Vector256<float> one) => one / (one + Vector256.Exp(-x));
+
+    /// <summary>tanh x = 1 − 2 / (e^{2x} + 1), exact at both saturations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Tanh(Vector256<float> x, Vector256<float> one) =>
+        one - (one + one) / (Vector256.Exp(x + x) + one);
+
+    /// <summary>
+    /// One row of the cell's backward pass. On entry <paramref name="dhs"/> is ∂L/∂h'; on exit it holds the direct
     /// part of ∂L/∂h_prev (dh ∘ z); the part through W_hh is added by the caller's Sgemm.
     /// </summary>
-    static void CellBackward(int H, ReadOnlySpan<float> cache, ReadOnlySpan<float> hp, Span<float> dh,
-        Span<float> dxg, Span<float> dgh)
+    static unsafe void CellBackward(int H, ReadOnlySpan<float> caches, ReadOnlySpan<float> hps, Span<float> dhs,
+        Span<float> dxgs, Span<float> dghs)
     {
-        ReadOnlySpan<float> r = cache.Slice(0, H), z = cache.Slice(H, H), n = cache.Slice(2 * H, H), ghn = cache.Slice(3 * H, H);
-        for (int j = 0; j < H; j++)
+        fixed (float* c = caches, hp = hps, dh = dhs, dxg = dxgs, dgh = dghs)
         {
-            float d = dh[j], zj = z[j], nj = n[j], rj = r[j];
-            float dnPre = d * (1f - zj) * (1f - nj * nj);
-            float dzPre = d * (hp[j] - nj) * zj * (1f - zj);
-            float drPre = dnPre * ghn[j] * rj * (1f - rj);
-            dxg[j] = drPre; dxg[H + j] = dzPre; dxg[2 * H + j] = dnPre;
-            dgh[j] = drPre; dgh[H + j] = dzPre; dgh[2 * H + j] = dnPre * rj;
-            dh[j] = d * zj;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> one = Vector256.Create(1f);
+                for (; j + 8 <= H; j += 8)
+                {
+                    Vector256<float> d = Vector256.Load(dh + j), r = Vector256.Load(c + j), z = Vector256.Load(c + H + j);
+                    Vector256<float> n = Vector256.Load(c + 2 * H + j), ghn = Vector256.Load(c + 3 * H + j);
+                    Vector256<float> dnPre = d * (one - z) * (one - n * n);
+                    Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
+                    Vector256<float> drPre = dnPre * ghn * r * (one - r);
+                    drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
+                    drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
+                    (d * z).Store(dh + j);
+                }
+            }
+            for (; j < H; j++)
+            {
+                float d = dh[j], zj = c[H + j], nj = c[2 * H + j], rj = c[j];
+                float dnPre = d * (1f - zj) * (1f - nj * nj);
+                float dzPre = d * (hp[j] - nj) * zj * (1f - zj);
+                float drPre = dnPre * c[3 * H + j] * rj * (1f - rj);
+                dxg[j] = drPre; dxg[H + j] = dzPre; dxg[2 * H + j] = dnPre;
+                dgh[j] = drPre; dgh[H + j] = dzPre; dgh[2 * H + j] = dnPre * rj;
+                dh[j] = d * zj;
+            }
         }
     }
 
