@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
         return root;
     }
 }
