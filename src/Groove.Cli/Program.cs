@@ -25,6 +25,7 @@ public static class Program
         var root = new RootCommand("groove: beats, downbeats, tempo, key and embeddings from recorded music");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(ClickCommand.Create());
         return root;
     }
 }
