@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ClickCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }
