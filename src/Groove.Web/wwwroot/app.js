@@ -38,6 +38,7 @@ function formatDb(v, plusSign) {
 }
 function show(section) {
   for (const s of [ui.upload, ui.progress, ui.result]) s.hidden = s !== section;
+  $('features').hidden = section !== ui.upload;
 }
 function showUploadError(message) {
   show(ui.upload);
@@ -292,7 +293,10 @@ function draw() {
       g.beginPath();
       g.moveTo(bx - 5 * dpr, top); g.lineTo(bx + 5 * dpr, top); g.lineTo(bx, top + 6 * dpr);
       g.fill();
-      if (state.result.duration / Math.max(1, countBars()) / spp > 22 * dpr) g.fillText(String(bar), bx + 4 * dpr, 2 * dpr);
+      const label = String(bar);
+      if (state.result.duration / Math.max(1, countBars()) / spp > 22 * dpr && bx + 4 * dpr + g.measureText(label).width < W) {
+        g.fillText(label, bx + 4 * dpr, 2 * dpr);
+      }
     } else {
       g.fillStyle = 'rgba(203,213,225,0.55)';
       g.fillRect(bx, top + waveH * 0.12, Math.max(1, dpr), waveH * 0.76);
@@ -310,10 +314,14 @@ function draw() {
   const step = niceStep(spp);
   g.fillStyle = '#8d96a8';
   g.textBaseline = 'middle';
-  for (let t = Math.ceil(start / step) * step; t <= start + span + 1e-9; t += step) {
+  const first = Math.ceil(start / step - 1e-9);
+  for (let k = first, t = k * step; t <= start + span + 1e-9; k++, t = k * step) {
     const tx = Math.round(x(t));
     g.fillRect(tx, axisY, Math.max(1, dpr), 6 * dpr);
-    const label = step < 1 ? `${formatTime(t, false)}.${Math.round((t % 1) * 100).toString().padStart(2, '0')}` : formatTime(t, false);
+    const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
+    const scaled = Math.round(t * 10 ** decimals);
+    const frac = decimals ? '.' + (scaled % 10 ** decimals).toString().padStart(decimals, '0') : '';
+    const label = formatTime(Math.floor(scaled / 10 ** decimals), false) + frac;
     g.fillText(label, tx + 4 * dpr, axisY + axisH / 2 + 2 * dpr);
   }
 
