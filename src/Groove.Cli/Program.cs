@@ -29,6 +29,8 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(ClickCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }
