@@ -90,4 +90,33 @@ internal sealed class ComplexFft
             xi.CopyTo(im);
         }
     }
+
+    /// <summary>
+    /// Forward transform of interleaved input <paramref name="z"/> (re, im, … : 2·Size floats) into split
+    /// <paramref name="re"/>/<paramref name="im"/>; the first pass reads the interleaved data directly when it can.
+    /// </summary>
+    public void ForwardInterleaved(ReadOnlySpan<float> z, Span<float> re, Span<float> im, Span<float> scratch)
+    {
+        int n = Size;
+        if (_bluestein != null || _stages.Length == 0 || !_stages[0].CanRunInterleaved)
+        {
+            RealFft.Deinterleave(z[..(2 * n)], re[..n], im[..n]);
+            Forward(re, im, scratch);
+            return;
+        }
+        if (z.Length < 2 * n || re.Length < n || im.Length < n || scratch.Length < ScratchLength)
+            throw new ArgumentException("FFT buffer too small.");
+        // The first pass writes where an even number of further passes leaves the result in re/im.
+        Span<float> sr = scratch[..n], si = scratch.Slice(n, n);
+        bool odd = _stages.Length % 2 == 1;
+        Span<float> xr = odd ? re[..n] : sr, xi = odd ? im[..n] : si;
+        Span<float> yr = odd ? sr : re[..n], yi = odd ? si : im[..n];
+        _stages[0].RunInterleaved(z, xr, xi);
+        for (int t = 1; t < _stages.Length; t++)
+        {
+            _stages[t].Run(xr, xi, yr, yi);
+            var tr = xr; xr = yr; yr = tr;
+            var ti = xi; xi = yi; yi = ti;
+        }
+    }
 }
