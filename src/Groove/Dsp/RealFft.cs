@@ -271,18 +271,53 @@ public sealed class RealFft
         im[0] = 0; im[m] = 0;
         // Z_k = E_k + i·O_k with E_k = (X_k + conj X_{m−k})/2, O_k = (X_k − conj X_{m−k})·W^{−k}/2, scaled by 1/m.
         float sc = 1f / m;
-        for (int k = 0; k < m; k++)
+        int k0 = 0;
+        if (Avx2.IsSupported && m >= 16)
         {
-            float a = re[k], b = im[k], c = re[m - k], d = im[m - k];
-            float er = 0.5f * (a + c), ei = 0.5f * (b - d);
-            float dr = a - c, di = b + d;
-            float hr = _hwRe[k], hi = -_hwIm[k]; // ½·W^{−k}
-            float or = dr * hr - di * hi, oi = dr * hi + di * hr;
-            br[k] = (er - oi) * sc;
-            bi[k] = (ei + or) * sc;
+            PreInverse(0, re, im, br, bi, sc);
+            k0 = 1;
+            ref float xr = ref MemoryMarshal.GetReference(re);
+            ref float xi = ref MemoryMarshal.GetReference(im);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(_hwRe);
+            ref float wi = ref MemoryMarshal.GetArrayDataReference(_hwIm);
+            ref float zr = ref MemoryMarshal.GetReference(br);
+            ref float zi = ref MemoryMarshal.GetReference(bi);
+            var half = Vector256.Create(0.5f);
+            var scale = Vector256.Create(sc);
+            var rev = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
+            for (; k0 + 8 <= m; k0 += 8)
+            {
+                var a = Vector256.LoadUnsafe(ref xr, (nuint)k0);
+                var b = Vector256.LoadUnsafe(ref xi, (nuint)k0);
+                var c = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref xr, (nuint)(m - k0 - 7)), rev);
+                var d = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref xi, (nuint)(m - k0 - 7)), rev);
+                var hr = Vector256.LoadUnsafe(ref wr, (nuint)k0);
+                var hi = -Vector256.LoadUnsafe(ref wi, (nuint)k0);
+                var er = half * (a + c); var ei = half * (b - d);
+                var dr = a - c; var di = b + d;
+                var or = ComplexVector.MulSub(dr, hr, di * hi);
+                var oi = ComplexVector.MulAdd(dr, hi, di * hr);
+                ((er - oi) * scale).StoreUnsafe(ref zr, (nuint)k0);
+                ((ei + or) * scale).StoreUnsafe(ref zi, (nuint)k0);
+            }
         }
+        for (int k = k0; k < m; k++) PreInverse(k, re, im, br, bi, sc);
         _fft.Forward(bi, br, scratch[(2 * m)..]); // swapped: br now holds the real parts, bi the imaginary parts
         Interleave(br, bi, output);
+    }
+
+    /// <summary>One bin of the inverse pre-processing (see <see cref="InverseSplitCore"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PreInverse(int k, ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> br, Span<float> bi, float sc)
+    {
+        int m = _half;
+        float a = re[k], b = im[k], c = re[m - k], d = im[m - k];
+        float er = 0.5f * (a + c), ei = 0.5f * (b - d);
+        float dr = a - c, di = b + d;
+        float hr = _hwRe[k], hi = -_hwIm[k]; // ½·W^{−k}
+        float or = dr * hr - di * hi, oi = dr * hi + di * hr;
+        br[k] = (er - oi) * sc;
+        bi[k] = (ei + or) * sc;
     }
 
     /// <summary>dst[2k] = re[k], dst[2k+1] = im[k].</summary>
