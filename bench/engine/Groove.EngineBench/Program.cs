@@ -55,6 +55,9 @@ static class Program
                 Report("chromanet", Timed(() => model.Step(x), reps > 0 ? reps : 2, 1));
                 break;
             }
+            case "shapes":
+                Shapes(reps > 0 ? reps : 20);
+                break;
             case "peak":
                 Peak(reps > 0 ? reps : 3);
                 break;
@@ -81,6 +84,30 @@ static class Program
         Array.Sort(times);
         double median = reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
         return (times[0], median);
+    }
+
+    /// <summary>GFLOP/s of Sgemm on shapes the models produce (conv forward/backward GEMMs, GRU steps).</summary>
+    static void Shapes(int reps)
+    {
+        (string name, bool ta, bool tb, int m, int n, int k)[] shapes =
+        [
+            ("conv fwd 16x30048x144", false, false, 16, 30048, 144),
+            ("conv wgrad 16x144x30048", false, true, 16, 144, 30048),
+            ("conv dgrad 144x30048x16", true, false, 144, 30048, 16),
+            ("linear fwd 108192x64x16", false, true, 108192, 64, 16),
+            ("gru step 64x60x20", false, true, 64, 60, 20),
+            ("square 512", false, false, 512, 512, 512),
+        ];
+        foreach (var (name, ta, tb, m, n, k) in shapes)
+        {
+            var rng = new Random(3);
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+            for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            var t = Timed(() => Sgemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n), reps, 2);
+            Console.WriteLine($"shape {name,-28} best_ms={t.best:F3} gflops={2.0 * m * n * k / t.best / 1e6:F1}");
+        }
     }
 
     static (float[] a, float[] b, float[] c) SgemmOperands(int size)
