@@ -1,0 +1,80 @@
+using System.Numerics.Tensors;
+
+namespace Groove.Dsp.Fft;
+
+/// <summary>
+/// Complex DFT of any size N as a circular convolution of power-of-two size M ≥ 2N−1 (Bluestein, "A linear
+/// filtering approach to the computation of the discrete Fourier transform", 1970): with c_t = exp(−iπt²/N),
+/// X_k = c_k · Σ_j (x_j c_j)·conj(c_{k−j}).
+/// </summary>
+internal sealed class BluesteinFft
+{
+    private readonly int _n, _m;
+    private readonly ComplexFft _inner;
+    private readonly float[] _chirpRe, _chirpIm;
+    private readonly float[] _kernelRe, _kernelIm;
+
+    public int ScratchLength => 2 * _m + _inner.ScratchLength;
+
+    public BluesteinFft(int n, bool simd = true)
+    {
+        _n = n;
+        _m = 1;
+        while (_m < 2 * n - 1) _m *= 2;
+        _inner = new ComplexFft(_m, simd);
+        _chirpRe = new float[n];
+        _chirpIm = new float[n];
+        var cr = new double[n];
+        var ci = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            double angle = -Math.PI * ((long)t * t % (2L * n)) / n;
+            cr[t] = Math.Cos(angle); ci[t] = Math.Sin(angle);
+            _chirpRe[t] = (float)cr[t];
+            _chirpIm[t] = (float)ci[t];
+        }
+        // The kernel conj(c_t) on t ∈ (−N, N), wrapped, transformed once and pre-scaled by 1/M for the inverse.
+        _kernelRe = new float[_m];
+        _kernelIm = new float[_m];
+        _kernelRe[0] = (float)cr[0]; _kernelIm[0] = (float)-ci[0];
+        for (int t = 1; t < n; t++)
+        {
+            _kernelRe[t] = _kernelRe[_m - t] = (float)cr[t];
+            _kernelIm[t] = _kernelIm[_m - t] = (float)-ci[t];
+        }
+        var scratch = new float[_inner.ScratchLength];
+        _inner.Forward(_kernelRe, _kernelIm, scratch);
+        TensorPrimitives.Multiply(_kernelRe, 1f / _m, _kernelRe);
+        TensorPrimitives.Multiply(_kernelIm, 1f / _m, _kernelIm);
+    }
+
+    public void Forward(Span<float> re, Span<float> im, Span<float> scratch)
+    {
+        int n = _n, m = _m;
+        var ar = scratch[..m];
+        var ai = scratch.Slice(m, m);
+        var work = scratch[(2 * m)..];
+        for (int t = 0; t < n; t++)
+        {
+            float xr = re[t], xi = im[t], cr = _chirpRe[t], ci = _chirpIm[t];
+            ar[t] = xr * cr - xi * ci;
+            ai[t] = xr * ci + xi * cr;
+        }
+        ar[n..].Clear();
+        ai[n..].Clear();
+        _inner.Forward(ar, ai, work);
+        for (int t = 0; t < m; t++)
+        {
+            float xr = ar[t], xi = ai[t], kr = _kernelRe[t], ki = _kernelIm[t];
+            ar[t] = xr * kr - xi * ki;
+            ai[t] = xr * ki + xi * kr;
+        }
+        _inner.Forward(ai, ar, work); // swapped: inverse transform (scale folded into the kernel)
+        for (int t = 0; t < n; t++)
+        {
+            float xr = ar[t], xi = ai[t], cr = _chirpRe[t], ci = _chirpIm[t];
+            re[t] = xr * cr - xi * ci;
+            im[t] = xr * ci + xi * cr;
+        }
+    }
+}

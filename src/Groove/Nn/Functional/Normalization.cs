@@ -1,0 +1,275 @@
+using System.Numerics.Tensors;
+
+namespace Groove.Nn;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Layer normalisation over <paramref name="axes"/> (e.g. [-1] for the last dim, [1] for channels-first
+    /// ConvNeXt-style): (x − mean)/√(var + eps)·weight + bias, with biased variance. weight/bias have the shape of
+    /// the normalised dims (in axis order) or are null.
+    /// </summary>
+    public static Tensor LayerNorm(Tensor x, int[] axes, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
+    {
+        var ax = Reductions.NormalizeAxes(axes, x.Rank);
+        bool trailing = true;
+        for (int i = 0; i < ax.Length; i++) if (ax[i] != x.Rank - ax.Length + i) trailing = false;
+        if (trailing) return LayerNormLast(x, ax.Length, weight, bias, eps);
+        if (ax.Length == 1) return LayerNormMiddle(x, ax[0], weight, bias, eps);
+        var rest = Enumerable.Range(0, x.Rank).Where(i => Array.IndexOf(ax, i) < 0).ToArray();
+        int[] perm = [.. rest, .. ax];
+        var inv = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++) inv[perm[i]] = i;
+        return LayerNormLast(x.Permute(perm), ax.Length, weight, bias, eps).Permute(inv);
+    }
+
+    /// <summary>Layer normalisation over the last <paramref name="normalizedRank"/> dims (PyTorch's F.layer_norm).</summary>
+    public static Tensor LayerNormLast(Tensor x, int normalizedRank, Tensor? weight, Tensor? bias, float eps = 1e-5f)
+    {
+        var xc = x.DataContiguous();
+        int d = ShapeUtil.Prod(x.Shape, x.Rank - normalizedRank, x.Rank);
+        if (weight != null && weight.Size != d) throw new ArgumentException($"LayerNorm: weight has {weight.Size} values, normalised dims hold {d}.");
+        if (bias != null && bias.Size != d) throw new ArgumentException($"LayerNorm: bias has {bias.Size} values, normalised dims hold {d}.");
+        int rows = x.Size / Math.Max(d, 1);
+        var y = Tensor.NewLike(x.ShapeArray);
+        var xhat = TensorArena.Rent(x.Size);
+        var rstd = TensorArena.Rent(rows);
+        var xs = xc.RawSpan; var ys = y.RawSpan;
+        var ws = weight != null ? weight.DataContiguous().RawSpan : default;
+        var bs = bias != null ? bias.DataContiguous().RawSpan : default;
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = xs.Slice(r * d, d); var hr = xhat.AsSpan(r * d, d); var yr = ys.Slice(r * d, d);
+            float mean = TensorPrimitives.Sum(xr) / d;
+            TensorPrimitives.Subtract(xr, mean, hr);
+            float v = TensorPrimitives.Dot(hr, hr) / d;
+            float rs = 1f / MathF.Sqrt(v + eps);
+            rstd[r] = rs;
+            TensorPrimitives.Multiply(hr, rs, hr);
+            if (weight != null) TensorPrimitives.Multiply(hr, ws, yr); else hr.CopyTo(yr);
+            if (bias != null) TensorPrimitives.Add(yr, bs, yr);
+        }
+        if (Autograd.ShouldRecord(x, weight, bias))
+        {
+            var w = weight?.DataContiguous();
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            {
+                var gs = g.DataContiguous().RawSpan;
+                Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
+                Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
+                Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
+                var tmp = TensorArena.Rent(d).AsSpan(0, d);
+                for (int r = 0; r < rows; r++)
+                {
+                    var gr = gs.Slice(r * d, d); var hr = xhat.AsSpan(r * d, d);
+                    if (gw != null) { TensorPrimitives.Multiply(gr, hr, tmp); TensorPrimitives.Add(gw.RawSpan, tmp, gw.RawSpan); }
+                    if (gb != null) TensorPrimitives.Add(gb.RawSpan, gr, gb.RawSpan);
+                    if (gx == null) continue;
+                    // gxhat = g·w; gx = rstd·(gxhat − mean(gxhat) − xhat·mean(gxhat·xhat))
+                    if (w != null) TensorPrimitives.Multiply(gr, w.RawSpan, tmp); else gr.CopyTo(tmp);
+                    float m1 = TensorPrimitives.Sum(tmp) / d;
+                    float m2 = TensorPrimitives.Dot(tmp, hr) / d;
+                    var gxr = gx.RawSpan.Slice(r * d, d);
+                    for (int j = 0; j < d; j++) gxr[j] = rstd[r] * (tmp[j] - m1 - hr[j] * m2);
+                }
+                return new[] { gx, gw, gb };
+            });
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Layer normalisation over one non-last axis (e.g. channels of [N, C, H, W], as ConvNeXt's channels-first
+    /// LayerNorm) without transposing: x is viewed as [outer, C, inner] and every statistic is a vector over inner.
+    /// </summary>
+    private static Tensor LayerNormMiddle(Tensor x, int axis, Tensor? weight, Tensor? bias, float eps)
+    {
+        int outer = ShapeUtil.Prod(x.Shape, 0, axis), c = x.Dim(axis), inner = ShapeUtil.Prod(x.Shape, axis + 1, x.Rank);
+        if (weight != null && weight.Size != c) throw new ArgumentException($"LayerNorm: weight has {weight.Size} values, axis has {c}.");
+        if (bias != null && bias.Size != c) throw new ArgumentException($"LayerNorm: bias has {bias.Size} values, axis has {c}.");
+        var xc = x.DataContiguous();
+        var y = Tensor.NewLike(x.ShapeArray);
+        var xhat = TensorArena.Rent(x.Size);
+        var rstd = TensorArena.Rent(outer * inner);
+        var xs = xc.RawSpan; var ys = y.RawSpan;
+        var ws = weight != null ? weight.DataContiguous().RawSpan : default;
+        var bs = bias != null ? bias.DataContiguous().RawSpan : default;
+        var mean = TensorArena.Rent(inner).AsSpan(0, inner);
+        for (int p = 0; p < outer; p++)
+        {
+            int baseI = p * c * inner;
+            var rs = rstd.AsSpan(p * inner, inner);
+            mean.Clear();
+            for (int k = 0; k < c; k++) TensorPrimitives.Add(mean, xs.Slice(baseI + k * inner, inner), mean);
+            TensorPrimitives.Multiply(mean, 1f / c, mean);
+            rs.Clear();
+            for (int k = 0; k < c; k++)
+            {
+                var h = xhat.AsSpan(baseI + k * inner, inner);
+                TensorPrimitives.Subtract(xs.Slice(baseI + k * inner, inner), mean, h);
+                TensorPrimitives.MultiplyAdd(h, h, rs, rs);
+            }
+            // rstd = 1/√(var + eps)
+            TensorPrimitives.Multiply(rs, 1f / c, rs);
+            TensorPrimitives.Add(rs, eps, rs);
+            TensorPrimitives.ReciprocalSqrt(rs, rs);
+            for (int k = 0; k < c; k++)
+            {
+                var h = xhat.AsSpan(baseI + k * inner, inner);
+                TensorPrimitives.Multiply(h, rs, h);
+                var yr = ys.Slice(baseI + k * inner, inner);
+                TensorPrimitives.Multiply(h, weight != null ? ws[k] : 1f, yr);
+                if (bias != null) TensorPrimitives.Add(yr, bs[k], yr);
+            }
+        }
+        if (Autograd.ShouldRecord(x, weight, bias))
+        {
+            var wt = weight?.DataContiguous();
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            {
+                var gs = g.DataContiguous().RawSpan;
+                Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
+                Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
+                Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
+                var m1 = TensorArena.Rent(inner).AsSpan(0, inner);
+                var m2 = TensorArena.Rent(inner).AsSpan(0, inner);
+                var tmp = TensorArena.Rent(inner).AsSpan(0, inner);
+                for (int p = 0; p < outer; p++)
+                {
+                    int baseI = p * c * inner;
+                    var rs = rstd.AsSpan(p * inner, inner);
+                    m1.Clear(); m2.Clear();
+                    for (int k = 0; k < c; k++)
+                    {
+                        var gr = gs.Slice(baseI + k * inner, inner); var h = xhat.AsSpan(baseI + k * inner, inner);
+                        if (gw != null) gw.RawSpan[k] += TensorPrimitives.Dot(gr, h);
+                        if (gb != null) gb.RawSpan[k] += TensorPrimitives.Sum(gr);
+                        float wk = wt != null ? wt.RawSpan[k] : 1f;
+                        TensorPrimitives.MultiplyAdd(gr, wk, m1, m1);
+                        TensorPrimitives.Multiply(gr, h, tmp);
+                        TensorPrimitives.MultiplyAdd(tmp, wk, m2, m2);
+                    }
+                    if (gx == null) continue;
+                    TensorPrimitives.Multiply(m1, 1f / c, m1);
+                    TensorPrimitives.Multiply(m2, 1f / c, m2);
+                    for (int k = 0; k < c; k++)
+                    {
+                        // gx = rstd·(g·w − m1 − x̂·m2)
+                        float wk = wt != null ? wt.RawSpan[k] : 1f;
+                        var dst = gx.RawSpan.Slice(baseI + k * inner, inner);
+                        TensorPrimitives.Multiply(gs.Slice(baseI + k * inner, inner), wk, dst);
+                        TensorPrimitives.Subtract(dst, m1, dst);
+                        TensorPrimitives.Multiply(xhat.AsSpan(baseI + k * inner, inner), m2, tmp);
+                        TensorPrimitives.Subtract(dst, tmp, dst);
+                        TensorPrimitives.Multiply(dst, rs, dst);
+                    }
+                }
+                return new[] { gx, gw, gb };
+            });
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Batch normalisation of x [N, C, …] per channel. Training: normalises with batch statistics (biased
+    /// variance) and updates the running stats in place (running = (1−momentum)·running + momentum·batch, with
+    /// the unbiased variance, as PyTorch). Evaluation: uses the running stats.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool training, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        if (x.Rank < 2) throw new ArgumentException($"BatchNorm expects [N, C, …], got {ShapeUtil.Str(x.Shape)}.");
+        int n = x.Dim(0), c = x.Dim(1), l = ShapeUtil.Prod(x.Shape, 2, x.Rank);
+        int m = n * l;
+        bool useBatch = training || runningMean == null || runningVar == null;
+        if (useBatch && m < 2 && training) throw new ArgumentException("BatchNorm in training needs more than one value per channel.");
+        var xc = x.DataContiguous();
+        var xs = xc.RawSpan;
+        var mean = TensorArena.Rent(c); var rstd = TensorArena.Rent(c);
+        if (useBatch)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                double s = 0;
+                for (int b = 0; b < n; b++) s += TensorPrimitives.Sum(xs.Slice((b * c + ch) * l, l));
+                float mu = (float)(s / m);
+                double v = 0;
+                for (int b = 0; b < n; b++)
+                {
+                    var row = xs.Slice((b * c + ch) * l, l);
+                    for (int j = 0; j < l; j++) { float dlt = row[j] - mu; v += dlt * dlt; }
+                }
+                float var = (float)(v / m);
+                mean[ch] = mu; rstd[ch] = 1f / MathF.Sqrt(var + eps);
+                if (training && runningMean != null && runningVar != null)
+                {
+                    var rm = runningMean.Span; var rv = runningVar.Span;
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mu;
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(v / Math.Max(m - 1, 1));
+                }
+            }
+        }
+        else
+        {
+            var rm = runningMean!.DataContiguous().RawSpan; var rv = runningVar!.DataContiguous().RawSpan;
+            for (int ch = 0; ch < c; ch++) { mean[ch] = rm[ch]; rstd[ch] = 1f / MathF.Sqrt(rv[ch] + eps); }
+        }
+        var y = Tensor.NewLike(x.ShapeArray);
+        var ys = y.RawSpan;
+        var ws = weight != null ? weight.DataContiguous().RawSpan : default;
+        var bs = bias != null ? bias.DataContiguous().RawSpan : default;
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                float scale = rstd[ch] * (weight != null ? ws[ch] : 1f);
+                float shift = (bias != null ? bs[ch] : 0f) - mean[ch] * scale;
+                var src = xs.Slice((b * c + ch) * l, l); var dst = ys.Slice((b * c + ch) * l, l);
+                TensorPrimitives.Multiply(src, scale, dst);
+                TensorPrimitives.Add(dst, shift, dst);
+            }
+        if (Autograd.ShouldRecord(x, weight, bias))
+        {
+            var wt = weight?.DataContiguous();
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            {
+                var gs = g.DataContiguous().RawSpan;
+                var xs = xc.RawSpan;
+                Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
+                Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
+                Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
+                for (int ch = 0; ch < c; ch++)
+                {
+                    double sg = 0, sgh = 0;
+                    for (int b = 0; b < n; b++)
+                    {
+                        var gr = gs.Slice((b * c + ch) * l, l); var xr = xs.Slice((b * c + ch) * l, l);
+                        for (int j = 0; j < l; j++) { sg += gr[j]; sgh += gr[j] * (xr[j] - mean[ch]) * rstd[ch]; }
+                    }
+                    if (gw != null) gw.RawSpan[ch] = (float)sgh;
+                    if (gb != null) gb.RawSpan[ch] = (float)sg;
+                    if (gx == null) continue;
+                    float w = wt != null ? wt.RawSpan[ch] : 1f;
+                    var gxs = gx.RawSpan;
+                    for (int b = 0; b < n; b++)
+                    {
+                        int o = (b * c + ch) * l;
+                        if (useBatch)
+                        {
+                            // gx = w·rstd/M · (M·g − Σg − x̂·Σ(g·x̂))
+                            float k = w * rstd[ch] / m;
+                            for (int j = 0; j < l; j++)
+                            {
+                                float h = (xs[o + j] - mean[ch]) * rstd[ch];
+                                gxs[o + j] = k * (m * gs[o + j] - (float)sg - h * (float)sgh);
+                            }
+                        }
+                        else
+                            for (int j = 0; j < l; j++) gxs[o + j] = gs[o + j] * w * rstd[ch];
+                    }
+                }
+                return new[] { gx, gw, gb };
+            });
+        }
+        return y;
+    }
+}
