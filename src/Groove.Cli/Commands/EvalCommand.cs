@@ -18,13 +18,22 @@ internal static class EvalCommand
     public static Command Create(Func<string, IBeatTracker>? trackers = null, Func<string, IKeyEstimator>? keyEstimators = null)
     {
         trackers ??= name => throw new GrooveException($"no beat tracker named '{name}' is available in this build; score estimates from a folder with --est-dir");
-        keyEstimators ??= name => throw new GrooveException($"no key estimator named '{name}' is available in this build; score estimates from a folder with --est-dir");
+        keyEstimators ??= ProfileKeyEstimatorByName;
         return new Command("eval", "Evaluate beats, tempo or key against reference annotations (mir_eval metrics)")
         {
             EvalBeatsCommand.Create(trackers),
             EvalTempoCommand.Create(trackers),
             EvalKeyCommand.Create(keyEstimators),
         };
+    }
+
+    /// <summary>The built-in key estimators: "profile-NAME" (or "NAME") for each of <see cref="KeyProfile.All"/>.</summary>
+    internal static IKeyEstimator ProfileKeyEstimatorByName(string name)
+    {
+        var profileName = name.StartsWith("profile-", StringComparison.OrdinalIgnoreCase) ? name["profile-".Length..] : name;
+        var profile = KeyProfile.Find(profileName) ?? throw new GrooveException(
+            $"no key estimator named '{name}' (available: {string.Join(", ", KeyProfile.All.Select(p => "profile-" + p.Name))}; or score estimates from a folder with --est-dir)");
+        return new ProfileKeyEstimator(new ProfileKeyOptions { Profile = profile });
     }
 
     /// <summary>
