@@ -26,6 +26,8 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(BeatsCommand.Create());
+        root.Subcommands.Add(TempoCommand.Create());
         return root;
     }
 }
