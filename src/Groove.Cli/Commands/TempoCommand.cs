@@ -49,6 +49,8 @@ internal static class TempoCommand
         double t2 = slowIsMain ? p.Fast : p.Slow;
         double w1 = slowIsMain ? p.SlowStrength : 1 - p.SlowStrength;
         if (!(t2 > 0) || Math.Abs(t2 - t1) < 1e-6) { t2 = 0; w1 = 1; }
+        // t1 is the chosen tempo, so it keeps at least half the weight (MIREX readers take the heavier one).
+        w1 = Math.Max(w1, 0.5);
         return string.Create(ic, $"{t1:F2}\t{t2:F2}\t{w1:F2}\n");
     }
 }
