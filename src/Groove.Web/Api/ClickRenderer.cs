@@ -24,11 +24,10 @@ internal sealed class ClickRenderer(GrooveWebOptions options)
         {
             await Task.Run(() =>
             {
-                var audio = AudioFile.Load(job.InputPath);
+                var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct });
                 var beats = result.Beats.Select(b => new Beat(b.Time, b.BeatInBar)).ToList();
                 var clicked = ClickTrackRenderer.Render(audio, beats, clickOptions);
-                using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                ClickTrackWav.Write(fs, clicked);
+                WavWriter.Write(tmp, clicked);
             }, ct);
         }
         catch (Exception e) when (e is GrooveException or IOException)

@@ -93,8 +93,7 @@ internal sealed class AnalysisQueue : BackgroundService
         try
         {
             job.Update(JobState.Decoding, 0.02);
-            var audio = AudioFile.Load(job.InputPath);
-            if (audio.Length == 0) throw new GrooveException("the file holds no audio samples");
+            var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct }, Warn);
             ct.ThrowIfCancellationRequested();
 
             double beatsEnd = _keyEstimator is null ? 0.92 : 0.8;
