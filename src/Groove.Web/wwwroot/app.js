@@ -154,10 +154,14 @@ async function loadAudio(id) {
   ui.play.disabled = true;
   ui.play.textContent = 'Loading audio…';
   try {
-    const bytes = await (await fetch(`/api/jobs/${id}/audio`)).arrayBuffer();
-    if (state.jobId !== id) return;
     state.ctx = state.ctx || new AudioContext();
-    const audio = await state.ctx.decodeAudioData(bytes);
+    let audio;
+    try {
+      audio = await state.ctx.decodeAudioData(await (await fetch(`/api/jobs/${id}/audio`)).arrayBuffer());
+    } catch {
+      // This browser cannot decode the upload's format: the server decodes it to WAV instead.
+      audio = await state.ctx.decodeAudioData(await (await fetch(`/api/jobs/${id}/audio.wav`)).arrayBuffer());
+    }
     if (state.jobId !== id) return;
     state.audio = audio;
     state.mono = mixToMono(audio);

@@ -41,6 +41,13 @@ public class WebApiTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Waits up to 5 s for <paramref name="condition"/> (things the server does after the response is sent).</summary>
+    internal static async Task AssertEventuallyAsync(Func<bool> condition, string message)
+    {
+        for (int i = 0; i < 100 && !condition(); i++) await Task.Delay(50);
+        Assert.True(condition(), message);
+    }
+
     /// <summary>Every file under the data folder is in a job folder named by a valid id, under a fixed name.</summary>
     private static void AssertOnlyFixedNamesStored(WebTestServer s)
     {
@@ -277,7 +284,8 @@ public class WebApiTests(ITestOutputHelper output)
         WavWriter.Write(expectedPath, expected);
         Assert.Equal(await File.ReadAllBytesAsync(expectedPath), await File.ReadAllBytesAsync(path));
         // The temporary render is deleted once sent.
-        Assert.Empty(Directory.GetFiles(Path.Combine(s.DataDirectory, "jobs", id), ".render-*"));
+        await AssertEventuallyAsync(() => Directory.GetFiles(Path.Combine(s.DataDirectory, "jobs", id), ".render-*").Length == 0,
+            "the temporary render was not deleted after it was sent");
 
         using var bad = await s.Http.GetAsync($"/api/jobs/{id}/clicked.wav?gain=loud");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -324,6 +332,18 @@ public class WebApiTests(ITestOutputHelper output)
         Assert.Equal(song.Duration, result.GetProperty("duration").GetDouble(), 3);
         using var audio = await s.Http.GetAsync($"/api/jobs/{id}/audio");
         Assert.Equal("audio/flac", audio.Content.Headers.ContentType?.MediaType);
+
+        // The decoded song as WAV, for browsers that cannot decode the upload's format.
+        using var wav = await s.Http.GetAsync($"/api/jobs/{id}/audio.wav");
+        Assert.Equal("audio/wav", wav.Content.Headers.ContentType?.MediaType);
+        using var dir = new TempDir();
+        await File.WriteAllBytesAsync(dir.File("decoded.wav"), await wav.Content.ReadAsByteArrayAsync());
+        var decoded = AudioFile.Load(dir.File("decoded.wav"));
+        Assert.Equal(song.Length, decoded.Length);
+        Assert.Equal(song.ChannelCount, decoded.ChannelCount);
+        Assert.Equal(song.Channels[1][1000], decoded.Channels[1][1000], 1.0 / 32768);
+        await AssertEventuallyAsync(() => Directory.GetFiles(Path.Combine(s.DataDirectory, "jobs", id), ".render-*").Length == 0,
+            "the temporary render was not deleted after it was sent");
     }
 
     [Fact]
