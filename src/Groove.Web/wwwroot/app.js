@@ -61,7 +61,7 @@ async function loadConfig() {
     if (r.ok) state.config = await r.json();
   } catch { /* keep defaults */ }
   const mb = state.config.maxUploadBytes / (1024 * 1024);
-  ui.limits.textContent = `${state.config.formats || 'WAV, MP3, FLAC, Ogg, M4A or AAC'} · up to ${Math.round(mb * 10) / 10} MB`;
+  ui.limits.textContent = `${state.config.formats || 'WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF'} · up to ${Math.round(mb * 10) / 10} MB`;
 }
 
 async function upload(file) {

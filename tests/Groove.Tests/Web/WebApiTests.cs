@@ -59,7 +59,7 @@ public class WebApiTests(ITestOutputHelper output)
             var parts = rel.Split(Path.DirectorySeparatorChar);
             Assert.Equal(2, parts.Length);
             Assert.Matches("^[0-9a-f]{32}$", parts[0]);
-            Assert.Matches(@"^(input\.(wav|mp3|flac|ogg|m4a|aac)|meta\.json|result\.json|waveform\.json|error\.txt)$", parts[1]);
+            Assert.Matches(@"^(input\.(wav|mp3|flac|ogg|m4a|aac|aiff)|meta\.json|result\.json|waveform\.json|error\.txt)$", parts[1]);
         }
     }
 
@@ -69,7 +69,7 @@ public class WebApiTests(ITestOutputHelper output)
         await using var s = await WebTestServer.StartAsync();
         var (status, body) = await PostAsync(s, Form(Encoding.UTF8.GetBytes("This is not music, just some text.\n"), "song.mp3"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
-        Assert.Equal("song.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A or AAC).", body.GetProperty("error").GetString());
+        Assert.Equal("song.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF).", body.GetProperty("error").GetString());
         Assert.Empty(Directory.GetDirectories(Path.Combine(s.DataDirectory, "jobs")));
     }
 
@@ -344,6 +344,33 @@ public class WebApiTests(ITestOutputHelper output)
         Assert.Equal(song.Channels[1][1000], decoded.Channels[1][1000], 1.0 / 32768);
         await AssertEventuallyAsync(() => Directory.GetFiles(Path.Combine(s.DataDirectory, "jobs", id), ".render-*").Length == 0,
             "the temporary render was not deleted after it was sent");
+    }
+
+    [Theory]
+    [InlineData("aiff", "aiff")]
+    [InlineData("mp3", "mp3")]
+    [InlineData("ogg", "ogg")]
+    [InlineData("m4a", "m4a")]
+    public async Task Compressed_and_other_formats_are_accepted_and_analysed(string ffmpegExtension, string storedAs)
+    {
+        using var dir = new TempDir();
+        var encoded = dir.File("clip." + ffmpegExtension);
+        var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-v", "error", "-i", Clip, "-t", "4", encoded]) { RedirectStandardError = true };
+        using (var ffmpeg = System.Diagnostics.Process.Start(psi)!)
+        {
+            var err = await ffmpeg.StandardError.ReadToEndAsync();
+            await ffmpeg.WaitForExitAsync();
+            Assert.True(ffmpeg.ExitCode == 0, $"ffmpeg could not make the {ffmpegExtension} test file: {err}");
+        }
+        await using var s = await WebTestServer.StartAsync();
+        var (status, body) = await PostAsync(s, Form(File.ReadAllBytes(encoded), "no extension"));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var id = body.GetProperty("id").GetString()!;
+        var done = await WaitFinishedAsync(s, id);
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        Assert.True(File.Exists(Path.Combine(s.DataDirectory, "jobs", id, "input." + storedAs)));
+        var result = JsonDocument.Parse(await s.Http.GetStringAsync($"/api/jobs/{id}/result")).RootElement;
+        Assert.InRange(result.GetProperty("duration").GetDouble(), 3.9, 4.15);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public class WebBrowserTests(ITestOutputHelper output)
             document.getElementById('upload').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
         }");
         await page.WaitForSelectorAsync("#upload-error:not([hidden])");
-        Assert.Equal("notes.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A or AAC).", await page.TextContentAsync("#upload-error"));
+        Assert.Equal("notes.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF).", await page.TextContentAsync("#upload-error"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-upload-error.png") });
 
         output.WriteLine($"screenshots in {ArtifactDirectory}");
