@@ -19,7 +19,9 @@ internal sealed class ComplexFft
     private readonly StockhamStage[] _stages;
     private readonly BluesteinFft? _bluestein;
 
-    public ComplexFft(int size)
+    /// <param name="size">Transform size.</param>
+    /// <param name="simd">Allow the AVX2 butterflies (false forces the portable scalar passes; for tests).</param>
+    public ComplexFft(int size, bool simd = true)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), "FFT size must be at least 1.");
         Size = size;
@@ -27,7 +29,7 @@ internal sealed class ComplexFft
         if (radices == null)
         {
             _stages = [];
-            _bluestein = new BluesteinFft(size);
+            _bluestein = new BluesteinFft(size, simd);
             ScratchLength = _bluestein.ScratchLength;
             return;
         }
@@ -36,7 +38,7 @@ internal sealed class ComplexFft
         for (int t = 0; t < radices.Count; t++)
         {
             int p = radices[t];
-            _stages[t] = new StockhamStage(p, stride, sub / p);
+            _stages[t] = new StockhamStage(p, stride, sub / p, simd);
             stride *= p;
             sub /= p;
         }
