@@ -180,6 +180,26 @@ internal sealed class StockhamStage
                     ((a0 - a1) * w1).Store(ref yr, ref yi, u + s);
                 }
             }
+            else if (p == 5)
+            {
+                var w1 = w[1]; var w2 = w[2]; var w3 = w[3]; var w4 = w[4];
+                for (int q = 0; q <= qLast; q = q + 8 > qLast && q != qLast ? qLast : q + 8)
+                {
+                    int o = inBase + q;
+                    var a0 = ComplexVector.Load(ref xr, ref xi, o);
+                    var a1 = ComplexVector.Load(ref xr, ref xi, o + sm);
+                    var a2 = ComplexVector.Load(ref xr, ref xi, o + 2 * sm);
+                    var a3 = ComplexVector.Load(ref xr, ref xi, o + 3 * sm);
+                    var a4 = ComplexVector.Load(ref xr, ref xi, o + 4 * sm);
+                    Butterflies.Radix5(ref a0, ref a1, ref a2, ref a3, ref a4);
+                    int u = outBase + q;
+                    a0.Store(ref yr, ref yi, u);
+                    (a1 * w1).Store(ref yr, ref yi, u + s);
+                    (a2 * w2).Store(ref yr, ref yi, u + 2 * s);
+                    (a3 * w3).Store(ref yr, ref yi, u + 3 * s);
+                    (a4 * w4).Store(ref yr, ref yi, u + 4 * s);
+                }
+            }
             else
             {
                 for (int q = 0; q <= qLast; q = q + 8 > qLast && q != qLast ? qLast : q + 8)
