@@ -11,7 +11,8 @@ namespace Groove.Dsp.Fft;
 /// <c>a_j = x[q + s·(i + j·m)]</c>, forms the p-point DFT b_k and writes <c>y[q + s·(p·i + k)] = b_k·exp(−2πi·ik/n)</c>.
 /// After the last pass the output is in natural order (Stockham autosort; see e.g. Van Loan, "Computational
 /// Frameworks for the Fast Fourier Transform", 1992, §1.7).
-/// Vectorised over q when s ≥ 8, over the flattened (i, q) index when s ∈ {1, 2, 4}, scalar otherwise.
+/// With AVX2: vectorised over q when s ≥ 8 and over the flattened index e = s·i + q when s &lt; 8 (and s·m ≥ 8);
+/// otherwise (other CPUs, tiny sizes) plain scalar loops.
 /// </summary>
 internal sealed class StockhamStage
 {
