@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -9,6 +10,7 @@ public static partial class Functional
     public static Tensor Tanh(Tensor x) => x.Tanh();
 
     /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise, computed as max(x, 0) + α(e^{min(x, 0)} − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Elu(Tensor x, float alpha = 1f)
     {
         var xc = x.DataContiguous();
@@ -21,7 +23,7 @@ public static partial class Functional
         TensorPrimitives.Max(xs, 0f, os);
         TensorPrimitives.MultiplyAdd(tmp, alpha, os, os);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan; var ov = o.RawSpan;
@@ -36,6 +38,7 @@ public static partial class Functional
         v => v > 0 ? v : slope * v, (v, y) => v > 0 ? 1f : slope);
 
     /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Gelu(Tensor x)
     {
         var xc = x.DataContiguous();
@@ -43,7 +46,7 @@ public static partial class Functional
         var xs = xc.RawSpan; var os = o.RawSpan;
         for (int i = 0; i < os.Length; i++) { float v = xs[i]; os[i] = 0.5f * v * (1f + Erf(v * 0.70710678f)); }
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan;
@@ -71,6 +74,7 @@ public static partial class Functional
 
     /// <summary>Elementwise f(x) with derivative df(x, f(x)); one pass, no per-element virtual calls in the hot path
     /// other than the two delegates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Pointwise(Tensor x, Func<float, float> f, Func<float, float, float> df)
     {
         var xc = x.DataContiguous();
@@ -78,7 +82,7 @@ public static partial class Functional
         var xs = xc.RawSpan; var os = o.RawSpan;
         for (int i = 0; i < os.Length; i++) os[i] = f(xs[i]);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan;
@@ -95,6 +99,7 @@ public static partial class Functional
     /// <summary>Log-softmax along <paramref name="axis"/> (numerically stable).</summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => SoftmaxImpl(x, axis, log: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor SoftmaxImpl(Tensor x, int axis, bool log)
     {
         int ax = ShapeUtil.Axis(axis, x.Rank);
@@ -122,7 +127,7 @@ public static partial class Functional
         }
         var o = last ? ot : ot.Transpose(ax, -1).DataContiguous();
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gt = (last ? g : g.Transpose(ax, -1)).DataContiguous();
                 var gi = Tensor.NewLike(gt.ShapeArray);
@@ -170,6 +175,7 @@ public static partial class Functional
         x / x.Square().Sum(axis, keepDim: true).Sqrt().Clamp(min: eps);
 
     /// <summary>Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1−p) when training.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Dropout(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;
@@ -185,6 +191,7 @@ public static partial class Functional
     /// Stochastic depth (Huang et al., ECCV 2016): drops whole samples (first dim) of a residual branch with
     /// probability p, scaling survivors by 1/(1−p).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor DropPath(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Groove.Nn.Kernels;
 using System.Numerics.Tensors;
 
@@ -24,6 +25,7 @@ public static partial class Functional
     /// (r, z, n): wIh [3H, I], wHh [3H, H], biases [3H]; h0 [B, H] or null for zeros. Returns all hidden states
     /// [B, T, H] (for <paramref name="reverse"/>, step t is still stored at index t). h_t = (1−z)⊙n + z⊙h_{t−1}.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor GruLayer(Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, Tensor? h0 = null,
         bool reverse = false, GruVariant variant = GruVariant.ResetAfter)
     {
@@ -100,7 +102,7 @@ public static partial class Functional
         if (!record) return y;
 
         var inputs = new[] { x, wIh, wHh, bIh ?? x, bHh ?? x, h0 ?? x };
-        Autograd.Record(y, inputs, gy =>
+        Autograd.Record(y, inputs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
         {
             ReadOnlySpan<float> wi = wiT.RawSpan, wh = whT.RawSpan;
             var gys = gy.DataContiguous().RawSpan;
