@@ -100,7 +100,7 @@ internal sealed class GruDirection
     private readonly int _outStride, _outOffset;
     private readonly float[] _xp, _h, _hp;
     private readonly float[]? _hn2;
-    private float[]? _rS, _zS, _nS, _hnS, _hPrevS;
+    private readonly float[] _rS, _zS, _nS, _hnS, _hPrevS;
 
     /// <summary>The autograd inputs in order: x, wIh, wHh, bIh, bHh, h0 (x stands in for absent ones).</summary>
     public Tensor[] Inputs => [_x, _wIh, _wHh, _bIh ?? _x, _bHh ?? _x, _h0 ?? _x];
@@ -122,6 +122,11 @@ internal sealed class GruDirection
         _h = TensorArena.Rent(B * H);
         _hp = TensorArena.Rent(B * G);
         _hn2 = _after ? null : TensorArena.Rent(B * H);
+        // Per-step gate states: needed by Backward, and used as the step scratch when no gradient is recorded.
+        int n1 = T * B * H;
+        _rS = TensorArena.Rent(n1); _zS = TensorArena.Rent(n1); _nS = TensorArena.Rent(n1);
+        _hnS = TensorArena.Rent(n1);   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
+        _hPrevS = TensorArena.Rent(n1);
     }
 
     private static ReadOnlySpan<float> Data(Tensor? t) => t == null ? default : t.Storage.AsSpan(t.Offset, t.Size);
@@ -131,11 +136,7 @@ internal sealed class GruDirection
     public void Forward(float[] y)
     {
         ReadOnlySpan<float> xs = Data(_xc), wi = Data(_wiT), wh = Data(_whT), bi = Data(_biT), bh = Data(_bhT);
-        int n1 = T * B * H;
-        // Per-step gate states: needed by Backward, and used as the step scratch when no gradient is recorded.
-        var rS = _rS = TensorArena.Rent(n1); var zS = _zS = TensorArena.Rent(n1); var nS = _nS = TensorArena.Rent(n1);
-        var hnS = _hnS = TensorArena.Rent(n1);   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
-        var hPrevS = _hPrevS = TensorArena.Rent(n1);
+        var (rS, zS, nS, hnS, hPrevS) = (_rS, _zS, _nS, _hnS, _hPrevS);
         var xp = _xp; var h = _h; var hp = _hp; var hn2 = _hn2;
         if (!bi.IsEmpty) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
         if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xs, I, wi, I, bi.IsEmpty ? 0f : 1f, xp, G);
@@ -210,7 +211,7 @@ internal sealed class GruDirection
     {
         ReadOnlySpan<float> xs = Data(_xc), wi = Data(_wiT), wh = Data(_whT);
         var (dxp, dWhh, dbhh, dh, dhp, drh, dan) = (gr.Dxp, gr.DWhh, gr.Dbhh, gr.Dh, gr.Dhp, gr.Drh, gr.Dan);
-        var (rS, zS, nS, hnS, hPrevS) = (_rS!, _zS!, _nS!, _hnS!, _hPrevS!);
+        var (rS, zS, nS, hnS, hPrevS) = (_rS, _zS, _nS, _hnS, _hPrevS);
         bool after = _after;
         int gates = after ? G : 2 * H;
         for (int s = T - 1; s >= 0; s--)
