@@ -22,6 +22,11 @@ public sealed record BeatEvaluationOptions(
     bool Downbeats = true)
 {
     public double EffectiveMinBeatTime => MinBeatTime ?? (Conventions == BeatMetricConventions.MirEval ? 5.0 : 0.0);
+
+    /// <summary>Whether a beat at <paramref name="time"/> is scored (mir_eval keeps t ≥ min; madmom keeps t &gt; skip when skip &gt; 0).</summary>
+    public bool Keeps(double time) => Conventions == BeatMetricConventions.MirEval
+        ? time >= EffectiveMinBeatTime
+        : !(EffectiveMinBeatTime > 0) || time > EffectiveMinBeatTime;
 }
 
 /// <summary>Scores estimated beats against reference beats with every standard beat metric.</summary>
