@@ -64,7 +64,7 @@ public static class GrooveWebApp
         services.AddHostedService(sp => sp.GetRequiredService<AnalysisQueue>());
         services.AddHostedService<JobCleaner>();
         services.AddSingleton<UploadReceiver>();
-        services.AddSingleton<ClickRenderer>();
+        services.AddSingleton<WavDownloads>();
         var assets = new StaticAssets();
         services.AddSingleton(assets);
 

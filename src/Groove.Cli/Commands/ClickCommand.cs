@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
-using Groove.IO;
 using Groove.Rhythm;
 
 namespace Groove.Cli.Commands;
@@ -42,13 +41,13 @@ internal static class ClickCommand
                 throw new GrooveException($"{outPath}: the output would overwrite the input");
             var options = new ClickTrackOptions { GainDb = parse.GetValue(gain), AccentDownbeats = parse.GetValue(accent) };
             options.Validate();
-            var audio = AudioFile.Load(input);
+            var audio = AudioFile.Load(input, onWarning: Reporter.Warning);
             IReadOnlyList<Beat> beats = parse.GetValue(beatsFile) is { } bf
                 ? ReadBeats(bf)
                 : throw new GrooveException("no built-in beat tracker yet: give the beats with --beats FILE.beats");
             var clicked = ClickTrackRenderer.Render(audio, beats, options);
             bool asFloat = parse.GetValue(float32);
-            AtomicFile.Write(outPath, s => ClickTrackWav.Write(s, clicked, asFloat));
+            WavWriter.Write(outPath, clicked, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, Reporter.Warning);
             return 0;
         }
     }

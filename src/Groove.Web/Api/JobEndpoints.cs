@@ -54,14 +54,19 @@ internal static class JobEndpoints
                 ? Results.File(job.InputPath, AudioSniffer.ContentType(Path.GetExtension(job.InputPath).TrimStart('.')), enableRangeProcessing: true)
                 : ApiResults.NotFound());
 
-        app.MapGet("/api/jobs/{id}/clicked.wav", (string id, HttpContext ctx, JobStore store, ClickRenderer renderer) =>
+        app.MapGet("/api/jobs/{id}/audio.wav", (string id, HttpContext ctx, JobStore store, WavDownloads wav) =>
+            store.Find(id) is { } job && File.Exists(job.InputPath)
+                ? wav.DecodedAsync(job, ctx.RequestAborted)
+                : Task.FromResult(ApiResults.NotFound()));
+
+        app.MapGet("/api/jobs/{id}/clicked.wav", (string id, HttpContext ctx, JobStore store, WavDownloads wav) =>
         {
             if (store.Find(id) is not { } job) return Task.FromResult(ApiResults.NotFound());
             if (job.State != JobState.Done) return Task.FromResult(NotReady(job));
             if (store.ReadResult(id) is not { } result) return Task.FromResult(ApiResults.NotFound());
             if (!TryReadClickOptions(ctx.Request.Query, out var clickOptions, out var problem))
                 return Task.FromResult(ApiResults.Error(StatusCodes.Status400BadRequest, problem));
-            return renderer.RenderAsync(job, result, clickOptions, ctx.RequestAborted);
+            return wav.ClickedAsync(job, result, clickOptions, ctx.RequestAborted);
         });
     }
 

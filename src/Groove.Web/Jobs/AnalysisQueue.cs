@@ -93,8 +93,7 @@ internal sealed class AnalysisQueue : BackgroundService
         try
         {
             job.Update(JobState.Decoding, 0.02);
-            var audio = AudioFile.Load(job.InputPath);
-            if (audio.Length == 0) throw new GrooveException("the file holds no audio samples");
+            var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct }, Warn);
             ct.ThrowIfCancellationRequested();
 
             double beatsEnd = _keyEstimator is null ? 0.92 : 0.8;
@@ -111,9 +110,12 @@ internal sealed class AnalysisQueue : BackgroundService
             job.Update(JobState.Saving, 0.95);
             var result = new AnalysisResult(
                 job.Name, Math.Round(audio.Duration, 4), audio.SampleRate, audio.ChannelCount, _tracker.Name,
-                Math.Round(tracked.Tempo, 2), key?.Key.ToString(), key is null ? null : Math.Round(key.Confidence, 3),
+                double.IsFinite(tracked.Tempo) && tracked.Tempo > 0 ? Math.Round(tracked.Tempo, 2) : 0,
+                key?.Key.ToString(), key is null || !double.IsFinite(key.Confidence) ? null : Math.Round(key.Confidence, 3),
                 _keyEstimator?.Name,
-                tracked.Beats.Select(b => new ResultBeat(Math.Round(b.Time, 4), b.BeatInBar)).ToList(),
+                // JSON has no NaN, and a marker outside the song means nothing: keep the beats that can be shown.
+                tracked.Beats.Where(b => double.IsFinite(b.Time) && b.Time >= 0 && b.Time <= audio.Duration)
+                    .Select(b => new ResultBeat(Math.Round(b.Time, 4), b.BeatInBar)).ToList(),
                 warnings);
             _store.SaveResult(job.Id, result, WaveformPeaks.From(audio));
             job.Update(JobState.Done, 1);

@@ -1,20 +1,22 @@
 namespace Groove.Web.Upload;
 
 /// <summary>
-/// Recognises audio containers by their first bytes, whatever the upload's name says: RIFF/WAVE, MP3 (an ID3 tag or
-/// an MPEG audio frame header), ADTS AAC, FLAC, Ogg, and MP4/M4A (an <c>ftyp</c> box).
+/// Recognises audio containers by their first bytes, whatever the upload's name says: WAV (RIFF, RF64, BW64), MP3
+/// (an ID3 tag or an MPEG audio frame header), ADTS AAC, FLAC, Ogg, MP4/M4A (an <c>ftyp</c> box) and AIFF.
 /// </summary>
 internal static class AudioSniffer
 {
     /// <summary>Bytes needed to decide.</summary>
     public const int HeaderLength = 12;
 
-    public const string Expected = "WAV, MP3, FLAC, Ogg, M4A or AAC";
+    public const string Expected = "WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF";
 
     /// <summary>The file extension for the format the header shows ("wav", "mp3"...), or null when it is not audio.</summary>
     public static string? Sniff(ReadOnlySpan<byte> h)
     {
-        if (h.Length >= 12 && h[..4].SequenceEqual("RIFF"u8) && h[8..12].SequenceEqual("WAVE"u8)) return "wav";
+        if (h.Length >= 12 && (h[..4].SequenceEqual("RIFF"u8) || h[..4].SequenceEqual("RF64"u8) || h[..4].SequenceEqual("BW64"u8))
+            && h[8..12].SequenceEqual("WAVE"u8)) return "wav";
+        if (h.Length >= 12 && h[..4].SequenceEqual("FORM"u8) && (h[8..12].SequenceEqual("AIFF"u8) || h[8..12].SequenceEqual("AIFC"u8))) return "aiff";
         if (h.Length >= 4 && h[..4].SequenceEqual("fLaC"u8)) return "flac";
         if (h.Length >= 4 && h[..4].SequenceEqual("OggS"u8)) return "ogg";
         if (h.Length >= 8 && h[4..8].SequenceEqual("ftyp"u8)) return "m4a";
@@ -39,6 +41,7 @@ internal static class AudioSniffer
         "m4a" => "audio/mp4",
         "mp3" => "audio/mpeg",
         "aac" => "audio/aac",
+        "aiff" => "audio/aiff",
         _ => "application/octet-stream",
     };
 }

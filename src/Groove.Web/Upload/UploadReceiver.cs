@@ -31,7 +31,11 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
         bool queued = false;
         try
         {
-            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            var reader = new MultipartReader(boundary, request.Body)
+            {
+                HeadersLengthLimit = 16 * 1024,
+                BodyLengthLimit = options.MaxUploadBytes + MultipartOverhead, // the default (128 MB) would cap larger limits
+            };
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)

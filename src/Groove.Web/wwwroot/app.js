@@ -61,7 +61,7 @@ async function loadConfig() {
     if (r.ok) state.config = await r.json();
   } catch { /* keep defaults */ }
   const mb = state.config.maxUploadBytes / (1024 * 1024);
-  ui.limits.textContent = `${state.config.formats || 'WAV, MP3, FLAC, Ogg, M4A or AAC'} · up to ${Math.round(mb * 10) / 10} MB`;
+  ui.limits.textContent = `${state.config.formats || 'WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF'} · up to ${Math.round(mb * 10) / 10} MB`;
 }
 
 async function upload(file) {
@@ -154,10 +154,14 @@ async function loadAudio(id) {
   ui.play.disabled = true;
   ui.play.textContent = 'Loading audio…';
   try {
-    const bytes = await (await fetch(`/api/jobs/${id}/audio`)).arrayBuffer();
-    if (state.jobId !== id) return;
     state.ctx = state.ctx || new AudioContext();
-    const audio = await state.ctx.decodeAudioData(bytes);
+    let audio;
+    try {
+      audio = await state.ctx.decodeAudioData(await (await fetch(`/api/jobs/${id}/audio`)).arrayBuffer());
+    } catch {
+      // This browser cannot decode the upload's format: the server decodes it to WAV instead.
+      audio = await state.ctx.decodeAudioData(await (await fetch(`/api/jobs/${id}/audio.wav`)).arrayBuffer());
+    }
     if (state.jobId !== id) return;
     state.audio = audio;
     state.mono = mixToMono(audio);

@@ -11,6 +11,8 @@ public class UploadCheckTests
     [InlineData("OggS\0\u0002\0\0\0\0\0\0", "ogg")]
     [InlineData("\0\0\0\u0020ftypM4A ", "m4a")]
     [InlineData("ID3\u0004\0\0\0\0\0\0\0\0", "mp3")]
+    [InlineData("RF64\u00ff\u00ff\u00ff\u00ffWAVEds64", "wav")]
+    [InlineData("FORM\0\0\u0010\0AIFFCOMM", "aiff")]
     [InlineData("hello world!", null)]
     [InlineData("RIFF\0\0\0\0AVI LIST", null)]
     [InlineData("<html><body>", null)]

@@ -22,7 +22,7 @@ public class WebBrowserTests(ITestOutputHelper output)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/install-deps.sh");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var tracker = new PeriodicTestBeatTracker(bpm: 123, stepDelay: TimeSpan.FromMilliseconds(40));
+        var tracker = new PeriodicTestBeatTracker(bpm: 123, stepDelay: TimeSpan.FromMilliseconds(150));
         await using var server = await WebTestServer.StartAsync(tracker: tracker);
         using var profile = new TempDir();
         using var playwright = await Playwright.CreateAsync();
@@ -45,6 +45,10 @@ public class WebBrowserTests(ITestOutputHelper output)
         await page.GotoAsync(server.BaseUri.ToString());
         Assert.Contains("up to 100 MB", await page.TextContentAsync("#limits"));
         await page.SetInputFilesAsync("#file", Clip);
+
+        // Progress shows while the job runs (the test tracker takes 1.5 s).
+        await page.WaitForFunctionAsync("() => /Finding the beats · [1-9]/.test(document.getElementById('progress-stage').textContent)");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-progress.png") });
 
         // The result appears once the job is done; the canvas reports how many markers it drew.
         await page.WaitForSelectorAsync("#result:not([hidden])");
@@ -101,7 +105,7 @@ public class WebBrowserTests(ITestOutputHelper output)
             document.getElementById('upload').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
         }");
         await page.WaitForSelectorAsync("#upload-error:not([hidden])");
-        Assert.Equal("notes.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A or AAC).", await page.TextContentAsync("#upload-error"));
+        Assert.Equal("notes.mp3: not an audio file (expected WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF).", await page.TextContentAsync("#upload-error"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-upload-error.png") });
 
         output.WriteLine($"screenshots in {ArtifactDirectory}");
