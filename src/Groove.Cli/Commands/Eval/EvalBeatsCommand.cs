@@ -19,7 +19,7 @@ internal static class EvalBeatsCommand
         var reference = new Option<string>("--ref") { Description = "Reference beats file (.beats, .txt, .jams)" };
         var estimate = new Option<string>("--est") { Description = "Estimated beats file" };
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder (audio/, beats/, ...) to evaluate on" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Beat tracker to run on the dataset's audio (repeatable)" };
+        var estimators = new Option<string[]>("--estimator") { Description = $"Beat tracker to run on the dataset's audio: {string.Join(", ", BeatTrackers.Names)} (repeatable)" };
         var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of estimates named after the tracks (repeatable)" };
         var report = new Option<string>("--report") { Description = "Write an HTML report with per-track plots" };
         var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
