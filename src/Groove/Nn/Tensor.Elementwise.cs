@@ -8,7 +8,7 @@ public sealed partial class Tensor
     internal Tensor DataContiguous()
     {
         if (IsContiguous) return this;
-        var r = new Tensor(new float[Size], (int[])Dims.Clone());
+        var r = NewLike((int[])Dims.Clone());
         StridedCopy(this, r.Storage, 0);
         return r;
     }

@@ -209,7 +209,7 @@ public sealed partial class Tensor
     {
         var us = new Tensor[parts.Count];
         for (int i = 0; i < us.Length; i++) us[i] = parts[i].Unsqueeze(axis);
-        return Concat(us, axis < 0 ? axis : axis);
+        return Concat(us, axis);
     }
 
     /// <summary>

@@ -179,7 +179,7 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        var result = new Tensor(new float[Size], (int[])Dims.Clone());
+        var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
             Autograd.Record(result, new[] { this }, g => new[] { g });
@@ -189,7 +189,7 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy that shares no storage with this tensor (recorded for autograd).</summary>
     public Tensor Clone()
     {
-        var result = new Tensor(new float[Size], (int[])Dims.Clone());
+        var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
             Autograd.Record(result, new[] { this }, g => new[] { g });
@@ -237,11 +237,27 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Fills this tensor with zeros in place.</summary>
-    public void ZeroInPlace() => Contiguous().RawSpan.Clear();
+    /// <summary>Fills this (contiguous) tensor with zeros in place.</summary>
+    public void ZeroInPlace() => Span.Clear();
+
+    /// <summary>Zeroes a parameter's gradient in place (or drops a non-contiguous one).</summary>
+    internal static void ZeroGradOf(Tensor p)
+    {
+        if (p.Grad == null) return;
+        if (p.Grad.IsContiguous && p.Grad.Storage.Length == p.Grad.Size && p.Grad.Offset == 0) p.Grad.RawSpan.Clear();
+        else p.Grad = null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Tensor NewLike(int[] shape) => new(new float[ShapeUtil.Numel(shape)], shape);
+    internal static Tensor NewLike(int[] shape) => new(TensorArena.Rent(ShapeUtil.Numel(shape)), shape);
+
+    /// <summary>A contiguous heap copy (never from an arena), not recorded.</summary>
+    internal Tensor HeapCopy()
+    {
+        var r = new Tensor(new float[Size], (int[])Dims.Clone());
+        StridedCopy(this, r.Storage, 0);
+        return r;
+    }
 
     /// <summary>Adds <paramref name="other"/> (same size) into this contiguous tensor in place; not recorded.</summary>
     internal void AddInPlace(Tensor other)

@@ -16,12 +16,12 @@ internal sealed class BluesteinFft
 
     public int ScratchLength => 2 * _m + _inner.ScratchLength;
 
-    public BluesteinFft(int n)
+    public BluesteinFft(int n, bool simd = true)
     {
         _n = n;
         _m = 1;
         while (_m < 2 * n - 1) _m *= 2;
-        _inner = new ComplexFft(_m);
+        _inner = new ComplexFft(_m, simd);
         _chirpRe = new float[n];
         _chirpIm = new float[n];
         var cr = new double[n];

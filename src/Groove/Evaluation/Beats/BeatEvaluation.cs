@@ -54,7 +54,7 @@ public static class BeatEvaluation
     public static Scores Evaluate(IReadOnlyList<Beat> reference, IReadOnlyList<Beat> estimate, BeatEvaluationOptions? options = null)
     {
         options ??= new BeatEvaluationOptions();
-        var scores = Evaluate(Times(reference, downbeatsOnly: false), Times(estimate, downbeatsOnly: false), options);
+        var scores = EvaluateTimes(Times(reference, downbeatsOnly: false), Times(estimate, downbeatsOnly: false), options);
         if (options.Downbeats && reference.Any(b => b.BeatInBar != 0) && estimate.Any(b => b.BeatInBar != 0))
         {
             var r = Trim(Times(reference, downbeatsOnly: true), options);
@@ -66,7 +66,7 @@ public static class BeatEvaluation
     }
 
     /// <summary>All metrics for one track from beat times in seconds (need not be sorted).</summary>
-    public static Scores Evaluate(ReadOnlySpan<double> reference, ReadOnlySpan<double> estimate, BeatEvaluationOptions? options = null)
+    public static Scores EvaluateTimes(ReadOnlySpan<double> reference, ReadOnlySpan<double> estimate, BeatEvaluationOptions? options = null)
     {
         options ??= new BeatEvaluationOptions();
         var r = Trim(Sorted(reference), options);

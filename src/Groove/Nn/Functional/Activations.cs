@@ -8,34 +8,65 @@ public static partial class Functional
     public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
     public static Tensor Tanh(Tensor x) => x.Tanh();
 
-    /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise.</summary>
-    public static Tensor Elu(Tensor x, float alpha = 1f) => Pointwise(x,
-        v => v > 0 ? v : alpha * (MathF.Exp(v) - 1f),
-        (v, y) => v > 0 ? 1f : y + alpha);
+    /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise, computed as max(x, 0) + α(e^{min(x, 0)} − 1).</summary>
+    public static Tensor Elu(Tensor x, float alpha = 1f)
+    {
+        var xc = x.DataContiguous();
+        var o = Tensor.NewLike(x.ShapeArray);
+        var xs = xc.RawSpan; var os = o.RawSpan;
+        var tmp = TensorArena.Rent(os.Length).AsSpan(0, os.Length);
+        TensorPrimitives.Min(xs, 0f, tmp);
+        TensorPrimitives.Exp(tmp, tmp);
+        TensorPrimitives.Subtract(tmp, 1f, tmp);
+        TensorPrimitives.Max(xs, 0f, os);
+        TensorPrimitives.MultiplyAdd(tmp, alpha, os, os);
+        if (Autograd.ShouldRecord(x))
+            Autograd.Record(o, new[] { x }, g =>
+            {
+                var gi = Tensor.NewLike(x.ShapeArray);
+                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan; var ov = o.RawSpan;
+                for (int i = 0; i < gis.Length; i++) gis[i] = xv[i] > 0 ? gs[i] : gs[i] * (ov[i] + alpha);
+                return new[] { gi };
+            });
+        return o;
+    }
 
     /// <summary>Leaky ReLU.</summary>
     public static Tensor LeakyRelu(Tensor x, float slope = 0.01f) => Pointwise(x,
         v => v > 0 ? v : slope * v, (v, y) => v > 0 ? 1f : slope);
 
     /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)).</summary>
-    public static Tensor Gelu(Tensor x) => Pointwise(x,
-        v => 0.5f * v * (1f + Erf(v * 0.70710678f)),
-        (v, y) => 0.5f * (1f + Erf(v * 0.70710678f)) + v * 0.39894228f * MathF.Exp(-0.5f * v * v));
+    public static Tensor Gelu(Tensor x)
+    {
+        var xc = x.DataContiguous();
+        var o = Tensor.NewLike(x.ShapeArray);
+        var xs = xc.RawSpan; var os = o.RawSpan;
+        for (int i = 0; i < os.Length; i++) { float v = xs[i]; os[i] = 0.5f * v * (1f + Erf(v * 0.70710678f)); }
+        if (Autograd.ShouldRecord(x))
+            Autograd.Record(o, new[] { x }, g =>
+            {
+                var gi = Tensor.NewLike(x.ShapeArray);
+                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan;
+                for (int i = 0; i < gis.Length; i++)
+                {
+                    float v = xv[i];
+                    gis[i] = gs[i] * (0.5f * (1f + Erf(v * 0.70710678f)) + v * 0.39894228f * MathF.Exp(-0.5f * v * v));
+                }
+                return new[] { gi };
+            });
+        return o;
+    }
 
     /// <summary>
-    /// erf(x) in float precision (|error| &lt; 2e-7), from the Numerical Recipes complementary-error-function
-    /// Chebyshev fit (Press et al., 3rd ed., §6.2, erfc via t = 1/(1+z/2)).
+    /// erf(x) in float precision: Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7), exact enough for float32 GELU.
     /// </summary>
-    internal static float Erf(float xf)
+    internal static float Erf(float x)
     {
-        double x = xf;
-        double z = Math.Abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-            t * (-0.82215223 + t * 0.17087277)))))))));
-        double erf = 1.0 - r;
-        return (float)(x >= 0 ? erf : -erf);
+        float z = MathF.Abs(x);
+        float t = 1f / (1f + 0.3275911f * z);
+        float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+        float r = 1f - poly * MathF.Exp(-z * z);
+        return x >= 0 ? r : -r;
     }
 
     /// <summary>Elementwise f(x) with derivative df(x, f(x)); one pass, no per-element virtual calls in the hot path

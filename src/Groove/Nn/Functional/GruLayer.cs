@@ -32,69 +32,69 @@ public static partial class Functional
         if (wIh.Dim(0) != G || wIh.Dim(1) != I || wHh.Dim(0) != G)
             throw new ArgumentException($"GRU: weights {ShapeUtil.Str(wIh.Shape)}/{ShapeUtil.Str(wHh.Shape)} do not fit input size {I}, hidden {H}.");
         bool after = variant == GruVariant.ResetAfter;
-        var xc = x.DataContiguous(); var wi = wIh.DataContiguous().RawSpan.ToArray(); var wh = wHh.DataContiguous().RawSpan.ToArray();
-        var bi = bIh?.DataContiguous().RawSpan.ToArray(); var bh = bHh?.DataContiguous().RawSpan.ToArray();
+        var xc = x.DataContiguous(); var wiT = wIh.DataContiguous(); var whT = wHh.DataContiguous();
+        var biT = bIh?.DataContiguous(); var bhT = bHh?.DataContiguous();
+        ReadOnlySpan<float> wi = wiT.RawSpan, wh = whT.RawSpan;
+        ReadOnlySpan<float> bi = biT != null ? biT.RawSpan : default, bh = bhT != null ? bhT.RawSpan : default;
+        bool hasBi = biT != null, hasBh = bhT != null;
 
         // Input projections for every step at once: xp [B·T, 3H].
-        var xp = new float[B * T * G];
-        if (bi != null) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
-        if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xc.RawSpan, I, wi, I, bi != null ? 1f : 0f, xp, G);
+        var xp = TensorArena.Rent(B * T * G);
+        if (hasBi) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
+        if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xc.RawSpan, I, wi, I, hasBi ? 1f : 0f, xp, G);
 
         bool record = Autograd.ShouldRecord(x, wIh, wHh, bIh, bHh, h0);
         // Saved per processing step s (time index t = reverse ? T−1−s : s), each [B, H].
-        var rS = new float[T * B * H]; var zS = new float[T * B * H]; var nS = new float[T * B * H];
-        var hnS = new float[T * B * H];   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
-        var hPrevS = new float[T * B * H];
+        var rS = TensorArena.Rent(T * B * H); var zS = TensorArena.Rent(T * B * H); var nS = TensorArena.Rent(T * B * H);
+        var hnS = TensorArena.Rent(T * B * H);   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
+        var hPrevS = TensorArena.Rent(T * B * H);
         var y = Tensor.NewLike([B, T, H]);
         var ys = y.Storage;
-        var h = new float[B * H];
+        var h = TensorArena.Rent(B * H);
         if (h0 != null) h0.DataContiguous().RawSpan.CopyTo(h);
-        var hp = new float[B * G];
-        var hn2 = after ? null : new float[B * H];
+        var hp = TensorArena.Rent(B * G);
+        var hn2 = after ? null : TensorArena.Rent(B * H);
         int gates = after ? G : 2 * H;
         for (int s = 0; s < T; s++)
         {
             int t = reverse ? T - 1 - s : s;
-            h.CopyTo(hPrevS.AsSpan(s * B * H, B * H));
+            h.AsSpan(0, B * H).CopyTo(hPrevS.AsSpan(s * B * H, B * H));
             // hp = h·W_hhᵀ + b_hh (all three gates for ResetAfter; r and z only for ResetBefore).
             for (int b = 0; b < B; b++)
-                if (bh != null) bh.AsSpan(0, gates).CopyTo(hp.AsSpan(b * G, gates));
+                if (hasBh) bh.Slice(0, gates).CopyTo(hp.AsSpan(b * G, gates));
                 else hp.AsSpan(b * G, gates).Clear();
             Sgemm.Multiply(false, true, B, gates, H, 1f, h, H, wh, H, 1f, hp, G);
             for (int b = 0; b < B; b++)
             {
                 var xrow = xp.AsSpan((b * T + t) * G, G); var hrow = hp.AsSpan(b * G, G);
                 int o = s * B * H + b * H;
-                for (int j = 0; j < H; j++)
-                {
-                    float r = Sigmoid(xrow[j] + hrow[j]);
-                    float z = Sigmoid(xrow[H + j] + hrow[H + j]);
-                    rS[o + j] = r; zS[o + j] = z;
-                    if (after) hnS[o + j] = hrow[2 * H + j];
-                    else hnS[o + j] = r * h[b * H + j];
-                }
+                var r = rS.AsSpan(o, H); var z = zS.AsSpan(o, H);
+                TensorPrimitives.Add(xrow.Slice(0, H), hrow.Slice(0, H), r);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.Add(xrow.Slice(H, H), hrow.Slice(H, H), z);
+                TensorPrimitives.Sigmoid(z, z);
+                if (after) hrow.Slice(2 * H, H).CopyTo(hnS.AsSpan(o, H));
+                else TensorPrimitives.Multiply(r, h.AsSpan(b * H, H), hnS.AsSpan(o, H));
             }
             if (!after)
             {
                 // hn2 = (r ⊙ h)·W_hnᵀ + b_hn
                 for (int b = 0; b < B; b++)
-                    if (bh != null) bh.AsSpan(2 * H, H).CopyTo(hn2.AsSpan(b * H, H)); else hn2.AsSpan(b * H, H).Clear();
-                Sgemm.Multiply(false, true, B, H, H, 1f, hnS.AsSpan(s * B * H, B * H), H, wh.AsSpan(2 * H * H, H * H), H, 1f, hn2, H);
+                    if (hasBh) bh.Slice(2 * H, H).CopyTo(hn2.AsSpan(b * H, H)); else hn2.AsSpan(b * H, H).Clear();
+                Sgemm.Multiply(false, true, B, H, H, 1f, hnS.AsSpan(s * B * H, B * H), H, wh.Slice(2 * H * H, H * H), H, 1f, hn2, H);
             }
             for (int b = 0; b < B; b++)
             {
-                var xrow = xp.AsSpan((b * T + t) * G, G);
+                var xn = xp.AsSpan((b * T + t) * G + 2 * H, H);
                 int o = s * B * H + b * H;
-                for (int j = 0; j < H; j++)
-                {
-                    float pre = after ? xrow[2 * H + j] + rS[o + j] * hnS[o + j] : xrow[2 * H + j] + hn2![b * H + j];
-                    float n = MathF.Tanh(pre);
-                    nS[o + j] = n;
-                    float z = zS[o + j];
-                    float hv = (1 - z) * n + z * h[b * H + j];
-                    h[b * H + j] = hv;
-                    ys[(b * T + t) * H + j] = hv;
-                }
+                var n = nS.AsSpan(o, H); var hb = h.AsSpan(b * H, H);
+                if (after) TensorPrimitives.MultiplyAdd(rS.AsSpan(o, H), hnS.AsSpan(o, H), xn, n);
+                else TensorPrimitives.Add(xn, hn2.AsSpan(b * H, H), n);
+                TensorPrimitives.Tanh(n, n);
+                // h = (1−z)·n + z·hPrev = n + z·(hPrev − n)
+                TensorPrimitives.Subtract(hb, n, hb);
+                TensorPrimitives.MultiplyAdd(zS.AsSpan(o, H), hb, n, hb);
+                hb.CopyTo(ys.AsSpan((b * T + t) * H, H));
             }
         }
         if (!record) return y;
@@ -102,13 +102,14 @@ public static partial class Functional
         var inputs = new[] { x, wIh, wHh, bIh ?? x, bHh ?? x, h0 ?? x };
         Autograd.Record(y, inputs, gy =>
         {
-            var gys = gy.DataContiguous().RawSpan.ToArray();
-            var dxp = new float[B * T * G];
-            var dWhh = new float[G * H];
-            var dbhh = new float[G];
-            var dh = new float[B * H];
-            var dhp = new float[B * G];
-            var drh = after ? null : new float[B * H];
+            ReadOnlySpan<float> wi = wiT.RawSpan, wh = whT.RawSpan;
+            var gys = gy.DataContiguous().RawSpan;
+            var dxp = TensorArena.Rent(B * T * G);
+            var dWhh = TensorArena.Rent(G * H);
+            var dbhh = TensorArena.Rent(G);
+            var dh = TensorArena.Rent(B * H);
+            var dhp = TensorArena.Rent(B * G);
+            var drh = after ? null : TensorArena.Rent(B * H);
             for (int s = T - 1; s >= 0; s--)
             {
                 int t = reverse ? T - 1 - s : s;
@@ -136,9 +137,9 @@ public static partial class Functional
                 if (!after)
                 {
                     // a_n = xp_n + (r⊙h)·W_hnᵀ + b_hn: d(r⊙h) = dan·W_hn; dW_hn += danᵀ·(r⊙h).
-                    var dan = new float[B * H];
+                    var dan = TensorArena.Rent(B * H);
                     for (int b = 0; b < B; b++) dxp.AsSpan((b * T + t) * G + 2 * H, H).CopyTo(dan.AsSpan(b * H, H));
-                    Sgemm.Multiply(false, false, B, H, H, 1f, dan, H, wh.AsSpan(2 * H * H, H * H), H, 0f, drh, H);
+                    Sgemm.Multiply(false, false, B, H, H, 1f, dan, H, wh.Slice(2 * H * H, H * H), H, 0f, drh, H);
                     Sgemm.Multiply(true, false, H, H, B, 1f, dan, H, hnS.AsSpan(o0, B * H), H, 1f, dWhh.AsSpan(2 * H * H, H * H), H);
                     for (int b = 0; b < B; b++)
                         for (int j = 0; j < H; j++) dbhh[2 * H + j] += dan[b * H + j];
@@ -184,9 +185,9 @@ public static partial class Functional
                 gbih = Tensor.NewLike([G]);
                 Reductions.SumAxis(dxp, 1, B * T, G, gbih.RawSpan);
             }
-            if (wHh.RequiresGrad) gWhh = Tensor.Wrap(dWhh, G, H);
-            if (bHh is { RequiresGrad: true }) gbhh = Tensor.Wrap(dbhh, G);
-            if (h0 is { RequiresGrad: true }) gh0 = Tensor.Wrap(dh, B, H);
+            if (wHh.RequiresGrad) gWhh = new Tensor(dWhh, [G, H]);
+            if (bHh is { RequiresGrad: true }) gbhh = new Tensor(dbhh, [G]);
+            if (h0 is { RequiresGrad: true }) gh0 = new Tensor(dh, [B, H]);
             return new[] { gx, gWih, gWhh, bIh != null ? gbih : null, bHh != null ? gbhh : null, h0 != null ? gh0 : null };
         });
         return y;
