@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
@@ -52,28 +51,10 @@ internal static class ClickCommand
         }
     }
 
-    /// <summary>Reads a .beats file: one beat per line, its time in seconds, optionally a tab or space and its beat in bar.</summary>
-    internal static List<Beat> ReadBeats(string path)
+    private static IReadOnlyList<Beat> ReadBeats(string path)
     {
+        if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not a .beats file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
-        var beats = new List<Beat>();
-        int lineNo = 0;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
-            var parts = line.Split((char[])['\t', ' ', ','], StringSplitOptions.RemoveEmptyEntries);
-            if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var time) || !double.IsFinite(time) || time < 0)
-                throw new GrooveException($"{path}:{lineNo}: not a beat time: \"{Shorten(parts[0])}\"");
-            int inBar = 0;
-            if (parts.Length > 1 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
-                && b >= 0 && b < 100 && b == Math.Floor(b))
-                inBar = (int)b;
-            beats.Add(new Beat(time, inBar));
-        }
-        return beats;
+        return BeatFile.Read(path);
     }
-
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
+using Groove.Tonality;
 using Groove.Web;
 using Microsoft.Extensions.Hosting;
 
@@ -35,7 +36,7 @@ internal static class ServeCommand
                     ConsoleLog = true,
                 };
                 if (parse.GetValue(workers) is int w) options = options with { Workers = w };
-                var app = GrooveWebApp.Build(options, DefaultTracker());
+                var app = GrooveWebApp.Build(options, DefaultTracker(), new ProfileKeyEstimator());
                 try
                 {
                     await app.StartAsync(ct);
