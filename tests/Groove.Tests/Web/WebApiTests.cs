@@ -303,6 +303,27 @@ public class WebApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Queued_jobs_show_their_place_in_line()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var s = await WebTestServer.StartAsync(o => o with { Workers = 1, QueueCapacity = 4 },
+            new PeriodicTestBeatTracker(gate: gate));
+        var bytes = File.ReadAllBytes(Clip);
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+            ids.Add((await PostAsync(s, Form(bytes, $"q{i}.wav"))).Body.GetProperty("id").GetString()!);
+        async Task<JsonElement> StatusOf(string id) => JsonDocument.Parse(await s.Http.GetStringAsync($"/api/jobs/{id}")).RootElement.Clone();
+        // The first job holds the only worker (its tracker waits for the gate).
+        await AssertEventuallyAsync(() => StatusOf(ids[0]).Result.GetProperty("state").GetString() == "beats", "first job never started");
+        Assert.Equal("Next in line", (await StatusOf(ids[1])).GetProperty("stage").GetString());
+        Assert.Equal("Waiting (1 song ahead)", (await StatusOf(ids[2])).GetProperty("stage").GetString());
+        Assert.Equal("queued", (await StatusOf(ids[2])).GetProperty("state").GetString());
+        gate.Set();
+        foreach (var id in ids)
+            Assert.Equal("done", (await WaitFinishedAsync(s, id)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Undecodable_audio_fails_the_job_with_the_upload_name_not_a_server_path()
     {
         await using var s = await WebTestServer.StartAsync();
