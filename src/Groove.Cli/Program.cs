@@ -31,6 +31,8 @@ public static class Program
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(ClickCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(BeatsCommand.Create());
+        root.Subcommands.Add(TempoCommand.Create());
         return root;
     }
 }

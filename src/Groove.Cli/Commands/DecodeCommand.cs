@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
 using Groove.Dsp;
+using Groove.Evaluation.Annotations;
 using Groove.IO;
 using Groove.Rhythm;
 
@@ -109,7 +110,7 @@ internal static class DecodeCommand
                 var npy = NpyFile.Parse(File.ReadAllBytes(item.InputPath), "activation");
                 var beats = decode(npy.ToFloat(), npy.Shape);
                 if (beats.Length == 0) item.Warn("no beats found (silent or empty activation)");
-                var text = BeatFile.Format(beats);
+                var text = BeatAnnotations.Format(beats);
                 if (item.OutputPath is { } path)
                 {
                     AtomicFile.WriteAllText(path, text);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Groove.Cli.Commands.Eval;
 using Groove.Rhythm;
+using Groove.Tonality;
 
 namespace Groove.Cli.Commands;
 
@@ -10,17 +11,29 @@ namespace Groove.Cli.Commands;
 /// </summary>
 internal static class EvalCommand
 {
-    /// <param name="trackers">Resolves <c>--estimator NAME</c> to a beat tracker; throw <see cref="GrooveException"/> for unknown names.
-    /// Null: no trackers are available in this build (estimates can still be read with <c>--est-dir</c>).</param>
-    public static Command Create(Func<string, IBeatTracker>? trackers = null)
+    /// <param name="trackers">Resolves <c>--estimator NAME</c> of <c>eval beats</c> and <c>eval tempo</c> to a beat
+    /// tracker; throws <see cref="GrooveException"/> for unknown names. Null: none in this build (estimates can still be
+    /// read with <c>--est-dir</c>).</param>
+    /// <param name="keyEstimators">Resolves <c>--estimator NAME</c> of <c>eval key</c>, likewise.</param>
+    public static Command Create(Func<string, IBeatTracker>? trackers = null, Func<string, IKeyEstimator>? keyEstimators = null)
     {
         trackers ??= name => throw new GrooveException($"no beat tracker named '{name}' is available in this build; score estimates from a folder with --est-dir");
+        keyEstimators ??= ProfileKeyEstimatorByName;
         return new Command("eval", "Evaluate beats, tempo or key against reference annotations (mir_eval metrics)")
         {
             EvalBeatsCommand.Create(trackers),
-            EvalTempoCommand.Create(),
-            EvalKeyCommand.Create(),
+            EvalTempoCommand.Create(trackers),
+            EvalKeyCommand.Create(keyEstimators),
         };
+    }
+
+    /// <summary>The built-in key estimators: "profile-NAME" (or "NAME") for each of <see cref="KeyProfile.All"/>.</summary>
+    internal static IKeyEstimator ProfileKeyEstimatorByName(string name)
+    {
+        var profileName = name.StartsWith("profile-", StringComparison.OrdinalIgnoreCase) ? name["profile-".Length..] : name;
+        var profile = KeyProfile.Find(profileName) ?? throw new GrooveException(
+            $"no key estimator named '{name}' (available: {string.Join(", ", KeyProfile.All.Select(p => "profile-" + p.Name))}; or score estimates from a folder with --est-dir)");
+        return new ProfileKeyEstimator(new ProfileKeyOptions { Profile = profile });
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.Dsp;
@@ -9,7 +10,7 @@ namespace Groove.Cli.Commands;
 /// <c>groove features KIND FILE... --out DIR</c>: computes a time–frequency feature of each file (mixed to mono and
 /// resampled to <c>--sr</c>) and writes <c>DIR/&lt;name&gt;.&lt;kind&gt;.npy</c>: float32, shape
 /// <c>[frames, features]</c> (frame-major; frame t is centred on sample t·hop, librosa's <c>center=True</c>; the
-/// transpose of librosa's <c>[features, frames]</c>).
+/// transpose of librosa's <c>[features, frames]</c>). Prints one line per file: the output, its shape and frame rate.
 /// </summary>
 /// <remarks>
 /// Each kind is one <see cref="FeatureKind"/> entry in <see cref="Kinds"/>: to add one (vqt, cqt, chroma from
@@ -19,10 +20,14 @@ namespace Groove.Cli.Commands;
 internal static class FeaturesCommand
 {
     /// <summary>What every kind may use: the analysis rate and the frame settings from the command line.</summary>
-    internal sealed record FeatureSettings(int SampleRate, int NFft, int HopLength, int MelCount, Action<string> Warn);
+    internal sealed record FeatureSettings(int SampleRate, int NFft, int HopLength, int MelCount, Action<string> Warn)
+    {
+        /// <summary>Frames per second with this hop: sr / hop.</summary>
+        public double FrameRate => (double)SampleRate / HopLength;
+    }
 
-    /// <summary>A frame-major feature matrix: <c>Data[t·Columns + f]</c>.</summary>
-    internal sealed record FeatureMatrix(float[] Data, int Columns)
+    /// <summary>A frame-major feature matrix: <c>Data[t·Columns + f]</c>, <paramref name="FrameRate"/> frames per second.</summary>
+    internal sealed record FeatureMatrix(float[] Data, int Columns, double FrameRate)
     {
         public int Frames => Columns == 0 ? 0 : Data.Length / Columns;
     }
@@ -34,9 +39,9 @@ internal static class FeaturesCommand
     internal static readonly FeatureKind[] Kinds =
     [
         new("mel", "mel power spectrogram (Slaney mel scale and area normalisation, power 2) [frames, n-mels]",
-            (y, s) => new FeatureMatrix(Mel(s).Compute(y), s.MelCount)),
+            (y, s) => new FeatureMatrix(Mel(s).Compute(y), s.MelCount, s.FrameRate)),
         new("logmel", "log-mel spectrogram in dB: power_to_db(mel, ref=1, amin=1e-10, top_db=80) [frames, n-mels]",
-            (y, s) => new FeatureMatrix(Mel(s).ComputeDb(y), s.MelCount)),
+            (y, s) => new FeatureMatrix(Mel(s).ComputeDb(y), s.MelCount, s.FrameRate)),
         // Extension point: vqt, cqt, chroma (tonal helper: Dsp/ConstantQ*, Dsp/Chroma*) and onset (rhythm helper:
         // Dsp/OnsetStrength*) each add one entry here.
     ];
@@ -85,7 +90,7 @@ internal static class FeaturesCommand
                 var audio = AudioFile.Load(item.InputPath, load, item.Warn);
                 var m = k.Compute(audio.Channels[0], new FeatureSettings(rate, n, h, mels, item.Warn));
                 NpyFile.Write(item.OutputPath!, m.Data, m.Frames, m.Columns);
-                return null;
+                return string.Create(CultureInfo.InvariantCulture, $"{item.OutputPath}\t[{m.Frames}, {m.Columns}]\t{m.FrameRate:0.###} frames/s");
             });
         });
         return cmd;

@@ -19,6 +19,15 @@ public sealed record DbnBeatOptions
     public double Threshold { get; init; }
     /// <summary>Move each beat to the activation peak inside its beat range (otherwise: the start of the range).</summary>
     public bool Correct { get; init; } = true;
+    /// <summary>
+    /// Optional tempo prior (not in madmom): a log-normal weight around this BPM, paid once per beat, so a path at
+    /// twice the tempo pays twice as often. Null: every tempo equally likely.
+    /// </summary>
+    public double? TempoPriorBpm { get; init; }
+    /// <summary>Spread of the tempo prior, in octaves.</summary>
+    public double TempoPriorOctaves { get; init; } = 1.0;
+    /// <summary>Scale of the tempo prior's log-weight.</summary>
+    public double TempoPriorWeight { get; init; } = 1.0;
 }
 
 /// <summary>
@@ -39,7 +48,8 @@ public sealed class DbnBeatDecoder
         Options = options ?? new DbnBeatOptions();
         FramesPerSecond = framesPerSecond;
         var intervals = TempoIntervals.FromBpm(Options.MinBpm, Options.MaxBpm, Options.NumTempi, framesPerSecond);
-        _model = new BarPointerModel(intervals, 1, Options.TransitionLambda, Options.ObservationLambda, separateDownbeat: false);
+        _model = new BarPointerModel(intervals, 1, Options.TransitionLambda, Options.ObservationLambda, separateDownbeat: false,
+            TempoPrior(intervals, framesPerSecond, Options));
     }
 
     /// <summary>Beat times in seconds.</summary>
@@ -87,6 +97,19 @@ public sealed class DbnBeatDecoder
         var times = new double[frames.Count];
         for (int i = 0; i < times.Length; i++) times[i] = (frames[i] + first) / FramesPerSecond;
         return times;
+    }
+
+    private static double[]? TempoPrior(int[] intervals, double fps, DbnBeatOptions o)
+    {
+        if (o.TempoPriorBpm is not { } centre) return null;
+        if (!(centre > 0) || !(o.TempoPriorOctaves > 0)) throw new GrooveException("the tempo prior needs a positive centre and spread");
+        var prior = new double[intervals.Length];
+        for (int i = 0; i < prior.Length; i++)
+        {
+            double z = Math.Log2(60 * fps / intervals[i] / centre) / o.TempoPriorOctaves;
+            prior[i] = -0.5 * z * z * o.TempoPriorWeight;
+        }
+        return prior;
     }
 
     /// <summary>[left, right) frame ranges where the path stays in beat states.</summary>

@@ -169,6 +169,23 @@ public class ResamplerTests
         Assert.Equal(whole, parts.ToArray());
     }
 
+    [Theory]
+    [InlineData(0.0123)]     // irrational-style ratio far below 1: long filter, few table rows
+    [InlineData(1 / 24.0)]
+    public void LargeDownsamplingFactorsStayAccurate(double ratio)
+    {
+        const int inRate = 192000;
+        double outRate = inRate * ratio;
+        var pass = Resampler.Resample(Sine(0.3 * outRate, inRate, inRate), ratio);
+        var (amp, residual) = FitSine(pass, 0.3 * outRate, outRate, pass.Length / 5, pass.Length * 4 / 5);
+        Assert.InRange(Db(amp), -0.1, 0.1);
+        Assert.True(Db(residual * Math.Sqrt(2)) <= -80, $"residual {Db(residual * Math.Sqrt(2)):F1} dB");
+        var x = Sine(0.55 * outRate, inRate, inRate);   // 1.1 x the output Nyquist
+        var stop = Resampler.Resample(x, ratio);
+        double level = Db(Rms(stop.AsSpan(stop.Length / 5, stop.Length * 3 / 5)) / Rms(x));
+        Assert.True(level <= -80, $"aliasing at {level:F1} dB");
+    }
+
     [Fact]
     public void ResamplingIsAlignedInTime()
     {

@@ -180,6 +180,7 @@ public class WavReaderTests
         var a = WavReader.Read(path);
         Assert.Equal(44100, a.SampleRate);
         Assert.Equal([-1f / 32768, -2f / 32768], a.Channels[1]);
+        Assert.Contains("no such file", Assert.Throws<GrooveException>(() => WavReader.Read(dir.File("none.wav"))).Message);
     }
 
     /// <summary>A stream that cannot seek or tell its length, like a pipe.</summary>

@@ -128,3 +128,15 @@ public class EvalCommandTests
         return n;
     }
 }
+
+public class EvalEstimatorLookupTests
+{
+    [Fact]
+    public void Key_estimators_are_found_by_profile_name()
+    {
+        Assert.Equal("profile-albrecht", Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName("profile-albrecht").Name);
+        Assert.Equal("profile-krumhansl", Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName("krumhansl").Name);
+        var e = Assert.Throws<GrooveException>(() => Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName("nope"));
+        Assert.Contains("profile-albrecht", e.Message);
+    }
+}

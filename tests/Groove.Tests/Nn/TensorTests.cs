@@ -152,6 +152,17 @@ public class TensorTests
     }
 
     [Fact]
+    public void ChannelsFirstLayerNormModuleMatchesPermutedLastAxisNorm()
+    {
+        var x = Tensor.Randn(new Rng(5), 2, 3, 4, 5);
+        var ln = new LayerNorm(3, eps: 1e-6f, axis: 1);
+        ln.Weight!.Span[1] = 2f;
+        var expected = F.LayerNormLast(x.Permute(0, 2, 3, 1), 1, ln.Weight, ln.Bias, 1e-6f).Permute(0, 3, 1, 2).ToArray();
+        var actual = ln.Forward(x).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Fact]
     public void CpsdLossIsZeroForConsistentOneHotOutputs()
     {
         int k = 5;

@@ -1,4 +1,6 @@
 using Groove.Dsp;
+using Groove.Evaluation.Annotations;
+using Groove.Evaluation.Beats;
 using Groove.Rhythm;
 using Groove.Tests.Support;
 
@@ -34,8 +36,8 @@ public class DbnBeatDecoderTests
         {
             var activation = NpyFile.Read(act).ToFloat();
             var ours = decoder.Decode(activation);
-            var theirs = BeatScore.ReadTimes(expectedPath);
-            sum += BeatScore.FMeasure(theirs, ours);
+            var theirs = BeatAnnotations.ReadTimes(expectedPath);
+            sum += MirEvalBeatMetrics.FMeasure(theirs, ours);
             if (ours.Length == theirs.Length && ours.Zip(theirs).All(p => Math.Abs(p.First - p.Second) < 1e-6)) exact++;
         }
         double mean = sum / pairs.Count;

@@ -77,6 +77,8 @@ internal static class ScoreFormatting
     public static void WriteSummaryTable(DatasetEvaluation evaluation, Func<string, string> shortName, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        // Redirected output has no width; give the table room rather than cutting estimator names short.
+        if (ReferenceEquals(output, Console.Out) ? Console.IsOutputRedirected : true) console.Profile.Width = 400;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("Metric");
         foreach (var name in evaluation.Estimators) table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());

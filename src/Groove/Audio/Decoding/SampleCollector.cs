@@ -34,6 +34,7 @@ internal sealed class SampleCollector
         _sourceChannels = info.Channels;
         _sourceRate = info.SampleRate;
         _keep = keep;
+        if (options.MaxDuration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive");
         _maxDuration = options.MaxDuration;
         _maxFrames = keep ? (long)Math.Min(long.MaxValue / 2, Math.Ceiling(options.MaxDuration.TotalSeconds * info.SampleRate)) : long.MaxValue;
         if (options.Channels is { } chosen)

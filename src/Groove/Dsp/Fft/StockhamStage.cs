@@ -79,6 +79,13 @@ internal sealed class StockhamStage
         }
     }
 
+    /// <summary>Whether <see cref="RunInterleaved"/> can read interleaved input directly (first pass, radix 8 or 4, AVX2).</summary>
+    public bool CanRunInterleaved => _simd && Avx2.IsSupported && Stride == 1 && Radix is 8 or 4 && _twxRe != null;
+
+    /// <summary>This pass reading interleaved complex input <paramref name="z"/> (2·N floats); needs <see cref="CanRunInterleaved"/>.</summary>
+    public void RunInterleaved(ReadOnlySpan<float> z, Span<float> yr, Span<float> yi) =>
+        FirstPass(ref MemoryMarshal.GetReference(z), ref Unsafe.NullRef<float>(), true, yr, yi);
+
     public void Run(ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
     {
         int s = Stride;
@@ -202,46 +209,9 @@ internal sealed class StockhamStage
         ref float yi = ref MemoryMarshal.GetReference(yiS);
         ref float twr = ref MemoryMarshal.GetArrayDataReference(_twxRe!);
         ref float twi = ref MemoryMarshal.GetArrayDataReference(_twxIm!);
-        if (s == 1 && p == 8)
+        if (s == 1 && p is 8 or 4)
         {
-            for (int e = 0; e <= eLast; e = e + 8 > eLast && e != eLast ? eLast : e + 8)
-            {
-                var a0 = ComplexVector.Load(ref xr, ref xi, e);
-                var a1 = ComplexVector.Load(ref xr, ref xi, e + sm);
-                var a2 = ComplexVector.Load(ref xr, ref xi, e + 2 * sm);
-                var a3 = ComplexVector.Load(ref xr, ref xi, e + 3 * sm);
-                var a4 = ComplexVector.Load(ref xr, ref xi, e + 4 * sm);
-                var a5 = ComplexVector.Load(ref xr, ref xi, e + 5 * sm);
-                var a6 = ComplexVector.Load(ref xr, ref xi, e + 6 * sm);
-                var a7 = ComplexVector.Load(ref xr, ref xi, e + 7 * sm);
-                Butterflies.Radix8(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-                a1 *= ComplexVector.Load(ref twr, ref twi, e);
-                a2 *= ComplexVector.Load(ref twr, ref twi, sm + e);
-                a3 *= ComplexVector.Load(ref twr, ref twi, 2 * sm + e);
-                a4 *= ComplexVector.Load(ref twr, ref twi, 3 * sm + e);
-                a5 *= ComplexVector.Load(ref twr, ref twi, 4 * sm + e);
-                a6 *= ComplexVector.Load(ref twr, ref twi, 5 * sm + e);
-                a7 *= ComplexVector.Load(ref twr, ref twi, 6 * sm + e);
-                Transpose8(a0.Re, a1.Re, a2.Re, a3.Re, a4.Re, a5.Re, a6.Re, a7.Re, ref yr, 8 * e);
-                Transpose8(a0.Im, a1.Im, a2.Im, a3.Im, a4.Im, a5.Im, a6.Im, a7.Im, ref yi, 8 * e);
-            }
-            return;
-        }
-        if (s == 1 && p == 4)
-        {
-            for (int e = 0; e <= eLast; e = e + 8 > eLast && e != eLast ? eLast : e + 8)
-            {
-                var a0 = ComplexVector.Load(ref xr, ref xi, e);
-                var a1 = ComplexVector.Load(ref xr, ref xi, e + sm);
-                var a2 = ComplexVector.Load(ref xr, ref xi, e + 2 * sm);
-                var a3 = ComplexVector.Load(ref xr, ref xi, e + 3 * sm);
-                Butterflies.Radix4(ref a0, ref a1, ref a2, ref a3);
-                a1 *= ComplexVector.Load(ref twr, ref twi, e);
-                a2 *= ComplexVector.Load(ref twr, ref twi, sm + e);
-                a3 *= ComplexVector.Load(ref twr, ref twi, 2 * sm + e);
-                Transpose4(a0.Re, a1.Re, a2.Re, a3.Re, ref yr, 4 * e);
-                Transpose4(a0.Im, a1.Im, a2.Im, a3.Im, ref yi, 4 * e);
-            }
+            FirstPass(ref xr, ref xi, false, yrS, yiS);
             return;
         }
         Span<ComplexVector> a = stackalloc ComplexVector[p];
@@ -284,6 +254,85 @@ internal sealed class StockhamStage
                         Unsafe.Add(ref yi, o[l] + k * s) = im.GetElement(l);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first pass (s = 1) for radix 8 or 4, kept in registers, with an in-register transpose for the output.
+    /// With <paramref name="interleaved"/> the input is one interleaved complex array at <paramref name="xr"/>.
+    /// </summary>
+    private void FirstPass(ref float xr, ref float xi, bool interleaved, Span<float> yrS, Span<float> yiS)
+    {
+        int p = Radix, sm = M, eLast = sm - 8;
+        ref float yr = ref MemoryMarshal.GetReference(yrS);
+        ref float yi = ref MemoryMarshal.GetReference(yiS);
+        ref float twr = ref MemoryMarshal.GetArrayDataReference(_twxRe!);
+        ref float twi = ref MemoryMarshal.GetArrayDataReference(_twxIm!);
+        if (p == 8)
+        {
+            for (int e = 0; e <= eLast; e = e + 8 > eLast && e != eLast ? eLast : e + 8)
+            {
+                ComplexVector a0, a1, a2, a3, a4, a5, a6, a7;
+                if (interleaved)
+                {
+                    a0 = ComplexVector.LoadInterleaved(ref xr, 2 * e);
+                    a1 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + sm));
+                    a2 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 2 * sm));
+                    a3 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 3 * sm));
+                    a4 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 4 * sm));
+                    a5 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 5 * sm));
+                    a6 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 6 * sm));
+                    a7 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 7 * sm));
+                }
+                else
+                {
+                    a0 = ComplexVector.Load(ref xr, ref xi, e);
+                    a1 = ComplexVector.Load(ref xr, ref xi, e + sm);
+                    a2 = ComplexVector.Load(ref xr, ref xi, e + 2 * sm);
+                    a3 = ComplexVector.Load(ref xr, ref xi, e + 3 * sm);
+                    a4 = ComplexVector.Load(ref xr, ref xi, e + 4 * sm);
+                    a5 = ComplexVector.Load(ref xr, ref xi, e + 5 * sm);
+                    a6 = ComplexVector.Load(ref xr, ref xi, e + 6 * sm);
+                    a7 = ComplexVector.Load(ref xr, ref xi, e + 7 * sm);
+                }
+                Butterflies.Radix8(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                a1 *= ComplexVector.Load(ref twr, ref twi, e);
+                a2 *= ComplexVector.Load(ref twr, ref twi, sm + e);
+                a3 *= ComplexVector.Load(ref twr, ref twi, 2 * sm + e);
+                a4 *= ComplexVector.Load(ref twr, ref twi, 3 * sm + e);
+                a5 *= ComplexVector.Load(ref twr, ref twi, 4 * sm + e);
+                a6 *= ComplexVector.Load(ref twr, ref twi, 5 * sm + e);
+                a7 *= ComplexVector.Load(ref twr, ref twi, 6 * sm + e);
+                Transpose8(a0.Re, a1.Re, a2.Re, a3.Re, a4.Re, a5.Re, a6.Re, a7.Re, ref yr, 8 * e);
+                Transpose8(a0.Im, a1.Im, a2.Im, a3.Im, a4.Im, a5.Im, a6.Im, a7.Im, ref yi, 8 * e);
+            }
+        }
+        else
+        {
+            for (int e = 0; e <= eLast; e = e + 8 > eLast && e != eLast ? eLast : e + 8)
+            {
+                ComplexVector a0, a1, a2, a3;
+                if (interleaved)
+                {
+                    a0 = ComplexVector.LoadInterleaved(ref xr, 2 * e);
+                    a1 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + sm));
+                    a2 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 2 * sm));
+                    a3 = ComplexVector.LoadInterleaved(ref xr, 2 * (e + 3 * sm));
+                }
+                else
+                {
+                    a0 = ComplexVector.Load(ref xr, ref xi, e);
+                    a1 = ComplexVector.Load(ref xr, ref xi, e + sm);
+                    a2 = ComplexVector.Load(ref xr, ref xi, e + 2 * sm);
+                    a3 = ComplexVector.Load(ref xr, ref xi, e + 3 * sm);
+                }
+                Butterflies.Radix4(ref a0, ref a1, ref a2, ref a3);
+                a1 *= ComplexVector.Load(ref twr, ref twi, e);
+                a2 *= ComplexVector.Load(ref twr, ref twi, sm + e);
+                a3 *= ComplexVector.Load(ref twr, ref twi, 2 * sm + e);
+                Transpose4(a0.Re, a1.Re, a2.Re, a3.Re, ref yr, 4 * e);
+                Transpose4(a0.Im, a1.Im, a2.Im, a3.Im, ref yi, 4 * e);
             }
         }
     }

@@ -1,10 +1,13 @@
+using Groove.Audio;
 using Groove.Evaluation.Annotations;
 using Groove.Evaluation.Key;
 using Groove.Evaluation.Tempo;
+using Groove.Rhythm;
+using Groove.Tonality;
 
 namespace Groove.Evaluation.Datasets;
 
-/// <summary>Tempo and key estimates read from folders, for <see cref="DatasetEvaluation"/>.</summary>
+/// <summary>Tempo and key estimators for <see cref="DatasetEvaluation"/>: estimates read from folders, a beat tracker's global tempo, a key estimator.</summary>
 public static class TempoKeyDatasetEstimators
 {
     public static IReadOnlyList<DatasetTrack> TracksWith(Dataset dataset, string kind) =>
@@ -43,4 +46,26 @@ public static class TempoKeyDatasetEstimators
             var estimate = KeyAnnotations.Read(folder.FileFor(track.Name, "key"));
             return new TrackEvaluation(track.Name, folder.Name, KeyEvaluation.Evaluate(reference, estimate, allowDescendingFifths), null);
         });
+
+    /// <summary>Scores the global tempo a beat tracker reports for each track's audio.</summary>
+    public static DatasetEstimator TempoFromTracker(IBeatTracker tracker) =>
+        new(tracker.Name, (track, ct) =>
+        {
+            var reference = TempoAnnotations.Read(track.AnnotationPath("tempo")!);
+            var result = tracker.Track(LoadAudio(track, tracker.Name), cancellationToken: ct);
+            var estimate = TempoAnnotation.Single(double.IsFinite(result.Tempo) && result.Tempo > 0 ? result.Tempo : 0);
+            return new TrackEvaluation(track.Name, tracker.Name, TempoEvaluation.Evaluate(reference, estimate), null);
+        });
+
+    /// <summary>Scores a key estimator on each track's audio.</summary>
+    public static DatasetEstimator KeyFromEstimator(IKeyEstimator estimator, bool allowDescendingFifths) =>
+        new(estimator.Name, (track, ct) =>
+        {
+            var reference = KeyAnnotations.Read(track.AnnotationPath("key")!);
+            var estimate = estimator.Estimate(LoadAudio(track, estimator.Name), cancellationToken: ct);
+            return new TrackEvaluation(track.Name, estimator.Name, KeyEvaluation.Evaluate(reference, estimate.Key, allowDescendingFifths), null);
+        });
+
+    private static AudioBuffer LoadAudio(DatasetTrack track, string estimator) =>
+        track.AudioPath is { } path ? AudioFile.Load(path) : throw new GrooveException($"{track.Name}: no audio file to run {estimator} on");
 }

@@ -8,10 +8,28 @@ public static partial class Functional
     public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
     public static Tensor Tanh(Tensor x) => x.Tanh();
 
-    /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise.</summary>
-    public static Tensor Elu(Tensor x, float alpha = 1f) => Pointwise(x,
-        v => v > 0 ? v : alpha * (MathF.Exp(v) - 1f),
-        (v, y) => v > 0 ? 1f : y + alpha);
+    /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise, computed as max(x, 0) + α(e^{min(x, 0)} − 1).</summary>
+    public static Tensor Elu(Tensor x, float alpha = 1f)
+    {
+        var xc = x.DataContiguous();
+        var o = Tensor.NewLike(x.ShapeArray);
+        var xs = xc.RawSpan; var os = o.RawSpan;
+        var tmp = TensorArena.Rent(os.Length).AsSpan(0, os.Length);
+        TensorPrimitives.Min(xs, 0f, tmp);
+        TensorPrimitives.Exp(tmp, tmp);
+        TensorPrimitives.Subtract(tmp, 1f, tmp);
+        TensorPrimitives.Max(xs, 0f, os);
+        TensorPrimitives.MultiplyAdd(tmp, alpha, os, os);
+        if (Autograd.ShouldRecord(x))
+            Autograd.Record(o, new[] { x }, g =>
+            {
+                var gi = Tensor.NewLike(x.ShapeArray);
+                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan; var ov = o.RawSpan;
+                for (int i = 0; i < gis.Length; i++) gis[i] = xv[i] > 0 ? gs[i] : gs[i] * (ov[i] + alpha);
+                return new[] { gi };
+            });
+        return o;
+    }
 
     /// <summary>Leaky ReLU.</summary>
     public static Tensor LeakyRelu(Tensor x, float slope = 0.01f) => Pointwise(x,

@@ -165,11 +165,13 @@ internal static class GruSequence
         fixed (float* xg = xgs, gh = ghs, hp = hps, h = hs, c = caches)
         {
             int j = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated && H >= 8)
             {
                 Vector256<float> one = Vector256.Create(1f);
-                for (; j + 8 <= H; j += 8)
+                // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
+                for (int next = 0; next < H; next = j + 8)
                 {
+                    j = Math.Min(next, H - 8);
                     Vector256<float> r = Sigmoid(Vector256.Load(xg + j) + Vector256.Load(gh + j), one);
                     Vector256<float> z = Sigmoid(Vector256.Load(xg + H + j) + Vector256.Load(gh + H + j), one);
                     Vector256<float> ghn = Vector256.Load(gh + 2 * H + j);
@@ -181,6 +183,7 @@ internal static class GruSequence
                         r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
                     }
                 }
+                return;
             }
             for (; j < H; j++)
             {
@@ -213,20 +216,17 @@ internal static class GruSequence
         fixed (float* c = caches, hp = hps, dh = dhs, dxg = dxgs, dgh = dghs)
         {
             int j = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated && H >= 8)
             {
                 Vector256<float> one = Vector256.Create(1f);
-                for (; j + 8 <= H; j += 8)
-                {
-                    Vector256<float> d = Vector256.Load(dh + j), r = Vector256.Load(c + j), z = Vector256.Load(c + H + j);
-                    Vector256<float> n = Vector256.Load(c + 2 * H + j), ghn = Vector256.Load(c + 3 * H + j);
-                    Vector256<float> dnPre = d * (one - z) * (one - n * n);
-                    Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
-                    Vector256<float> drPre = dnPre * ghn * r * (one - r);
-                    drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
-                    drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
-                    (d * z).Store(dh + j);
-                }
+                // dh is updated in place, so a ragged tail (one vector ending at H, overlapping the last full one)
+                // is computed from the original dh before the main loop and stored after it.
+                int tail = H % 8 == 0 ? -1 : H - 8;
+                Vector256<float> tdh = default;
+                if (tail >= 0) tdh = CellBackwardVector(H, tail, c, hp, dh, dxg, dgh, one);
+                for (; j + 8 <= H; j += 8) CellBackwardVector(H, j, c, hp, dh, dxg, dgh, one).Store(dh + j);
+                if (tail >= 0) tdh.Store(dh + tail);
+                return;
             }
             for (; j < H; j++)
             {
@@ -239,6 +239,22 @@ internal static class GruSequence
                 dh[j] = d * zj;
             }
         }
+    }
+
+    /// <summary>Eight lanes of <see cref="CellBackward"/> from column j; stores the gate gradients and returns the
+    /// new dh lanes (the caller stores them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe Vector256<float> CellBackwardVector(int H, int j, float* c, float* hp, float* dh, float* dxg,
+        float* dgh, Vector256<float> one)
+    {
+        Vector256<float> d = Vector256.Load(dh + j), r = Vector256.Load(c + j), z = Vector256.Load(c + H + j);
+        Vector256<float> n = Vector256.Load(c + 2 * H + j), ghn = Vector256.Load(c + 3 * H + j);
+        Vector256<float> dnPre = d * (one - z) * (one - n * n);
+        Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
+        Vector256<float> drPre = dnPre * ghn * r * (one - r);
+        drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
+        drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
+        return d * z;
     }
 
     static int Row(int t, int b, int steps, int batch, bool batchFirst) => batchFirst ? b * steps + t : t * batch + b;

@@ -31,7 +31,15 @@ internal sealed class BarPointerModel
     /// <summary>True when beat 1 of the bar has its own observation class (2), as in the downbeat model.</summary>
     public bool SeparateDownbeat { get; }
 
-    public BarPointerModel(int[] intervals, int beatsPerBar, double transitionLambda, double observationLambda, bool separateDownbeat)
+    /// <param name="intervals">Beat periods in frames, ascending.</param>
+    /// <param name="beatsPerBar">Beats per bar (1 for a beat-only model).</param>
+    /// <param name="transitionLambda">λ of the exponential tempo-change distribution.</param>
+    /// <param name="observationLambda">Beat states are the first 1/λ of each period.</param>
+    /// <param name="separateDownbeat">Beat 1 of the bar observes class 2.</param>
+    /// <param name="beatLogPrior">Optional log-weight per interval added at every beat boundary (a tempo prior; its
+    /// cost is paid once per beat). Null reproduces madmom exactly.</param>
+    public BarPointerModel(int[] intervals, int beatsPerBar, double transitionLambda, double observationLambda, bool separateDownbeat,
+        double[]? beatLogPrior = null)
     {
         if (intervals.Length == 0) throw new ArgumentException("No tempo intervals.", nameof(intervals));
         if (intervals.Length > ushort.MaxValue) throw new GrooveException($"too many tempo intervals ({intervals.Length}): lower the frame rate or narrow the tempo range");
@@ -79,6 +87,12 @@ internal sealed class BarPointerModel
             }
             double sum = NumpySum.Pairwise(row);
             for (int to = 0; to < k; to++) _logTransition[to * k + from] = Math.Log(row[to] / sum);
+        }
+        if (beatLogPrior != null)
+        {
+            if (beatLogPrior.Length != k) throw new ArgumentException("One prior value per interval is needed.", nameof(beatLogPrior));
+            for (int to = 0; to < k; to++)
+                for (int from = 0; from < k; from++) _logTransition[to * k + from] += beatLogPrior[to];
         }
     }
 
