@@ -13,12 +13,17 @@ internal static class ClickCommand
         var file = new Argument<string>("file") { Description = "Audio file" };
         var output = new Option<string>("--output", "-o") { Description = "WAV file to write", Required = true };
         var beatsFile = new Option<string?>("--beats") { Description = "Beats to click (a .beats file: time [TAB beat-in-bar] per line); default: track them" };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = $"Beat tracker when no --beats file is given: {string.Join(", ", BeatTrackers.Names)}",
+            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+        };
         var accent = new Option<bool>("--downbeat-accent") { Description = "Sound downbeats with a higher, louder click" };
         var gain = new Option<double>("--gain") { Description = "Click peak level in dB relative to full scale", DefaultValueFactory = _ => -6 };
         var float32 = new Option<bool>("--float") { Description = "Write 32-bit float samples (default: 16-bit PCM)" };
         var cmd = new Command("click", "Mix a click into a song at its beats and write a WAV file")
         {
-            file, output, beatsFile, accent, gain, float32,
+            file, output, beatsFile, model, accent, gain, float32,
         };
         cmd.SetAction(parse =>
         {
@@ -40,10 +45,12 @@ internal static class ClickCommand
                 throw new GrooveException($"{outPath}: the output would overwrite the input");
             var options = new ClickTrackOptions { GainDb = parse.GetValue(gain), AccentDownbeats = parse.GetValue(accent) };
             options.Validate();
+            string? beatsPath = parse.GetValue(beatsFile);
+            var tracker = beatsPath is null ? BeatTrackers.Create(parse.GetValue(model)) : null;
             var audio = AudioFile.Load(input, onWarning: Reporter.Warning);
-            IReadOnlyList<Beat> beats = parse.GetValue(beatsFile) is { } bf
-                ? ReadBeats(bf)
-                : throw new GrooveException("no built-in beat tracker yet: give the beats with --beats FILE.beats");
+            IReadOnlyList<Beat> beats = tracker is null
+                ? ReadBeats(beatsPath!)
+                : tracker.Track(audio, onWarning: m => Reporter.Warning($"{input}: {m}")).Beats;
             var clicked = ClickTrackRenderer.Render(audio, beats, options);
             bool asFloat = parse.GetValue(float32);
             WavWriter.Write(outPath, clicked, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, Reporter.Warning);
@@ -55,6 +62,6 @@ internal static class ClickCommand
     {
         if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not a .beats file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
-        return BeatFile.Read(path);
+        return Groove.Evaluation.Annotations.BeatAnnotations.Read(path);
     }
 }

@@ -46,7 +46,7 @@ internal static class JobEndpoints
             WithResult(store, id, (_, _) => Results.File(store.WaveformPath(id), "application/json")));
 
         app.MapGet("/api/jobs/{id}/beats", (string id, JobStore store) =>
-            WithResult(store, id, (job, result) => Results.File(Encoding.UTF8.GetBytes(BeatFile.Format(result.Beats.Select(b => new Beat(b.Time, b.BeatInBar)))),
+            WithResult(store, id, (job, result) => Results.File(Encoding.UTF8.GetBytes(BeatsText(result)),
                 "text/plain; charset=utf-8", UploadName.ForDownload(job.Name, ".beats"))));
 
         app.MapGet("/api/jobs/{id}/audio", (string id, JobStore store) =>
@@ -80,6 +80,15 @@ internal static class JobEndpoints
     private static IResult NotReady(AnalysisJob job) => job.State == JobState.Failed
         ? ApiResults.Error(StatusCodes.Status409Conflict, job.Status().Error ?? "The analysis failed.")
         : ApiResults.Error(StatusCodes.Status409Conflict, "The analysis is not finished yet.");
+
+    /// <summary>The .beats text, as <c>groove beats</c> writes it: "time TAB beat-in-bar" per line (0 = unknown position).</summary>
+    internal static string BeatsText(AnalysisResult result)
+    {
+        var sb = new StringBuilder();
+        foreach (var b in result.Beats)
+            sb.Append(CultureInfo.InvariantCulture, $"{b.Time:F3}\t{b.BeatInBar}\n");
+        return sb.ToString();
+    }
 
     /// <summary>Reads <c>gain</c> (dB), <c>accent</c> (1/0/true/false) and <c>accentGain</c> (dB) from the query.</summary>
     internal static bool TryReadClickOptions(IQueryCollection query, out ClickTrackOptions options, out string problem)
