@@ -38,7 +38,8 @@ public static class AudioFile
             var collector = new SampleCollector(path, source.Info, options, keep: true);
             // The header's duration is exact for WAV and an estimate for some compressed files: only refuse early
             // when it is clearly over; the exact count while decoding decides the rest.
-            if (source.Info.Duration is { } d && d > options.MaxDuration.TotalSeconds * 1.02 + 1) throw collector.TooLong(d);
+            double limit = options.MaxDuration.TotalSeconds;
+            if (source.Info.Duration is { } d && d > (source is WavSource ? limit : limit * 1.02 + 1)) throw collector.TooLong(d);
             Pump(source, collector, options.CancellationToken);
             CheckContent(path, collector, onWarning);
             return collector.Finish();

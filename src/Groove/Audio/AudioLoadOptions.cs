@@ -23,7 +23,7 @@ public sealed record AudioLoadOptions
     /// are kept (from the header's duration when it has one, otherwise as soon as decoding passes the limit), so an
     /// accidental 3-hour file can neither exhaust memory nor keep a batch busy. At 30 minutes the decoded result
     /// takes at most 30 × 60 × rate × channels × 4 bytes (about 160 MB for mono at 22050 Hz, 635 MB for 44.1 kHz
-    /// stereo). Raise it for long recordings; <see cref="AudioFile.Scan"/> has no limit (it keeps no samples).
+    /// stereo). Must be positive; raise it for long recordings; <see cref="AudioFile.Scan"/> has no limit (it keeps no samples).
     /// </summary>
     public TimeSpan MaxDuration { get; init; } = DefaultMaxDuration;
 

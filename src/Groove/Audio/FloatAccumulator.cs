@@ -8,7 +8,17 @@ internal sealed class FloatAccumulator
 {
     private const int ChunkSize = 1 << 20;
     private readonly List<float[]> _chunks = [];
-    private int _lastCount = ChunkSize;
+    private int _lastCount;
+
+    /// <summary>An empty accumulator; <paramref name="expectedCount"/>, when known, sizes the first chunk so that an
+    /// exact guess ends as one array handed back without copying.</summary>
+    public FloatAccumulator(long expectedCount = 0)
+    {
+        if (expectedCount > 0 && expectedCount <= Array.MaxLength) _chunks.Add(new float[expectedCount]);
+        else _lastCount = ChunkSize;
+    }
+
+    private int Capacity => _chunks.Count == 0 ? 0 : _chunks[^1].Length;
 
     public long Count { get; private set; }
 
@@ -16,12 +26,12 @@ internal sealed class FloatAccumulator
     {
         while (!values.IsEmpty)
         {
-            if (_lastCount == ChunkSize)
+            if (_chunks.Count == 0 || _lastCount == Capacity)
             {
                 _chunks.Add(new float[ChunkSize]);
                 _lastCount = 0;
             }
-            int k = Math.Min(values.Length, ChunkSize - _lastCount);
+            int k = Math.Min(values.Length, Capacity - _lastCount);
             values[..k].CopyTo(_chunks[^1].AsSpan(_lastCount));
             _lastCount += k;
             values = values[k..];
@@ -33,11 +43,19 @@ internal sealed class FloatAccumulator
     public float[] ToArrayAndClear()
     {
         if (Count > Array.MaxLength) throw new GrooveException($"audio too long to hold in memory ({Count} samples per channel)");
+        if (_chunks.Count == 1 && _chunks[0].Length == Count)
+        {
+            var only = _chunks[0];
+            _chunks.Clear();
+            Count = 0;
+            _lastCount = ChunkSize;
+            return only;
+        }
         var result = new float[Count];
         long at = 0;
         for (int i = 0; i < _chunks.Count; i++)
         {
-            int n = i == _chunks.Count - 1 ? _lastCount : ChunkSize;
+            int n = i == _chunks.Count - 1 ? _lastCount : _chunks[i].Length;
             _chunks[i].AsSpan(0, n).CopyTo(result.AsSpan((int)at));
             at += n;
             _chunks[i] = [];

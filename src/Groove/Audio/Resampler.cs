@@ -28,7 +28,8 @@ public sealed class Resampler
     public Resampler(double ratio, ResampleQuality quality = ResampleQuality.High)
         : this(ResamplingFilter.ForRatio(ratio, quality)) { }
 
-    private Resampler(ResamplingFilter filter)
+    /// <summary>A resampler sharing an existing (immutable) filter table, e.g. one per channel.</summary>
+    internal Resampler(ResamplingFilter filter)
     {
         _filter = filter;
         _buffer = new float[Math.Max(4096, 4 * filter.Taps)];
@@ -118,40 +119,67 @@ public sealed class Resampler
             long b = num / _filter.L;
             return (b, (double)(num - b * _filter.L) / _filter.L);
         }
-        double t = n / _filter.Ratio;
+        double t = n * (1 / _filter.Ratio);
         double fb = Math.Floor(t);
         return ((long)fb, t - fb);
     }
 
     private int Produce(Span<float> output, long limit)
     {
-        int half = _filter.HalfTaps, taps = _filter.Taps, phases = _filter.Phases;
+        var f = _filter;
+        int half = f.HalfTaps, taps = f.Taps, phases = f.Phases;
+        float[] table = f.Table;
         long available = _bufferStart + _count - 1;   // last input index held
+        long n = _outputCount;
+        long end = Math.Min(limit, n + output.Length);
         int written = 0;
-        while (written < output.Length && _outputCount < limit)
+        if (f.L > 0)
         {
-            var (b, frac) = Position(_outputCount);
-            if (b + half > available) break;
-            var window = new ReadOnlySpan<float>(_buffer, (int)(b - half + 1 - _bufferStart), taps);
-            float y;
-            if (_filter.Exact)
+            // Rational ratio: step the position (base + r/L) by M/L without dividing per sample.
+            long l = f.L, stepBase = f.M / l, stepRem = f.M % l;
+            long num = n * f.M, b = num / l, r = num - b * l;
+            for (; n < end && b + half <= available; n++)
             {
-                long phase = _filter.L > 0 ? _outputCount * _filter.M % _filter.L : 0;
-                y = TensorPrimitives.Dot(window, _filter.Row((int)phase));
+                var window = new ReadOnlySpan<float>(_buffer, (int)(b - half + 1 - _bufferStart), taps);
+                if (f.Exact)
+                {
+                    output[written++] = TensorPrimitives.Dot(window, new ReadOnlySpan<float>(table, (int)r * taps, taps));
+                }
+                else
+                {
+                    double pos = (double)r / l * phases;
+                    int row = Math.Min((int)pos, phases - 1);
+                    output[written++] = Interpolate(window, table, row, taps, (float)(pos - row));
+                }
+                b += stepBase;
+                r += stepRem;
+                if (r >= l) { r -= l; b++; }
             }
-            else
-            {
-                double pos = frac * phases;
-                int row = Math.Min((int)pos, phases - 1);
-                float w = (float)(pos - row);
-                float a = TensorPrimitives.Dot(window, _filter.Row(row));
-                float c = TensorPrimitives.Dot(window, _filter.Row(row + 1));
-                y = a + w * (c - a);
-            }
-            output[written++] = y;
-            _outputCount++;
         }
+        else
+        {
+            double step = 1 / f.Ratio;
+            for (; n < end; n++)
+            {
+                double t = n * step;
+                double fb = Math.Floor(t);
+                long b = (long)fb;
+                if (b + half > available) break;
+                var window = new ReadOnlySpan<float>(_buffer, (int)(b - half + 1 - _bufferStart), taps);
+                double pos = (t - fb) * phases;
+                int row = Math.Min((int)pos, phases - 1);
+                output[written++] = Interpolate(window, table, row, taps, (float)(pos - row));
+            }
+        }
+        _outputCount = n;
         return written;
+    }
+
+    private static float Interpolate(ReadOnlySpan<float> window, float[] table, int row, int taps, float w)
+    {
+        float a = TensorPrimitives.Dot(window, new ReadOnlySpan<float>(table, row * taps, taps));
+        float c = TensorPrimitives.Dot(window, new ReadOnlySpan<float>(table, (row + 1) * taps, taps));
+        return a + w * (c - a);
     }
 
     private void Append(ReadOnlySpan<float> input)

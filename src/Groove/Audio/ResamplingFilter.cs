@@ -17,6 +17,9 @@ internal sealed class ResamplingFilter
     /// <summary>Largest L for which a rational ratio gets an exact (uninterpolated) table.</summary>
     public const int MaxExactPhases = 2048;
 
+    /// <summary>Largest exact table (floats); beyond it the interpolated table is used.</summary>
+    private const long MaxTableFloats = 4 << 20;
+
     /// <summary>Taps on each side of the output position; each row has <c>2 * HalfTaps</c> taps.</summary>
     public int HalfTaps { get; }
     public int Taps => 2 * HalfTaps;
@@ -59,8 +62,11 @@ internal sealed class ResamplingFilter
         double length = (attenuation - 7.95) / (2.285 * 2 * Math.PI * transition) + 1;
         HalfTaps = Math.Max(2, (int)Math.Ceiling(length / 2));
 
-        Exact = l > 0 && l <= MaxExactPhases;
-        Phases = Exact ? (int)l : interpolatedPhases;
+        // Linear interpolation between rows errs by about (cutoff / phases)^2, so a lower cutoff (downsampling by a
+        // large factor, with a proportionally longer filter) needs proportionally fewer rows: the table stays ~1 MB.
+        int interpolated = Math.Max(16, (int)Math.Ceiling(interpolatedPhases * scale));
+        Exact = l > 0 && l <= MaxExactPhases && (l + 1) * 2L * HalfTaps <= MaxTableFloats;
+        Phases = Exact ? (int)l : interpolated;
         Table = new float[(Phases + 1) * Taps];
         double i0Beta = BesselI0(beta);
         var row = new double[Taps];

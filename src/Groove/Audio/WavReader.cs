@@ -8,6 +8,8 @@ public static class WavReader
     /// <exception cref="GrooveException">Missing file, not WAV, malformed, or an encoding other than PCM/float.</exception>
     public static AudioBuffer Read(string path, Action<string>? onWarning = null)
     {
+        if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not an audio file");
+        if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
         using var stream = File.OpenRead(path);
         return Read(stream, path, onWarning);
     }

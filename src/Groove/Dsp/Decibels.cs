@@ -13,9 +13,10 @@ public static class Decibels
     {
         Check(power.Length, db.Length, amin, topDb);
         TensorPrimitives.Max(power, amin, db);
-        TensorPrimitives.Log10(db, db);
+        // 10·log10(v) as (10/ln 10)·ln(v): TensorPrimitives.Log is vectorised, Log10 is not (≈8× slower).
+        TensorPrimitives.Log(db, db);
         float offset = 10f * MathF.Log10(MathF.Max(amin, MathF.Abs(reference)));
-        TensorPrimitives.Multiply(db, 10f, db);
+        TensorPrimitives.Multiply(db, (float)(10 / Math.Log(10)), db);
         TensorPrimitives.Subtract(db, offset, db);
         if (topDb is { } top && db.Length > 0)
             TensorPrimitives.Max(db, TensorPrimitives.Max(db) - top, db);

@@ -67,8 +67,7 @@ public sealed class RealFft
             var scratch = rent.AsSpan(0, _scratch);
             var re = scratch[..Bins];
             var im = scratch.Slice(Bins, Bins);
-            ForwardSplitCore(input, re, im, scratch[(2 * Bins)..]);
-            Interleave(re, im, spectrum);
+            ForwardCore(input, re, im, spectrum, scratch[(2 * Bins)..]);
         }
         finally { ArrayPool<float>.Shared.Return(rent); }
     }
@@ -89,8 +88,7 @@ public sealed class RealFft
             var rest = scratch[(2 * Bins)..];
             for (int f = 0; f < count; f++)
             {
-                ForwardSplitCore(inputs.Slice(f * Size, Size), re, im, rest);
-                Interleave(re, im, spectra.Slice(f * 2 * Bins, 2 * Bins));
+                ForwardCore(inputs.Slice(f * Size, Size), re, im, spectra.Slice(f * 2 * Bins, 2 * Bins), rest);
             }
         }
         finally { ArrayPool<float>.Shared.Return(rent); }
@@ -102,7 +100,7 @@ public sealed class RealFft
         if (input.Length != Size) throw new ArgumentException($"Input must hold {Size} samples, not {input.Length}.", nameof(input));
         if (real.Length < Bins || imag.Length < Bins) throw new ArgumentException($"Outputs must hold {Bins} bins.");
         var rent = ArrayPool<float>.Shared.Rent(_scratch);
-        try { ForwardSplitCore(input, real[..Bins], imag[..Bins], rent.AsSpan(2 * Bins, _scratch - 2 * Bins)); }
+        try { ForwardCore(input, real[..Bins], imag[..Bins], default, rent.AsSpan(2 * Bins, _scratch - 2 * Bins)); }
         finally { ArrayPool<float>.Shared.Return(rent); }
     }
 
@@ -146,7 +144,7 @@ public sealed class RealFft
 
     /// <summary>Forward transform into re/im (Bins each) with caller-provided scratch (no pooling, no checks).</summary>
     internal void ForwardSplit(ReadOnlySpan<float> input, Span<float> re, Span<float> im, Span<float> scratch) =>
-        ForwardSplitCore(input, re, im, scratch);
+        ForwardCore(input, re, im, default, scratch);
 
     /// <summary>Inverse transform from re/im (Bins each, overwritten) with caller-provided scratch.</summary>
     internal void InverseSplit(Span<float> re, Span<float> im, Span<float> output, Span<float> scratch) =>
@@ -161,10 +159,14 @@ public sealed class RealFft
             throw new ArgumentException($"Spectrum must hold {(long)count * 2 * Bins} floats (interleaved re/im), not {spectrumLength}.");
     }
 
-    /// <summary>Spectrum into re/im (Bins each); <paramref name="scratch"/> holds at least _scratch − 2·Bins floats.</summary>
-    private void ForwardSplitCore(ReadOnlySpan<float> x, Span<float> re, Span<float> im, Span<float> scratch)
+    /// <summary>
+    /// Spectrum of <paramref name="x"/> into re/im (Bins each) or, when <paramref name="spectrum"/> is not empty,
+    /// interleaved into it (re/im then serve as temporaries). <paramref name="scratch"/>: _scratch − 2·Bins floats.
+    /// </summary>
+    private void ForwardCore(ReadOnlySpan<float> x, Span<float> re, Span<float> im, Span<float> spectrum, Span<float> scratch)
     {
         int n = Size;
+        bool interleaved = !spectrum.IsEmpty;
         if (_half == 0)
         {
             var zr = scratch[..n];
@@ -175,19 +177,20 @@ public sealed class RealFft
             zr[..Bins].CopyTo(re);
             zi[..Bins].CopyTo(im);
             im[0] = 0; // exactly real, as for even sizes
+            if (interleaved) Interleave(re, im, spectrum);
             return;
         }
         int m = _half;
         var ar = scratch[..m];
         var ai = scratch.Slice(m, m);
-        Deinterleave(x, ar, ai);
-        _fft.Forward(ar, ai, scratch[(2 * m)..]);
+        _fft.ForwardInterleaved(x, ar, ai, scratch[(2 * m)..]); // z_j = x_2j + i·x_2j+1
         // Split the half-size spectrum Z = E + iO into the even/odd-sample spectra and combine:
-        // X_k = E_k + W^k O_k, E_k = (Z_k + conj Z_{m−k})/2, O_k = (Z_k − conj Z_{m−k})/(2i).
-        re[0] = ar[0] + ai[0]; im[0] = 0;
-        re[m] = ar[0] - ai[0]; im[m] = 0;
+        // X_k = E_k + W^k O_k, E_k = (Z_k + conj Z_{m−k})/2, O_k = (Z_k − conj Z_{m−k})/(2i)
+        // (the classic "two real halves in one complex FFT" step; e.g. Sorensen et al., "Real-valued fast Fourier
+        // transform algorithms", IEEE Trans. ASSP 35(6), 1987).
+        float dc = ar[0] + ai[0], nyquist = ar[0] - ai[0];
         int k = 1;
-        if (Vector256.IsHardwareAccelerated && m >= 16)
+        if (Avx2.IsSupported && m >= 16)
         {
             ref float zr = ref MemoryMarshal.GetReference(ar);
             ref float zi = ref MemoryMarshal.GetReference(ai);
@@ -195,30 +198,53 @@ public sealed class RealFft
             ref float wi = ref MemoryMarshal.GetArrayDataReference(_hwIm);
             ref float outR = ref MemoryMarshal.GetReference(re);
             ref float outI = ref MemoryMarshal.GetReference(im);
+            ref float outZ = ref MemoryMarshal.GetReference(spectrum);
             var half = Vector256.Create(0.5f);
             var rev = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
             for (; k + 8 <= m; k += 8)
             {
                 var a = Vector256.LoadUnsafe(ref zr, (nuint)k);
                 var b = Vector256.LoadUnsafe(ref zi, (nuint)k);
-                var c = Vector256.Shuffle(Vector256.LoadUnsafe(ref zr, (nuint)(m - k - 7)), rev);
-                var d = Vector256.Shuffle(Vector256.LoadUnsafe(ref zi, (nuint)(m - k - 7)), rev);
+                var c = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref zr, (nuint)(m - k - 7)), rev);
+                var d = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref zi, (nuint)(m - k - 7)), rev);
                 var hr = Vector256.LoadUnsafe(ref wr, (nuint)k);
                 var hi = Vector256.LoadUnsafe(ref wi, (nuint)k);
-                var sa = a + c; var db = b - d; var sb = b + d; var dc = c - a;
-                var xr = ComplexVector.MulAdd(hr, sb, ComplexVector.MulSub(half, sa, hi * dc));
-                var xi = ComplexVector.MulAdd(hr, dc, ComplexVector.MulAdd(half, db, hi * sb));
-                xr.StoreUnsafe(ref outR, (nuint)k);
-                xi.StoreUnsafe(ref outI, (nuint)k);
+                var sa = a + c; var db = b - d; var sb = b + d; var dc2 = c - a;
+                var xr = ComplexVector.MulAdd(hr, sb, ComplexVector.MulSub(half, sa, hi * dc2));
+                var xi = ComplexVector.MulAdd(hr, dc2, ComplexVector.MulAdd(half, db, hi * sb));
+                if (interleaved)
+                {
+                    var lo = Avx.UnpackLow(xr, xi);
+                    var up = Avx.UnpackHigh(xr, xi);
+                    Avx.Permute2x128(lo, up, 0x20).StoreUnsafe(ref outZ, (nuint)(2 * k));
+                    Avx.Permute2x128(lo, up, 0x31).StoreUnsafe(ref outZ, (nuint)(2 * k + 8));
+                }
+                else
+                {
+                    xr.StoreUnsafe(ref outR, (nuint)k);
+                    xi.StoreUnsafe(ref outI, (nuint)k);
+                }
             }
         }
         for (; k < m; k++)
         {
             float a = ar[k], b = ai[k], c = ar[m - k], d = ai[m - k];
-            float sa = a + c, db = b - d, sb = b + d, dc = c - a;
+            float sa = a + c, db = b - d, sb = b + d, dc2 = c - a;
             float hr = _hwRe[k], hi = _hwIm[k];
-            re[k] = 0.5f * sa + hr * sb - hi * dc;
-            im[k] = 0.5f * db + hr * dc + hi * sb;
+            float xr = 0.5f * sa + hr * sb - hi * dc2;
+            float xi = 0.5f * db + hr * dc2 + hi * sb;
+            if (interleaved) { spectrum[2 * k] = xr; spectrum[2 * k + 1] = xi; }
+            else { re[k] = xr; im[k] = xi; }
+        }
+        if (interleaved)
+        {
+            spectrum[0] = dc; spectrum[1] = 0;
+            spectrum[2 * m] = nyquist; spectrum[2 * m + 1] = 0;
+        }
+        else
+        {
+            re[0] = dc; im[0] = 0;
+            re[m] = nyquist; im[m] = 0;
         }
     }
 
@@ -247,18 +273,53 @@ public sealed class RealFft
         im[0] = 0; im[m] = 0;
         // Z_k = E_k + i·O_k with E_k = (X_k + conj X_{m−k})/2, O_k = (X_k − conj X_{m−k})·W^{−k}/2, scaled by 1/m.
         float sc = 1f / m;
-        for (int k = 0; k < m; k++)
+        int k0 = 0;
+        if (Avx2.IsSupported && m >= 16)
         {
-            float a = re[k], b = im[k], c = re[m - k], d = im[m - k];
-            float er = 0.5f * (a + c), ei = 0.5f * (b - d);
-            float dr = a - c, di = b + d;
-            float hr = _hwRe[k], hi = -_hwIm[k]; // ½·W^{−k}
-            float or = dr * hr - di * hi, oi = dr * hi + di * hr;
-            br[k] = (er - oi) * sc;
-            bi[k] = (ei + or) * sc;
+            PreInverse(0, re, im, br, bi, sc);
+            k0 = 1;
+            ref float xr = ref MemoryMarshal.GetReference(re);
+            ref float xi = ref MemoryMarshal.GetReference(im);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(_hwRe);
+            ref float wi = ref MemoryMarshal.GetArrayDataReference(_hwIm);
+            ref float zr = ref MemoryMarshal.GetReference(br);
+            ref float zi = ref MemoryMarshal.GetReference(bi);
+            var half = Vector256.Create(0.5f);
+            var scale = Vector256.Create(sc);
+            var rev = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
+            for (; k0 + 8 <= m; k0 += 8)
+            {
+                var a = Vector256.LoadUnsafe(ref xr, (nuint)k0);
+                var b = Vector256.LoadUnsafe(ref xi, (nuint)k0);
+                var c = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref xr, (nuint)(m - k0 - 7)), rev);
+                var d = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref xi, (nuint)(m - k0 - 7)), rev);
+                var hr = Vector256.LoadUnsafe(ref wr, (nuint)k0);
+                var hi = -Vector256.LoadUnsafe(ref wi, (nuint)k0);
+                var er = half * (a + c); var ei = half * (b - d);
+                var dr = a - c; var di = b + d;
+                var or = ComplexVector.MulSub(dr, hr, di * hi);
+                var oi = ComplexVector.MulAdd(dr, hi, di * hr);
+                ((er - oi) * scale).StoreUnsafe(ref zr, (nuint)k0);
+                ((ei + or) * scale).StoreUnsafe(ref zi, (nuint)k0);
+            }
         }
+        for (int k = k0; k < m; k++) PreInverse(k, re, im, br, bi, sc);
         _fft.Forward(bi, br, scratch[(2 * m)..]); // swapped: br now holds the real parts, bi the imaginary parts
         Interleave(br, bi, output);
+    }
+
+    /// <summary>One bin of the inverse pre-processing (see <see cref="InverseSplitCore"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PreInverse(int k, ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> br, Span<float> bi, float sc)
+    {
+        int m = _half;
+        float a = re[k], b = im[k], c = re[m - k], d = im[m - k];
+        float er = 0.5f * (a + c), ei = 0.5f * (b - d);
+        float dr = a - c, di = b + d;
+        float hr = _hwRe[k], hi = -_hwIm[k]; // ½·W^{−k}
+        float or = dr * hr - di * hi, oi = dr * hi + di * hr;
+        br[k] = (er - oi) * sc;
+        bi[k] = (ei + or) * sc;
     }
 
     /// <summary>dst[2k] = re[k], dst[2k+1] = im[k].</summary>

@@ -133,6 +133,27 @@ public class RealFftTests
         });
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(1000)]
+    [InlineData(97)]
+    public void CallsAllocateNothingAfterWarmUp(int n)
+    {
+        var fft = new RealFft(n);
+        var x = Signal(n, 9);
+        var spec = new float[2 * fft.Bins];
+        var y = new float[n];
+        fft.Forward(x, spec);
+        fft.Inverse(spec, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            fft.Forward(x, spec);
+            fft.Inverse(spec, y);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void WrongLengthsAreRejected()
     {
@@ -150,4 +171,49 @@ public class RealFftTests
     [InlineData(2 * 1021, true)]
     public void PlansMixedRadixOrBluestein(int n, bool bluestein) =>
         Assert.Equal(bluestein, new ComplexFft(n).UsesBluestein);
+}
+
+public class ComplexFftTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(64)]
+    [InlineData(100)]
+    [InlineData(210)]
+    [InlineData(500)]
+    [InlineData(1024)]
+    [InlineData(2 * 3 * 5 * 7 * 11)]
+    [InlineData(13 * 17 * 4)]
+    [InlineData(31 * 31)]
+    [InlineData(37)]
+    [InlineData(4096)]
+    public void VectorAndPortablePassesBothMatchTheDefinition(int n)
+    {
+        var rng = new Random(n);
+        var xr = new float[n];
+        var xi = new float[n];
+        for (int i = 0; i < n; i++) { xr[i] = (float)rng.NextDouble() - 0.5f; xi[i] = (float)rng.NextDouble() - 0.5f; }
+        var er = new double[n];
+        var ei = new double[n];
+        for (int k = 0; k < n; k++)
+            for (int t = 0; t < n; t++)
+            {
+                double a = -2 * Math.PI * ((long)k * t % n) / n;
+                er[k] += xr[t] * Math.Cos(a) - xi[t] * Math.Sin(a);
+                ei[k] += xr[t] * Math.Sin(a) + xi[t] * Math.Cos(a);
+            }
+        foreach (bool simd in new[] { true, false })
+        {
+            var fft = new ComplexFft(n, simd);
+            var re = (float[])xr.Clone();
+            var im = (float[])xi.Clone();
+            fft.Forward(re, im, new float[fft.ScratchLength]);
+            double err = 0, scale = Math.Sqrt(n);
+            for (int k = 0; k < n; k++) err = Math.Max(err, Math.Max(Math.Abs(re[k] - er[k]), Math.Abs(im[k] - ei[k])));
+            Assert.True(err <= 3e-6 * Math.Max(1, Math.Log2(n)) * scale, $"n={n} simd={simd}: error {err:E2}");
+        }
+    }
 }

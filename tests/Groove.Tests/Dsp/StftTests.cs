@@ -104,3 +104,21 @@ public class StftTests
         }
     }
 }
+
+public class IstftFixtureTests
+{
+    [Theory]
+    [InlineData("istft_out.npy", 0)]
+    [InlineData("istft_out_long.npy", 300)]
+    [InlineData("istft_out_short.npy", -700)]
+    public void InverseOfAMaskedSpectrogramMatchesLibrosa(string file, int extra)
+    {
+        var spec = DspFixtures.Load("istft_in.npy").ToFloat();
+        var expected = DspFixtures.Load(file);
+        var stft = new Stft(256, 64, 200, WindowKind.Hann, center: true);
+        int? length = extra == 0 ? null : DspFixtures.Signal.Length + extra;
+        var y = stft.Inverse(spec, length);
+        Assert.Equal(expected.Shape[0], y.Length);
+        Assert.True(DspFixtures.MaxRelativeError(y, expected.Data) < 1e-5, $"{file}: {DspFixtures.MaxRelativeError(y, expected.Data):E2}");
+    }
+}

@@ -35,7 +35,7 @@ public class MirEvalConformanceTests
         var dir = SharedData.Path("conformance", "mir_eval", "beat");
         var reference = BeatAnnotations.ReadTimes(Path.Combine(dir, $"ref{id}.txt"));
         var estimate = BeatAnnotations.ReadTimes(Path.Combine(dir, $"est{id}.txt"));
-        var scores = BeatEvaluation.Evaluate(reference, estimate, new BeatEvaluationOptions(BeatMetricConventions.MirEval));
+        var scores = BeatEvaluation.EvaluateTimes(reference, estimate, new BeatEvaluationOptions(BeatMetricConventions.MirEval));
         var expected = Expected("beat", id);
         Assert.Equal(10, expected.Count);
         foreach (var (name, value) in expected)

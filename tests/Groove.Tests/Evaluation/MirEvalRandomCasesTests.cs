@@ -22,7 +22,7 @@ public class MirEvalRandomCasesTests
         for (int i = 0; i < cases.Count; i++)
         {
             var c = cases[i];
-            var scores = BeatEvaluation.Evaluate(c.Reference, c.Estimate,
+            var scores = BeatEvaluation.EvaluateTimes(c.Reference, c.Estimate,
                 new BeatEvaluationOptions(BeatMetricConventions.MirEval, MinBeatTime: c.Trim ? 5.0 : 0.0));
             foreach (var (name, expected) in c.Scores)
                 if (!(Math.Abs(scores[name] - expected) <= 1e-6))

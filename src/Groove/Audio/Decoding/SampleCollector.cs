@@ -34,6 +34,7 @@ internal sealed class SampleCollector
         _sourceChannels = info.Channels;
         _sourceRate = info.SampleRate;
         _keep = keep;
+        if (options.MaxDuration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive");
         _maxDuration = options.MaxDuration;
         _maxFrames = keep ? (long)Math.Min(long.MaxValue / 2, Math.Ceiling(options.MaxDuration.TotalSeconds * info.SampleRate)) : long.MaxValue;
         if (options.Channels is { } chosen)
@@ -54,11 +55,16 @@ internal sealed class SampleCollector
         if (_outputRate <= 0) throw new ArgumentOutOfRangeException(nameof(options), "SampleRate must be positive");
         if (keep && _outputRate != info.SampleRate)
         {
+            var filter = ResamplingFilter.ForRates(info.SampleRate, _outputRate, options.ResampleQuality);
             _resamplers = new Resampler[outChannels];
-            for (int c = 0; c < outChannels; c++) _resamplers[c] = new Resampler(info.SampleRate, _outputRate, options.ResampleQuality);
+            for (int c = 0; c < outChannels; c++) _resamplers[c] = new Resampler(filter);
         }
+        // Size the output from the header's duration (exact for WAV) so it is usually filled without copying.
+        long expected = 0;
+        if (keep && info.Duration is { } seconds && seconds <= options.MaxDuration.TotalSeconds * 1.02 + 1)
+            expected = (long)Math.Ceiling(Math.Round(seconds * info.SampleRate) * _outputRate / (double)info.SampleRate);
         _outputs = new FloatAccumulator[keep ? outChannels : 0];
-        for (int c = 0; c < _outputs.Length; c++) _outputs[c] = new FloatAccumulator();
+        for (int c = 0; c < _outputs.Length; c++) _outputs[c] = new FloatAccumulator(expected);
     }
 
     /// <summary>Takes <paramref name="frames"/> interleaved frames.</summary>

@@ -17,6 +17,17 @@ internal readonly struct ComplexVector
     public static ComplexVector Load(ref float re, ref float im, int offset) =>
         new(Vector256.LoadUnsafe(ref re, (nuint)offset), Vector256.LoadUnsafe(ref im, (nuint)offset));
 
+    /// <summary>Loads eight complex numbers stored interleaved (re, im, re, im, …) from 16 floats at <paramref name="offset"/> (AVX2 only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ComplexVector LoadInterleaved(ref float z, int offset)
+    {
+        var v0 = Vector256.LoadUnsafe(ref z, (nuint)offset);
+        var v1 = Vector256.LoadUnsafe(ref z, (nuint)(offset + 8));
+        var e = Avx.Shuffle(v0, v1, 0x88); // per 128-bit lane: v0[0], v0[2], v1[0], v1[2]
+        var o = Avx.Shuffle(v0, v1, 0xDD);
+        return new(Avx2.Permute4x64(e.AsDouble(), 0xD8).AsSingle(), Avx2.Permute4x64(o.AsDouble(), 0xD8).AsSingle());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float re, ref float im, int offset)
     {

@@ -106,11 +106,12 @@ public static class MadmomBeatMetrics
     /// CMLc, CMLt, AMLc, AMLt: a detection is correct when its error to the nearest annotation is within
     /// <paramref name="phaseTolerance"/> of that annotation's (preceding) interval and its own interval within
     /// <paramref name="tempoTolerance"/> of it; the run/total is divided by the longer sequence's length. AML takes the
-    /// best over madmom's variations (off-beat, double, half ×2 when <paramref name="offbeatAndDouble"/>; triple,
-    /// third ×3 when <paramref name="tripleAndThird"/>); as in madmom these are skipped when CMLc already exceeds 0.5.
+    /// best over madmom's variations (off-beat when <paramref name="offbeat"/>; double and half ×2 when
+    /// <paramref name="doubleAndHalf"/>; triple and third ×3 when <paramref name="tripleAndThird"/>); as in madmom
+    /// these are skipped when CMLc already exceeds 0.5.
     /// </summary>
     public static ContinuityScores Continuity(ReadOnlySpan<double> annotations, ReadOnlySpan<double> detections,
-        double phaseTolerance = 0.175, double tempoTolerance = 0.175, bool offbeatAndDouble = true, bool tripleAndThird = true)
+        double phaseTolerance = 0.175, double tempoTolerance = 0.175, bool offbeat = true, bool doubleAndHalf = true, bool tripleAndThird = true)
     {
         if (detections.IsEmpty && annotations.IsEmpty) return new ContinuityScores(1, 1, 1, 1);
         if (detections.Length <= 1 || annotations.Length <= 1) return new ContinuityScores(0, 0, 0, 0);
@@ -118,7 +119,7 @@ public static class MadmomBeatMetrics
         var (cmlc, cmlt) = CorrectMetricalLevel(annotations.ToArray(), det, phaseTolerance, tempoTolerance);
         double amlc = cmlc, amlt = cmlt;
         if (cmlc > 0.5) return new ContinuityScores(cmlc, cmlt, amlc, amlt);
-        foreach (var sequence in MetricalVariations.Madmom(annotations.ToArray(), offbeatAndDouble, tripleAndThird))
+        foreach (var sequence in MetricalVariations.Madmom(annotations.ToArray(), offbeat, doubleAndHalf, tripleAndThird))
         {
             if (sequence.Length < 2) continue; // madmom: BeatIntervalError, ignored
             var (c, t) = CorrectMetricalLevel(sequence, det, phaseTolerance, tempoTolerance);

@@ -19,18 +19,21 @@ internal static class MetricalVariations
     }
 
     /// <summary>
-    /// madmom's sequences (madmom.evaluation.beats.variations), used only for AMLc/AMLt: off-beat, double, half
-    /// (odd, even) when <paramref name="offbeatAndDouble"/>; triple and the three third-tempo phases when
-    /// <paramref name="tripleAndThird"/>.
+    /// madmom's sequences (madmom.evaluation.beats.variations), used only for AMLc/AMLt: the off-beat when
+    /// <paramref name="offbeat"/>; double and half (odd, even) when <paramref name="doubleAndHalf"/>; triple and the
+    /// three third-tempo phases when <paramref name="tripleAndThird"/>.
     /// </summary>
-    public static List<double[]> Madmom(double[] reference, bool offbeatAndDouble, bool tripleAndThird)
+    public static List<double[]> Madmom(double[] reference, bool offbeat, bool doubleAndHalf, bool tripleAndThird)
     {
         var result = new List<double[]>();
-        if (offbeatAndDouble)
+        if (offbeat || doubleAndHalf)
         {
             var doubled = Subdivide(reference, 2);
-            result.Add(TakeEvery(doubled, 1, 2));
-            result.Add(doubled);
+            if (offbeat) result.Add(TakeEvery(doubled, 1, 2));
+            if (doubleAndHalf) result.Add(doubled);
+        }
+        if (doubleAndHalf)
+        {
             result.Add(TakeEvery(reference, 0, 2));
             result.Add(TakeEvery(reference, 1, 2));
         }

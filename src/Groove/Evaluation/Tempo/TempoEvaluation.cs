@@ -26,6 +26,8 @@ public static class TempoEvaluation
     };
 
     /// <summary>All tempo metrics (booleans as 0/1).</summary>
+    /// <param name="reference">The reference tempo (at least one tempo &gt; 0).</param>
+    /// <param name="estimate">The estimated tempo; only its stronger tempo counts for Accuracy 1 and 2.</param>
     /// <param name="pScoreTolerance">Relative tolerance of the P-score (mir_eval: 0.08).</param>
     /// <param name="accuracyTolerance">Relative tolerance of Accuracy 1 and 2 (MIREX/madmom: 0.04).</param>
     public static Scores Evaluate(TempoAnnotation reference, TempoAnnotation estimate, double pScoreTolerance = 0.08, double accuracyTolerance = 0.04)

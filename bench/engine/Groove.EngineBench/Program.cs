@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using Groove.Nn.Kernels;
+
+namespace Groove.EngineBench;
+
+/// <summary>
+/// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
+/// zerons, bigru, bigru-kernels, chromanet (prints <c>result NAME BEST_MS MEDIAN_MS</c>) or peak (prints the clock and peak-rate
+/// estimates and SGEMM GFLOP/s on one core and on all cores).
+/// </summary>
+static class Program
+{
+    static int Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons|bigru|bigru-kernels|chromanet|peak [reps]");
+            return 2;
+        }
+        int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+        switch (args[0])
+        {
+            case "sgemm":
+            {
+                var (a, b, c) = SgemmOperands(1024);
+                Report("sgemm", Timed(() => Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024), reps > 0 ? reps : 10, 3));
+                break;
+            }
+            case "zerons":
+            {
+                var model = new ZeroNsBranch();
+                var x = model.Input();
+                Report("zerons", Timed(() => model.Step(x), reps > 0 ? reps : 3, 1));
+                break;
+            }
+            case "bigru":
+            {
+                var model = new GruModuleBench();
+                Report("bigru", Timed(model.Step, reps > 0 ? reps : 2, 1));
+                break;
+            }
+            case "bigru-kernels":
+            {
+                var model = new BiGruStack();
+                Report("bigru-kernels", Timed(model.Step, reps > 0 ? reps : 2, 1));
+                break;
+            }
+            case "chromanet":
+            {
+                var model = new ChromaNet();
+                var x = model.Input();
+                Report("chromanet", Timed(() => model.Step(x), reps > 0 ? reps : 2, 1));
+                break;
+            }
+            case "shapes":
+                Shapes(reps > 0 ? reps : 20);
+                break;
+            case "sgemm-cpu":
+            {
+                // SGEMM 1024³ GFLOP/s per CPU-second (one thread, then all): a load-robust quick check for tuning.
+                var (a, b, c) = SgemmOperands(1024);
+                double f = 2.0 * 1024 * 1024 * 1024;
+                foreach (int threads in new[] { 1, Environment.ProcessorCount })
+                {
+                    Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SgemmMicroKernel.IsAccelerated);
+                    int runs = reps > 0 ? reps : 5;
+                    var (_, cpu) = CpuPeak.Measure(() =>
+                    {
+                        for (int r = 0; r < runs; r++)
+                            Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SgemmMicroKernel.IsAccelerated);
+                    });
+                    Console.WriteLine($"sgemm-cpu threads={threads} gflops_per_cpu_second={f * runs / cpu / 1e9:F1}");
+                }
+                break;
+            }
+            case "peak":
+                Peak(reps > 0 ? reps : 3);
+                break;
+            default:
+                Console.Error.WriteLine($"unknown workload {args[0]}");
+                return 2;
+        }
+        return 0;
+    }
+
+    static void Report(string name, (double best, double median) t) =>
+        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3}");
+
+    static (double best, double median) Timed(Action step, int reps, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) step();
+        var times = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            step();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        double median = reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
+        return (times[0], median);
+    }
+
+    /// <summary>GFLOP/s of Sgemm on shapes the models produce (conv forward/backward GEMMs, GRU steps).</summary>
+    static void Shapes(int reps)
+    {
+        (string name, bool ta, bool tb, int m, int n, int k)[] shapes =
+        [
+            ("conv fwd 16x30048x144", false, false, 16, 30048, 144),
+            ("conv wgrad 16x144x30048", false, true, 16, 144, 30048),
+            ("conv dgrad 144x30048x16", true, false, 144, 30048, 16),
+            ("linear fwd 108192x64x16", false, true, 108192, 64, 16),
+            ("gru step 64x60x20", false, true, 64, 60, 20),
+            ("square 512", false, false, 512, 512, 512),
+        ];
+        foreach (var (name, ta, tb, m, n, k) in shapes)
+        {
+            var rng = new Random(3);
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+            for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            var t = Timed(() => Sgemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n), reps, 2);
+            Console.WriteLine($"shape {name,-28} best_ms={t.best:F3} gflops={2.0 * m * n * k / t.best / 1e6:F1}");
+        }
+    }
+
+    static (float[] a, float[] b, float[] c) SgemmOperands(int size)
+    {
+        var rng = new Random(1);
+        float[] a = new float[size * size], b = new float[size * size], c = new float[size * size];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble() - 0.5f;
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble() - 0.5f;
+        return (a, b, c);
+    }
+
+    /// <summary>
+    /// Clock and peak estimates next to SGEMM 1024³ on one core and on all cores, interleaved so that load from
+    /// other processes hits both alike; best of <paramref name="rounds"/> rounds each. Besides wall-clock rates it
+    /// prints rates per CPU-second the process was given, which stay meaningful on a shared, busy machine.
+    /// </summary>
+    static void Peak(int rounds)
+    {
+        const int n = 1024;
+        var (a, b, c) = SgemmOperands(n);
+        int cores = Environment.ProcessorCount;
+        double flops = 2.0 * n * n * n;
+        double chainMHz = 0, fmaWall = 0, fmaCpu = 0;
+        double oneWall = double.MaxValue, allWall = double.MaxValue, oneCpu = 0, allCpu = 0; // best wall, total CPU
+        int runs = 0;
+        Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
+        Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SgemmMicroKernel.IsAccelerated);
+        for (int r = 0; r < rounds; r++)
+        {
+            chainMHz = Math.Max(chainMHz, CpuPeak.DependentChainMHz());
+            var (fw, fc) = CpuPeak.IndependentFmaGflops();
+            fmaWall = Math.Max(fmaWall, fw);
+            fmaCpu = Math.Max(fmaCpu, fc);
+            for (int i = 0; i < 3; i++)
+            {
+                var (w1, c1) = CpuPeak.Measure(() =>
+                    Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SgemmMicroKernel.IsAccelerated));
+                oneWall = Math.Min(oneWall, w1);
+                oneCpu += c1;
+                var (w2, c2) = CpuPeak.Measure(() => Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n));
+                allWall = Math.Min(allWall, w2);
+                allCpu += c2;
+                runs++;
+            }
+        }
+        double cpuinfoMHz = CpuPeak.CpuInfoMHz();
+        // Peak = cores × 2 FMA pipes × 8 lanes × 2 flops × clock. The clock is the highest estimate: /proc/cpuinfo,
+        // the dependent FMA chain, and the independent-FMA rate per CPU-second / 32 (the conservative choice).
+        double fmaMHz = fmaCpu / 32 * 1e3;
+        double clockMHz = Math.Max(double.IsNaN(cpuinfoMHz) ? 0 : cpuinfoMHz, Math.Max(chainMHz, double.IsNaN(fmaMHz) ? 0 : fmaMHz));
+        double peakCore = 2 * 8 * 2 * clockMHz / 1e3;
+        double g1 = flops / oneWall / 1e9, gAll = flops / allWall / 1e9;
+        // Per CPU-second over all runs, i.e. the rate of a core while it runs this code.
+        double g1Cpu = flops * runs / oneCpu / 1e9, gAllCpu = flops * runs / allCpu / 1e9;
+        Console.WriteLine($"clock: cpuinfo {cpuinfoMHz:F0} MHz, dependent-FMA chain {chainMHz:F0} MHz, " +
+                          $"independent FMAs {fmaCpu:F1} GFLOP/s per CPU-second ({fmaMHz:F0} MHz); using {clockMHz:F0} MHz");
+        Console.WriteLine($"peak FP32: {cores} cores x 2 FMA x 8 lanes x 2 flops x {clockMHz / 1e3:F3} GHz = {peakCore * cores:F1} GFLOP/s ({peakCore:F1} per core)");
+        Console.WriteLine($"SGEMM 1024^3, {cores} threads: {allWall * 1e3:F2} ms = {gAll:F1} GFLOP/s wall = {100 * gAll / (peakCore * cores):F1}% of peak; " +
+                          $"{gAllCpu:F1} GFLOP/s per busy core = {100 * gAllCpu / peakCore:F1}% of per-core peak");
+        Console.WriteLine($"SGEMM 1024^3, 1 thread: {oneWall * 1e3:F2} ms = {g1:F1} GFLOP/s wall = {100 * g1 / peakCore:F1}% of one core's peak; " +
+                          $"{g1Cpu:F1} GFLOP/s per CPU-second = {100 * g1Cpu / peakCore:F1}%");
+    }
+
+}

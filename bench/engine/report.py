@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Formats bench/engine-vs-torch.sh's raw lines: a table, the SGEMM rate and % of peak, the min speedup last."""
+import sys
+
+DESCRIPTIONS = {
+    "sgemm": "SGEMM 1024³ (C = A·B)",
+    "zerons": "Zero-Note Samba branch fwd+bwd, 16×96×313",
+    "bigru": "10-layer BiGRU (20) fwd+bwd, 64×430×256",
+    "bigru-kernels": "  same, on GruSequence kernels (directions parallel)",
+    "chromanet": "ChromaNet (7 ConvNeXt stages) fwd+bwd, 32×1×84×646",
+}
+
+
+def main(results_path, peak_path):
+    times = {}
+    order = []
+    for line in open(results_path):
+        parts = line.split()
+        if len(parts) < 5 or parts[1] != "result":
+            continue
+        peer, name, best = parts[0], parts[2], float(parts[3])
+        times.setdefault(name, {})[peer] = best
+        if name not in order:
+            order.append(name)
+    for name, t in times.items():
+        base = name.removesuffix("-kernels")
+        if base != name and base in times:
+            for peer in ("torch", "torch_openblas"):
+                if peer in times[base]:
+                    t.setdefault(peer, times[base][peer])
+    has_oblas = any("torch_openblas" in t for t in times.values())
+    head = f"{'workload':<52} {'torch ms':>10}"
+    if has_oblas:
+        head += f" {'torch+OpenBLAS ms':>18}"
+    head += f" {'groove ms':>10} {'speedup':>8}"
+    if has_oblas:
+        head += f" {'vs OpenBLAS':>12}"
+    print(head)
+    print("-" * len(head))
+    speedups, speedups_oblas = [], []
+    for name in order:
+        t = times[name]
+        if "torch" not in t or "groove" not in t:
+            continue
+        s = t["torch"] / t["groove"]
+        speedups.append(s)
+        row = f"{DESCRIPTIONS.get(name, name):<52} {t['torch']:>10.1f}"
+        if has_oblas:
+            row += f" {t.get('torch_openblas', float('nan')):>18.1f}"
+        row += f" {t['groove']:>10.1f} {s:>7.2f}x"
+        if has_oblas and "torch_openblas" in t:
+            so = t["torch_openblas"] / t["groove"]
+            speedups_oblas.append(so)
+            row += f" {so:>11.2f}x"
+        print(row)
+    print()
+    for line in open(peak_path):
+        print(line.rstrip())
+    if speedups_oblas:
+        print(f"min speedup vs torch+OpenBLAS: {min(speedups_oblas):.2f}")
+    print(f"min speedup vs torch: {min(speedups):.2f}" if speedups else "min speedup vs torch: n/a")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Groove.Nn.Kernels;
+
+/// <summary>
+/// The recurrent part of a GRU layer over a whole sequence, forward and backward, with PyTorch's gate order and
+/// equations (Cho et al. 2014; torch.nn.GRU):
+/// r = σ(x_r + W_hr h + b_hr), z = σ(x_z + W_hz h + b_hz), n = tanh(x_n + r ∘ (W_hn h + b_hn)),
+/// h' = (1 − z) ∘ n + z ∘ h, where x_{r,z,n} = W_i{r,z,n} x + b_i{r,z,n} are the input projections the caller
+/// computes for all steps at once with one <see cref="Sgemm"/> ("xGates", width 3H).
+/// </summary>
+/// <remarks>
+/// Row layout of the per-step matrices (xGates [·, 3H], hs [·, H], cache [·, 4H], gradients likewise): row
+/// (t, b) is <c>b·T + t</c> when <c>batchFirst</c>, else <c>t·B + b</c>. Each step's hidden-state product is one
+/// B×3H×H Sgemm on strided rows; the gate nonlinearities run on contiguous scratch through TensorPrimitives. The
+/// backward pass collects all steps' hidden-gate gradients and forms ∂L/∂W_hh with a single (3H × H × T·B) Sgemm.
+/// </remarks>
+internal static class GruSequence
+{
+    /// <summary>Floats of <c>cache</c> per row: r, z, n and W_hn h + b_hn.</summary>
+    public const int CacheWidth = 4;
+
+    /// <summary>
+    /// Runs the recurrence over <paramref name="steps"/> steps (in reverse time order when <paramref name="reverse"/>)
+    /// and writes every hidden state to <paramref name="hs"/> (hs at time t is the state after consuming input t).
+    /// </summary>
+    /// <param name="wHh">Hidden weights [3H, H] (rows r, z, n), as torch's weight_hh.</param>
+    /// <param name="bHh">Hidden bias [3H], or empty for none.</param>
+    /// <param name="h0">Initial state [B, H], or empty for zeros.</param>
+    /// <param name="cache">[rows, 4H] saved for <see cref="Backward"/>, or empty when no gradient is needed.</param>
+    public static void Forward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
+        ReadOnlySpan<float> xGates, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0,
+        Span<float> hs, Span<float> cache)
+    {
+        int H = hidden, B = batch, G = 3 * H;
+        CheckShapes(steps, B, H, xGates.Length, wHh.Length, bHh.Length, h0.Length, hs.Length);
+        if (!cache.IsEmpty && cache.Length < (long)steps * B * CacheWidth * H)
+            throw new ArgumentException("GruSequence: cache is shorter than steps·batch·4·hidden");
+        if (steps == 0 || B == 0) return;
+        int rowStride = batchFirst ? steps : 1; // rows between batch items of one step
+        float[] ghBuf = ArrayPool<float>.Shared.Rent(B * G);
+        try
+        {
+            Span<float> gh = ghBuf.AsSpan(0, B * G);     // W_hh h + b_hh, [B, 3H]
+            for (int s = 0; s < steps; s++)
+            {
+                int t = reverse ? steps - 1 - s : s;
+                int row0 = Row(t, 0, steps, B, batchFirst);
+                bool first = s == 0;
+                int prevRow0 = first ? -1 : Row(reverse ? t + 1 : t - 1, 0, steps, B, batchFirst);
+
+                // gh = h_prev · W_hhᵀ + b_hh
+                for (int b = 0; b < B; b++)
+                {
+                    Span<float> g = gh.Slice(b * G, G);
+                    if (bHh.IsEmpty) g.Clear(); else bHh.Slice(0, G).CopyTo(g);
+                }
+                if (!first)
+                    Sgemm.Multiply(false, true, B, G, H, 1f, hs.Slice(prevRow0 * H), rowStride * H, wHh, H, 1f, gh, G);
+                else if (!h0.IsEmpty)
+                    Sgemm.Multiply(false, true, B, G, H, 1f, h0, H, wHh, H, 1f, gh, G);
+
+                for (int b = 0; b < B; b++)
+                {
+                    int row = row0 + b * rowStride;
+                    ReadOnlySpan<float> xg = xGates.Slice(row * G, G);
+                    ReadOnlySpan<float> hp = first ? (h0.IsEmpty ? default : h0.Slice(b * H, H))
+                                                   : hs.Slice((prevRow0 + b * rowStride) * H, H);
+                    CellForward(H, xg, gh.Slice(b * G, G), hp, hs.Slice(row * H, H),
+                        cache.IsEmpty ? default : cache.Slice(row * CacheWidth * H, CacheWidth * H));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(ghBuf);
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates through the recurrence of <see cref="Forward"/> (same layout flags, its hs and cache).
+    /// </summary>
+    /// <param name="gradHs">∂L/∂hs [rows, H] (the layer output), or empty for zeros.</param>
+    /// <param name="gradHLast">∂L/∂(final state) [B, H] (torch's h_n), or empty for zeros.</param>
+    /// <param name="gradXGates">∂L/∂xGates [rows, 3H], overwritten: the caller turns it into ∂L/∂x, ∂L/∂W_ih, ∂L/∂b_ih.</param>
+    /// <param name="gradWHh">∂L/∂W_hh [3H, H], overwritten.</param>
+    /// <param name="gradBHh">∂L/∂b_hh [3H], overwritten, or empty to skip.</param>
+    /// <param name="gradH0">∂L/∂h0 [B, H], overwritten, or empty to skip.</param>
+    public static void Backward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
+        ReadOnlySpan<float> wHh, ReadOnlySpan<float> h0, ReadOnlySpan<float> hs, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> gradHs, ReadOnlySpan<float> gradHLast,
+        Span<float> gradXGates, Span<float> gradWHh, Span<float> gradBHh, Span<float> gradH0)
+    {
+        int H = hidden, B = batch, G = 3 * H;
+        long rows = (long)steps * B;
+        CheckShapes(steps, B, H, gradXGates.Length, wHh.Length, gradBHh.Length, h0.Length, hs.Length);
+        if (cache.Length < rows * CacheWidth * H) throw new ArgumentException("GruSequence: cache is shorter than steps·batch·4·hidden");
+        if (!gradHs.IsEmpty && gradHs.Length < rows * H) throw new ArgumentException("GruSequence: gradHs is shorter than steps·batch·hidden");
+        if (!gradHLast.IsEmpty && gradHLast.Length < B * H) throw new ArgumentException("GruSequence: gradHLast is shorter than batch·hidden");
+        if (gradWHh.Length < G * H) throw new ArgumentException("GruSequence: gradWHh is shorter than 3·hidden·hidden");
+        if (!gradH0.IsEmpty && gradH0.Length < B * H) throw new ArgumentException("GruSequence: gradH0 is shorter than batch·hidden");
+        if (steps == 0 || B == 0)
+        {
+            gradWHh.Slice(0, G * H).Clear();
+            if (!gradBHh.IsEmpty) gradBHh.Slice(0, G).Clear();
+            if (!gradH0.IsEmpty) { gradH0.Slice(0, B * H).Clear(); if (!gradHLast.IsEmpty) gradHLast.Slice(0, B * H).CopyTo(gradH0); }
+            return;
+        }
+        float[] dghBuf = ArrayPool<float>.Shared.Rent((int)(rows * G));
+        float[] hpBuf = ArrayPool<float>.Shared.Rent((int)(rows * H));
+        float[] dhBuf = ArrayPool<float>.Shared.Rent(B * H);
+        try
+        {
+            Span<float> dgh = dghBuf.AsSpan(0, (int)(rows * G)); // hidden-gate gradients, processing order
+            Span<float> hprev = hpBuf.AsSpan(0, (int)(rows * H)); // previous states, processing order
+            Span<float> dh = dhBuf.AsSpan(0, B * H);
+            if (gradHLast.IsEmpty) dh.Clear(); else gradHLast.Slice(0, B * H).CopyTo(dh);
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = reverse ? steps - 1 - s : s;
+                int prevT = reverse ? t + 1 : t - 1;
+                for (int b = 0; b < B; b++)
+                {
+                    int row = Row(t, b, steps, B, batchFirst);
+                    Span<float> dhb = dh.Slice(b * H, H);
+                    if (!gradHs.IsEmpty) TensorPrimitives.Add(dhb, gradHs.Slice(row * H, H), dhb);
+                    Span<float> hp = hprev.Slice((s * B + b) * H, H);
+                    if (s > 0) hs.Slice(Row(prevT, b, steps, B, batchFirst) * H, H).CopyTo(hp);
+                    else if (!h0.IsEmpty) h0.Slice(b * H, H).CopyTo(hp);
+                    else hp.Clear();
+                    CellBackward(H, cache.Slice(row * CacheWidth * H, CacheWidth * H), hp, dhb,
+                        gradXGates.Slice(row * G, G), dgh.Slice((s * B + b) * G, G));
+                }
+                // dh_prev += dgh · W_hh
+                Sgemm.Multiply(false, false, B, H, G, 1f, dgh.Slice(s * B * G, B * G), G, wHh, H, 1f, dh, H);
+            }
+            if (!gradH0.IsEmpty) dh.CopyTo(gradH0);
+            Sgemm.Multiply(true, false, G, H, (int)rows, 1f, dgh, G, hprev, H, 0f, gradWHh, H);
+            if (!gradBHh.IsEmpty)
+            {
+                Span<float> gb = gradBHh.Slice(0, G);
+                gb.Clear();
+                for (long r = 0; r < rows; r++) TensorPrimitives.Add(gb, dgh.Slice((int)(r * G), G), gb);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dghBuf);
+            ArrayPool<float>.Shared.Return(hpBuf);
+            ArrayPool<float>.Shared.Return(dhBuf);
+        }
+    }
+
+    /// <summary>
+    /// One row of the cell: from the input gates xg and hidden gates gh (each r|z|n) and the previous state hp
+    /// (empty = zeros), writes the new state h and, when cache is not empty, r, z, n and gh_n.
+    /// </summary>
+    static unsafe void CellForward(int H, ReadOnlySpan<float> xgs, ReadOnlySpan<float> ghs, ReadOnlySpan<float> hps,
+        Span<float> hs, Span<float> caches)
+    {
+        bool hasPrev = !hps.IsEmpty, save = !caches.IsEmpty;
+        fixed (float* xg = xgs, gh = ghs, hp = hps, h = hs, c = caches)
+        {
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated && H >= 8)
+            {
+                Vector256<float> one = Vector256.Create(1f);
+                // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
+                for (int next = 0; next < H; next = j + 8)
+                {
+                    j = Math.Min(next, H - 8);
+                    Vector256<float> r = Sigmoid(Vector256.Load(xg + j) + Vector256.Load(gh + j), one);
+                    Vector256<float> z = Sigmoid(Vector256.Load(xg + H + j) + Vector256.Load(gh + H + j), one);
+                    Vector256<float> ghn = Vector256.Load(gh + 2 * H + j);
+                    Vector256<float> n = Tanh(Vector256.FusedMultiplyAdd(r, ghn, Vector256.Load(xg + 2 * H + j)), one);
+                    Vector256<float> prev = hasPrev ? Vector256.Load(hp + j) : Vector256<float>.Zero;
+                    Vector256.FusedMultiplyAdd(z, prev - n, n).Store(h + j);
+                    if (save)
+                    {
+                        r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
+                    }
+                }
+                return;
+            }
+            for (; j < H; j++)
+            {
+                float r = 1f / (1f + MathF.Exp(-(xg[j] + gh[j])));
+                float z = 1f / (1f + MathF.Exp(-(xg[H + j] + gh[H + j])));
+                float ghn = gh[2 * H + j];
+                float n = MathF.Tanh(xg[2 * H + j] + r * ghn);
+                float prev = hasPrev ? hp[j] : 0f;
+                h[j] = n + z * (prev - n);
+                if (save) { c[j] = r; c[H + j] = z; c[2 * H + j] = n; c[3 * H + j] = ghn; }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Sigmoid(Vector256<float> x, Vector256<float> one) => one / (one + Vector256.Exp(-x));
+
+    /// <summary>tanh x = 1 − 2 / (e^{2x} + 1), exact at both saturations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Tanh(Vector256<float> x, Vector256<float> one) =>
+        one - (one + one) / (Vector256.Exp(x + x) + one);
+
+    /// <summary>
+    /// One row of the cell's backward pass. On entry <paramref name="dhs"/> is ∂L/∂h'; on exit it holds the direct
+    /// part of ∂L/∂h_prev (dh ∘ z); the part through W_hh is added by the caller's Sgemm.
+    /// </summary>
+    static unsafe void CellBackward(int H, ReadOnlySpan<float> caches, ReadOnlySpan<float> hps, Span<float> dhs,
+        Span<float> dxgs, Span<float> dghs)
+    {
+        fixed (float* c = caches, hp = hps, dh = dhs, dxg = dxgs, dgh = dghs)
+        {
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated && H >= 8)
+            {
+                Vector256<float> one = Vector256.Create(1f);
+                // dh is updated in place, so a ragged tail (one vector ending at H, overlapping the last full one)
+                // is computed from the original dh before the main loop and stored after it.
+                int tail = H % 8 == 0 ? -1 : H - 8;
+                Vector256<float> tdh = default;
+                if (tail >= 0) tdh = CellBackwardVector(H, tail, c, hp, dh, dxg, dgh, one);
+                for (; j + 8 <= H; j += 8) CellBackwardVector(H, j, c, hp, dh, dxg, dgh, one).Store(dh + j);
+                if (tail >= 0) tdh.Store(dh + tail);
+                return;
+            }
+            for (; j < H; j++)
+            {
+                float d = dh[j], zj = c[H + j], nj = c[2 * H + j], rj = c[j];
+                float dnPre = d * (1f - zj) * (1f - nj * nj);
+                float dzPre = d * (hp[j] - nj) * zj * (1f - zj);
+                float drPre = dnPre * c[3 * H + j] * rj * (1f - rj);
+                dxg[j] = drPre; dxg[H + j] = dzPre; dxg[2 * H + j] = dnPre;
+                dgh[j] = drPre; dgh[H + j] = dzPre; dgh[2 * H + j] = dnPre * rj;
+                dh[j] = d * zj;
+            }
+        }
+    }
+
+    /// <summary>Eight lanes of <see cref="CellBackward"/> from column j; stores the gate gradients and returns the
+    /// new dh lanes (the caller stores them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe Vector256<float> CellBackwardVector(int H, int j, float* c, float* hp, float* dh, float* dxg,
+        float* dgh, Vector256<float> one)
+    {
+        Vector256<float> d = Vector256.Load(dh + j), r = Vector256.Load(c + j), z = Vector256.Load(c + H + j);
+        Vector256<float> n = Vector256.Load(c + 2 * H + j), ghn = Vector256.Load(c + 3 * H + j);
+        Vector256<float> dnPre = d * (one - z) * (one - n * n);
+        Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
+        Vector256<float> drPre = dnPre * ghn * r * (one - r);
+        drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
+        drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
+        return d * z;
+    }
+
+    static int Row(int t, int b, int steps, int batch, bool batchFirst) => batchFirst ? b * steps + t : t * batch + b;
+
+    static void CheckShapes(int steps, int B, int H, int xg, int w, int bias, int h0, int hs)
+    {
+        if (steps < 0 || B < 0 || H <= 0) throw new ArgumentException($"GruSequence: invalid sizes T={steps} B={B} H={H}");
+        long rows = (long)steps * B;
+        if (xg < rows * 3 * H) throw new ArgumentException("GruSequence: xGates is shorter than steps·batch·3·hidden");
+        if (w < 3 * H * H) throw new ArgumentException("GruSequence: weight_hh is shorter than 3·hidden·hidden");
+        if (bias != 0 && bias < 3 * H) throw new ArgumentException("GruSequence: bias_hh is shorter than 3·hidden");
+        if (h0 != 0 && h0 < (long)B * H) throw new ArgumentException("GruSequence: h0 is shorter than batch·hidden");
+        if (hs < rows * H) throw new ArgumentException("GruSequence: hs is shorter than steps·batch·hidden");
+    }
+}

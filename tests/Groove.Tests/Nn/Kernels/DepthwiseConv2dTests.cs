@@ -1,0 +1,136 @@
+using Groove.Nn.Kernels;
+
+namespace Groove.Tests.Nn.Kernels;
+
+public class DepthwiseConv2dTests
+{
+    /// <summary>Direct definition of depthwise convolution, its data gradient and its weight gradient.</summary>
+    static (float[] y, float[] gx, float[] gw, float[] gb) Naive(DepthwiseConv2d.Shape s, float[] x, float[] w,
+        float[] bias, float[] gy)
+    {
+        var y = new float[s.N * s.C * s.Hout * s.Wout];
+        var gx = new double[x.Length];
+        var gw = new double[w.Length];
+        var gb = new double[s.C];
+        for (int n = 0; n < s.N; n++)
+            for (int c = 0; c < s.C; c++)
+                for (int oh = 0; oh < s.Hout; oh++)
+                    for (int ow = 0; ow < s.Wout; ow++)
+                    {
+                        int yi = ((n * s.C + c) * s.Hout + oh) * s.Wout + ow;
+                        double acc = bias[c];
+                        gb[c] += gy[yi];
+                        for (int i = 0; i < s.Kh; i++)
+                            for (int j = 0; j < s.Kw; j++)
+                            {
+                                int ih = oh * s.StrideH - s.PadTop + i * s.DilationH;
+                                int iw = ow * s.StrideW - s.PadLeft + j * s.DilationW;
+                                if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
+                                int xi = ((n * s.C + c) * s.H + ih) * s.W + iw, wi = (c * s.Kh + i) * s.Kw + j;
+                                acc += (double)w[wi] * x[xi];
+                                gx[xi] += (double)w[wi] * gy[yi];
+                                gw[wi] += (double)x[xi] * gy[yi];
+                            }
+                        y[yi] = (float)acc;
+                    }
+        return (y, Array.ConvertAll(gx, v => (float)v), Array.ConvertAll(gw, v => (float)v), Array.ConvertAll(gb, v => (float)v));
+    }
+
+    static void AssertClose(float[] expected, float[] actual, float tol, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * (1 + Math.Abs(expected[i])),
+                $"{what}[{i}] = {actual[i]}, expected {expected[i]}");
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Geometries => new()
+    {
+        // n, c, h, w, kh, kw, stride, dilation, pad, extra output (asymmetric padding)
+        { 2, 3, 9, 45, 7, 7, 1, 1, 3, 0 },   // ConvNeXt block: 7×7, "same" padding, rows wide enough for vectors
+        { 1, 2, 5, 70, 3, 3, 1, 1, 1, 0 },
+        { 2, 2, 8, 37, 3, 5, 1, 2, 2, 1 },   // dilation, odd sizes
+        { 1, 3, 11, 13, 3, 3, 2, 1, 1, 0 },  // stride 2
+        { 1, 1, 6, 40, 1, 9, 1, 1, 0, 0 },   // 1-D style (kernel 1×9), no padding
+        { 1, 2, 7, 50, 5, 5, 1, 1, 0, 0 },   // valid convolution
+        { 3, 4, 4, 9, 3, 3, 3, 1, 2, 0 },    // stride 3
+    };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void MatchesDirectDefinition(int n, int c, int h, int w, int kh, int kw, int stride, int dil, int pad, int extra)
+    {
+        int hout = (h + 2 * pad - dil * (kh - 1) - 1) / stride + 1;
+        int wout = (w + 2 * pad - dil * (kw - 1) - 1) / stride + 1 + extra;
+        var s = new DepthwiseConv2d.Shape(n, c, h, w, kh, kw, stride, stride, dil, dil, pad, pad, hout, wout);
+        float[] x = NaiveGemm.Random(n * c * h * w, 1), wt = NaiveGemm.Random(c * kh * kw, 2);
+        float[] bias = NaiveGemm.Random(c, 3), gy = NaiveGemm.Random(n * c * hout * wout, 4);
+        var (ey, egx, egw, egb) = Naive(s, x, wt, bias, gy);
+
+        var y = new float[ey.Length];
+        DepthwiseConv2d.Forward(s, x, wt, bias, y);
+        AssertClose(ey, y, 1e-5f, "y");
+
+        var gx = Enumerable.Repeat(float.NaN, x.Length).ToArray(); // must be fully overwritten
+        DepthwiseConv2d.BackwardData(s, gy, wt, gx);
+        AssertClose(egx, gx, 1e-5f, "gx");
+
+        var gw = Enumerable.Repeat(float.NaN, wt.Length).ToArray();
+        var gb = new float[c];
+        DepthwiseConv2d.BackwardWeight(s, x, gy, gw, gb);
+        AssertClose(egw, gw, 1e-4f, "gw");
+        AssertClose(egb, gb, 1e-4f, "gb");
+    }
+
+    [Fact]
+    public void LargeBatchRunsInParallelAndMatches()
+    {
+        var s = new DepthwiseConv2d.Shape(4, 16, 12, 40, 7, 7, 1, 1, 1, 1, 3, 3, 12, 40);
+        float[] x = NaiveGemm.Random(4 * 16 * 12 * 40, 5), wt = NaiveGemm.Random(16 * 49, 6), gy = NaiveGemm.Random(x.Length, 7);
+        var (ey, egx, egw, _) = Naive(s, x, wt, new float[16], gy);
+        var y = new float[ey.Length];
+        DepthwiseConv2d.Forward(s, x, wt, [], y);
+        AssertClose(ey, y, 1e-5f, "y");
+        var gx = new float[x.Length];
+        DepthwiseConv2d.BackwardData(s, gy, wt, gx);
+        AssertClose(egx, gx, 1e-5f, "gx");
+        var gw = new float[wt.Length];
+        DepthwiseConv2d.BackwardWeight(s, x, gy, gw, []);
+        AssertClose(egw, gw, 1e-4f, "gw");
+    }
+
+    [Fact]
+    public void RejectsShortSpans()
+    {
+        var s = new DepthwiseConv2d.Shape(1, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, 4);
+        Assert.Throws<ArgumentException>(() => DepthwiseConv2d.Forward(s, new float[31], new float[18], [], new float[32]));
+        Assert.Throws<ArgumentException>(() => DepthwiseConv2d.Forward(s, new float[32], new float[18], [], new float[31]));
+    }
+}
+
+public class DepthwiseConv2dKernelTests
+{
+    [Fact]
+    public void AgreesWithIm2ColKernelOnDepthwiseGeometry()
+    {
+        var g = new Groove.Nn.Conv2dGeometry(2, 6, 10, 33, 6, 7, 7, 1, 1, 1, 1, 3, 3, 10, 33, 6);
+        var fast = new DepthwiseConv2dKernel();
+        var reference = new Groove.Nn.Im2ColConv2dKernel();
+        Assert.True(fast.Supports(g));
+        Assert.False(fast.Supports(g with { Groups = 1, Cout = 6 }));
+        float[] x = NaiveGemm.Random(2 * 6 * 10 * 33, 1), w = NaiveGemm.Random(6 * 49, 2), b = NaiveGemm.Random(6, 3);
+        float[] gy = NaiveGemm.Random(2 * 6 * 10 * 33, 4);
+        float[] y1 = new float[gy.Length], y2 = new float[gy.Length];
+        fast.Forward(g, x, w, b, y1);
+        reference.Forward(g, x, w, b, y2);
+        for (int i = 0; i < y1.Length; i++) Assert.True(Math.Abs(y1[i] - y2[i]) < 1e-4f);
+        float[] gx1 = new float[x.Length], gx2 = new float[x.Length];
+        fast.BackwardData(g, gy, w, gx1);
+        reference.BackwardData(g, gy, w, gx2);
+        for (int i = 0; i < gx1.Length; i++) Assert.True(Math.Abs(gx1[i] - gx2[i]) < 1e-4f);
+        float[] gw1 = new float[w.Length], gw2 = new float[w.Length], gb1 = new float[6], gb2 = new float[6];
+        fast.BackwardWeight(g, x, gy, gw1, gb1);
+        reference.BackwardWeight(g, x, gy, gw2, gb2);
+        for (int i = 0; i < gw1.Length; i++) Assert.True(Math.Abs(gw1[i] - gw2[i]) < 1e-3f * (1 + Math.Abs(gw2[i])));
+        for (int i = 0; i < 6; i++) Assert.True(Math.Abs(gb1[i] - gb2[i]) < 1e-3f * (1 + Math.Abs(gb2[i])));
+    }
+}

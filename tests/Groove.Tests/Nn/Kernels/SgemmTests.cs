@@ -1,0 +1,169 @@
+using Groove.Nn.Kernels;
+
+namespace Groove.Tests.Nn.Kernels;
+
+public class SgemmTests
+{
+    static readonly int[] OddSizes = [1, 2, 3, 5, 6, 7, 8, 13, 15, 16, 17, 31, 33, 48, 63, 67];
+
+    /// <summary>Runs Sgemm and the naive reference on the same random problem and compares every element of C,
+    /// including the padding columns between n and ldc, which must be left untouched.</summary>
+    static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int maxThreads,
+        bool simd, int seed)
+    {
+        int lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
+        float[] a = NaiveGemm.Random((transA ? k : m) * lda, seed);
+        float[] b = NaiveGemm.Random((transB ? n : k) * ldb, seed + 1);
+        float[] c = NaiveGemm.Random(m * ldc, seed + 2);
+        if (beta == 0)
+            for (int i = 0; i < c.Length; i += 7) c[i] = float.NaN; // beta = 0 must not read C
+        float[] expected = (float[])c.Clone();
+        NaiveGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+        Sgemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxThreads, simd);
+        float tol = 1e-5f * (k + 4);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                float e = expected[i * ldc + j], got = c[i * ldc + j];
+                if (j >= n)
+                {
+                    if (!e.Equals(got)) Assert.Fail($"padding C[{i},{j}] changed");
+                    continue;
+                }
+                // (messages are built only on failure: this loop runs millions of times)
+                if (float.IsNaN(got) || !(Math.Abs(e - got) <= tol * (1 + Math.Abs(e))))
+                    Assert.Fail($"C[{i},{j}] = {got}, expected {e} (tA={transA} tB={transB} m={m} n={n} k={k} α={alpha} β={beta})");
+            }
+    }
+
+    static bool Simd => SgemmMicroKernel.IsAccelerated;
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void MatchesNaiveOnOddSizes(bool transA, bool transB)
+    {
+        var rng = new Random(transA ? 10 : 20 + (transB ? 1 : 0));
+        int seed = 0;
+        foreach (int m in OddSizes)
+            foreach (int n in OddSizes)
+            {
+                int k = OddSizes[rng.Next(OddSizes.Length)];
+                Check(transA, transB, m, n, k, 1f, 0f, 0, 1, Simd, seed++);
+            }
+        foreach (int k in OddSizes)
+            Check(transA, transB, 7, 19, k, 1f, 0f, 0, 1, Simd, seed++);
+    }
+
+    [Theory]
+    [InlineData(1f, 0f)]
+    [InlineData(1f, 1f)]
+    [InlineData(-0.5f, 0.25f)]
+    [InlineData(2f, -1f)]
+    public void HonoursAlphaBetaAndLeadingDimensions(float alpha, float beta)
+    {
+        int seed = 100;
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                Check(ta, tb, 13, 29, 11, alpha, beta, 3, 1, Simd, seed++);
+                Check(ta, tb, 6, 16, 8, alpha, beta, 5, 1, Simd, seed++);
+                Check(ta, tb, 67, 35, 41, alpha, beta, 1, 1, Simd, seed++);
+            }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void CrossesCacheBlocksSingleAndMultiThreaded(bool transA, bool transB)
+    {
+        // m > MC, k > KC (several depth blocks, so beta is applied once and later blocks accumulate), ragged edges.
+        Check(transA, transB, 301, 77, 530, 1f, 0.5f, 2, 1, Simd, 200);
+        // Row split over threads (m ≥ n) and column split (m < n), both above the parallel threshold.
+        Check(transA, transB, 200, 150, 260, 0.75f, 0f, 0, 2, Simd, 201);
+        Check(transA, transB, 50, 333, 300, 1f, -1f, 1, 2, Simd, 202);
+        Check(transA, transB, 130, 140, 90, 1f, 1f, 0, 3, Simd, 203);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void LongDepthIsSplitOverThreads(bool transA, bool transB)
+    {
+        // k ≫ m, n (a weight gradient): the depth is split over threads and the partial products summed.
+        Check(transA, transB, 16, 24, 3000, 1f, 0f, 1, 2, Simd, 500); // m·n·k above the parallel threshold
+        Check(transA, transB, 20, 9, 6000, -0.5f, 0.75f, 0, 3, Simd, 501);
+    }
+
+    [Fact]
+    public void RowSplitSharesPackedPanels()
+    {
+        // Rows split over threads that share B's packed panels: one sliver (fewer slivers than threads), ragged
+        // slivers, and two column panels (n > NC).
+        Check(false, false, 400, 10, 300, 1f, 0f, 0, 2, Simd, 600);
+        Check(true, true, 401, 45, 120, 1f, 0.5f, 3, 2, Simd, 601);
+        Check(false, true, SgemmDriver.NC + 40, SgemmDriver.NC + 20, 2, 1f, 0f, 0, 2, Simd, 602);
+    }
+
+    [Fact]
+    public void WideProblemCrossesColumnBlock()
+    {
+        // n > NC: two column panels.
+        Check(false, false, 7, SgemmDriver.NC + 37, 5, 1f, 0f, 0, 1, Simd, 300);
+        Check(true, true, 7, SgemmDriver.NC + 37, 5, 1f, 0f, 0, 2, Simd, 301);
+    }
+
+    [Fact]
+    public void ScalarFallbackMatchesNaive()
+    {
+        int seed = 400;
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                Check(ta, tb, 17, 33, 19, 1.5f, 0.5f, 2, 1, false, seed++);
+                Check(ta, tb, 150, 40, 270, 1f, 0f, 0, 2, false, seed++);
+            }
+    }
+
+    [Fact]
+    public void SimdAndScalarPathsAgreeOnLargeProblem()
+    {
+        if (!Simd) return; // the comparison needs both kernels
+        const int m = 96, n = 112, k = 257;
+        float[] a = NaiveGemm.Random(m * k, 1), b = NaiveGemm.Random(k * n, 2);
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c1, n, 1, true);
+        Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c2, n, 1, false);
+        for (int i = 0; i < c1.Length; i++) Assert.True(Math.Abs(c1[i] - c2[i]) < 1e-3f);
+    }
+
+    [Fact]
+    public void DegenerateShapes()
+    {
+        float[] c = [1, 2, 3, 4];
+        Sgemm.Multiply(false, false, 2, 2, 0, 1f, [], 1, [], 2, 3f, c, 2);
+        Assert.Equal([3f, 6f, 9f, 12f], c);
+        Sgemm.Multiply(false, false, 2, 2, 3, 0f, new float[6], 3, new float[6], 2, 0f, c, 2);
+        Assert.Equal([0f, 0f, 0f, 0f], c);
+        Sgemm.Multiply(false, false, 0, 5, 3, 1f, [], 3, new float[15], 5, 0f, [], 5);
+    }
+
+    [Fact]
+    public void RejectsShortSpansAndBadStrides()
+    {
+        Assert.Throws<ArgumentException>(() =>
+            Sgemm.Multiply(false, false, 2, 2, 2, 1f, new float[3], 2, new float[4], 2, 0f, new float[4], 2));
+        Assert.Throws<ArgumentException>(() =>
+            Sgemm.Multiply(false, false, 2, 2, 2, 1f, new float[4], 1, new float[4], 2, 0f, new float[4], 2));
+        Assert.Throws<ArgumentException>(() =>
+            Sgemm.Multiply(false, false, 2, 2, 2, 1f, new float[4], 2, new float[4], 2, 0f, new float[3], 2));
+        Assert.Throws<ArgumentException>(() =>
+            Sgemm.Multiply(false, false, -1, 2, 2, 1f, new float[4], 2, new float[4], 2, 0f, new float[4], 2));
+    }
+}
