@@ -25,6 +25,14 @@ public static class Program
         var root = new RootCommand("groove: beats, downbeats, tempo, key and embeddings from recorded music");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(FeaturesCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(ClickCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(BeatsCommand.Create());
+        root.Subcommands.Add(TempoCommand.Create());
         return root;
     }
 }

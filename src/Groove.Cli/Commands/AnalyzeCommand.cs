@@ -24,6 +24,9 @@ internal static class AnalyzeCommand
                 sb.AppendLine(item.InputPath);
                 sb.AppendLine(string.Create(ic, $"  duration     {audio.Duration:F2} s"));
                 sb.AppendLine(string.Create(ic, $"  sample rate  {audio.SampleRate} Hz, {audio.ChannelCount} channel(s)"));
+                var beats = new Groove.Rhythm.ClassicalBeatTracker().Track(audio, onWarning: item.Warn);
+                sb.AppendLine(string.Create(ic, $"  tempo        {beats.Tempo:F1} BPM"));
+                sb.AppendLine(string.Create(ic, $"  beats        {beats.Beats.Count} ({beats.Beats.Count(b => b.IsDownbeat)} downbeats)"));
                 return sb.ToString();
             });
         });

@@ -57,7 +57,7 @@ internal static class BatchRunner
                 if (!seen.Add(output))
                     Reporter.Warning($"{input}: writes {output}, which an earlier input in this batch also writes");
             }
-            items.Add(new BatchItem(input, output, msg => Reporter.Warning($"{input}: {msg}")));
+            items.Add(new BatchItem(input, output, msg => Reporter.Warning(PrefixWithInput(input, msg))));
         }
 
         var results = new string?[items.Count];
@@ -79,7 +79,7 @@ internal static class BatchRunner
             catch (Exception e)
             {
                 Interlocked.Increment(ref failures);
-                Reporter.Error($"{item.InputPath}: {Reporter.Describe(e)}");
+                Reporter.Error(PrefixWithInput(item.InputPath, Reporter.Describe(e)));
                 if (Environment.GetEnvironmentVariable("GROOVE_DEBUG") == "1") Console.Error.WriteLine(e);
             }
         }
@@ -106,6 +106,10 @@ internal static class BatchRunner
             Reporter.Warning($"skipped {skipped} input(s) whose output exists (use --force to redo)");
         return failures == 0 ? 0 : Reporter.InputError;
     }
+
+    /// <summary>"input: message", unless the message already names the input first (GrooveExceptions do).</summary>
+    private static string PrefixWithInput(string input, string message) =>
+        message.StartsWith(input + ":", StringComparison.Ordinal) ? message : $"{input}: {message}";
 
     /// <summary>The output file name for an input: its name without its last extension, plus <paramref name="ext"/>.</summary>
     public static string OutputName(string input, string ext) => Path.GetFileNameWithoutExtension(input) + ext;

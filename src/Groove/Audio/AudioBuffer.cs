@@ -43,4 +43,19 @@ public sealed class AudioBuffer
         System.Numerics.Tensors.TensorPrimitives.Multiply(mono, 1f / Channels.Length, mono);
         return mono;
     }
+
+    /// <summary>A buffer with only the given channels (0-based, in this order); the arrays are shared, not copied.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A channel that does not exist.</exception>
+    public AudioBuffer SelectChannels(params ReadOnlySpan<int> channels)
+    {
+        if (channels.IsEmpty) throw new ArgumentException("Select at least one channel.", nameof(channels));
+        var chosen = new float[channels.Length][];
+        for (int i = 0; i < channels.Length; i++)
+        {
+            if ((uint)channels[i] >= (uint)Channels.Length)
+                throw new ArgumentOutOfRangeException(nameof(channels), $"channel {channels[i]} does not exist (the buffer has {Channels.Length})");
+            chosen[i] = Channels[channels[i]];
+        }
+        return new AudioBuffer(chosen, SampleRate);
+    }
 }

@@ -1,51 +1,39 @@
-using System.Buffers.Binary;
-
 namespace Groove.Audio;
 
-/// <summary>RIFF/WAVE decoder (minimal: PCM 16-bit and IEEE float 32).</summary>
+/// <summary>Decodes WAV files in C#: PCM 8/16/24/32-bit, IEEE float 32/64-bit, WAVE_FORMAT_EXTENSIBLE, RF64.</summary>
+/// <remarks>Prefer <see cref="AudioFile.Load"/>, which also reads other formats and can resample.</remarks>
 public static class WavReader
 {
-    public static AudioBuffer Read(string path)
+    /// <summary>Reads a whole WAV file with its own rate and channels.</summary>
+    /// <exception cref="GrooveException">Missing file, not WAV, malformed, or an encoding other than PCM/float.</exception>
+    public static AudioBuffer Read(string path, Action<string>? onWarning = null)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 12 || bytes[0] != 'R' || bytes[1] != 'I' || bytes[2] != 'F' || bytes[3] != 'F'
-            || bytes[8] != 'W' || bytes[9] != 'A' || bytes[10] != 'V' || bytes[11] != 'E')
-            throw new GrooveException($"{path}: not a WAV file");
-        int pos = 12, channels = 0, rate = 0, bits = 0, format = 0;
-        while (pos + 8 <= bytes.Length)
-        {
-            string id = System.Text.Encoding.ASCII.GetString(bytes, pos, 4);
-            int size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(pos + 4));
-            int body = pos + 8;
-            if (id == "fmt ")
+        if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not an audio file");
+        if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
+        using var stream = File.OpenRead(path);
+        return Read(stream, path, onWarning);
+    }
+
+    /// <summary>Reads a whole WAV stream (seekable or not); <paramref name="name"/> names it in messages.</summary>
+    public static AudioBuffer Read(Stream stream, string name, Action<string>? onWarning = null)
+    {
+        using var wav = WavStream.Open(stream, name, onWarning, leaveOpen: true);
+        var f = wav.Format;
+        if (!f.IsNativelyDecoded) throw new GrooveException($"{name}: unsupported WAV encoding ({f.Describe()})");
+        var outputs = new FloatAccumulator[f.Channels];
+        for (int c = 0; c < outputs.Length; c++) outputs[c] = new FloatAccumulator();
+        int frames = Math.Max(1, 8192 / f.Channels);
+        var block = new float[frames * f.Channels];
+        var one = new float[frames];
+        int n;
+        while ((n = wav.Read(block)) > 0)
+            for (int c = 0; c < f.Channels; c++)
             {
-                format = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(body));
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(body + 2));
-                rate = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(body + 4));
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(body + 14));
+                for (int i = 0; i < n; i++) one[i] = block[i * f.Channels + c];
+                outputs[c].Append(one.AsSpan(0, n));
             }
-            else if (id == "data")
-            {
-                int len = Math.Min(size, bytes.Length - body);
-                int bps = bits / 8;
-                int frames = len / (bps * channels);
-                var ch = new float[channels][];
-                for (int c = 0; c < channels; c++) ch[c] = new float[frames];
-                for (int i = 0; i < frames; i++)
-                    for (int c = 0; c < channels; c++)
-                    {
-                        int o = body + (i * channels + c) * bps;
-                        ch[c][i] = (format, bits) switch
-                        {
-                            (1, 16) => BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(o)) / 32768f,
-                            (3, 32) => BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(o)),
-                            _ => throw new GrooveException($"{path}: unsupported WAV encoding (format {format}, {bits} bit)"),
-                        };
-                    }
-                return new AudioBuffer(ch, rate);
-            }
-            pos = body + size + (size & 1);
-        }
-        throw new GrooveException($"{path}: WAV file has no data chunk");
+        var channels = new float[f.Channels][];
+        for (int c = 0; c < channels.Length; c++) channels[c] = outputs[c].ToArrayAndClear();
+        return new AudioBuffer(channels, f.SampleRate);
     }
 }

@@ -179,20 +179,20 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        var result = new Tensor(new float[Size], (int[])Dims.Clone());
+        var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
-            Autograd.Record(result, new[] { this }, g => new[] { g });
+            Autograd.Record(result, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g });
         return result;
     }
 
     /// <summary>A contiguous copy that shares no storage with this tensor (recorded for autograd).</summary>
     public Tensor Clone()
     {
-        var result = new Tensor(new float[Size], (int[])Dims.Clone());
+        var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
-            Autograd.Record(result, new[] { this }, g => new[] { g });
+            Autograd.Record(result, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g });
         return result;
     }
 
@@ -208,6 +208,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Copies any (possibly strided) view into dst[dstOffset..] in row-major order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StridedCopy(Tensor src, float[] dst, int dstOffset)
     {
         if (src.IsContiguous)
@@ -220,6 +221,7 @@ public sealed partial class Tensor
         int innerStride = src.Strides[rank - 1];
         int rows = src.Size / Math.Max(inner, 1);
         if (inner == 0) return;
+        if (innerStride != 1 && inner > 1 && TransposeCopy(src, dst, dstOffset)) return;
         Span<int> idx = stackalloc int[rank];
         int d = dstOffset;
         for (int r = 0; r < rows; r++)
@@ -237,11 +239,72 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Fills this tensor with zeros in place.</summary>
-    public void ZeroInPlace() => Contiguous().RawSpan.Clear();
+    /// <summary>
+    /// Copy of a view whose last dim is strided but some other dim k is unit-stride (a permuted layout, e.g.
+    /// NCHW → NHWC): a batch of 2-D transposes over (k, last), done in 32×32 tiles so reads and writes stay in cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TransposeCopy(Tensor src, float[] dst, int dstOffset)
+    {
+        int rank = src.Dims.Length, last = rank - 1, k = -1;
+        for (int i = 0; i < last; i++) if (src.Strides[i] == 1 && src.Dims[i] > 1) { k = i; break; }
+        if (k < 0) return false;
+        var dstStr = ShapeUtil.ContiguousStrides(src.Dims);
+        int nk = src.Dims[k], nj = src.Dims[last], sj = src.Strides[last], dk = dstStr[k];
+        int batches = src.Size / (nk * nj);
+        Span<int> idx = stackalloc int[rank];
+        idx.Clear();
+        var sd = src.Storage;
+        const int Tile = 32;
+        for (int bt = 0; bt < batches; bt++)
+        {
+            int so = src.Offset, dof = dstOffset;
+            for (int i = 0; i < last; i++)
+                if (i != k) { so += idx[i] * src.Strides[i]; dof += idx[i] * dstStr[i]; }
+            for (int k0 = 0; k0 < nk; k0 += Tile)
+            {
+                int k1 = Math.Min(k0 + Tile, nk);
+                for (int j0 = 0; j0 < nj; j0 += Tile)
+                {
+                    int j1 = Math.Min(j0 + Tile, nj);
+                    for (int kk = k0; kk < k1; kk++)
+                    {
+                        int sBase = so + kk, dBase = dof + kk * dk;
+                        for (int j = j0; j < j1; j++) dst[dBase + j] = sd[sBase + j * sj];
+                    }
+                }
+            }
+            for (int i = last - 1; i >= 0; i--)
+            {
+                if (i == k) continue;
+                if (++idx[i] < src.Dims[i]) break;
+                idx[i] = 0;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Fills this (contiguous) tensor with zeros in place.</summary>
+    public void ZeroInPlace() => Span.Clear();
+
+    /// <summary>Zeroes a parameter's gradient in place (or drops a non-contiguous one).</summary>
+    internal static void ZeroGradOf(Tensor p)
+    {
+        if (p.Grad == null) return;
+        if (p.Grad.IsContiguous && p.Grad.Storage.Length == p.Grad.Size && p.Grad.Offset == 0) p.Grad.RawSpan.Clear();
+        else p.Grad = null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Tensor NewLike(int[] shape) => new(new float[ShapeUtil.Numel(shape)], shape);
+    internal static Tensor NewLike(int[] shape) => new(TensorArena.Rent(ShapeUtil.Numel(shape)), shape);
+
+    /// <summary>A contiguous heap copy (never from an arena), not recorded.</summary>
+    internal Tensor HeapCopy()
+    {
+        var r = new Tensor(new float[Size], (int[])Dims.Clone());
+        StridedCopy(this, r.Storage, 0);
+        return r;
+    }
 
     /// <summary>Adds <paramref name="other"/> (same size) into this contiguous tensor in place; not recorded.</summary>
     internal void AddInPlace(Tensor other)

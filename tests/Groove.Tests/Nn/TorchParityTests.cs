@@ -105,6 +105,10 @@ public class TorchParityTests
         foreach (var (n, p) in gru.NamedParameters()) AssertClose(fx["g." + n], p.Grad!, "gru grad " + n);
     }
 
+    [Fact]
+    public void GruResetBeforeReverse() => Run("gru_reset_before_reverse", (fx, l) =>
+        Y(F.GruLayer(l["x"], l["w_ih"], l["w_hh"], l["b_ih"], l["b_hh"], l["h0"], reverse: true, GruVariant.ResetBefore)));
+
     [Fact] public void LayerNormLast() => Run("layernorm_last", (fx, l) => Y(F.LayerNorm(l["x"], [-1], l["weight"], l["bias"])));
     [Fact] public void LayerNormChannels() => Run("layernorm_channels", (fx, l) => Y(F.LayerNorm(l["x"], [1], l["weight"], l["bias"])));
 

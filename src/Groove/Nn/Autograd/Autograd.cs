@@ -46,7 +46,7 @@ internal static class Autograd
             var node = t.GradFn;
             if (node == null)
             {
-                if (t.Grad == null) t.Grad = owned.Contains(g) ? g : g.Clone();
+                if (t.Grad == null) t.Grad = g.HeapCopy(); // gradients outlive the step: never arena-backed
                 else t.Grad.AddInPlace(g);
                 continue;
             }

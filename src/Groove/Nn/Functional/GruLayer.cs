@@ -1,5 +1,6 @@
-using Groove.Nn.Kernels;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Groove.Nn.Kernels;
 
 namespace Groove.Nn;
 
@@ -27,170 +28,263 @@ public static partial class Functional
     public static Tensor GruLayer(Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, Tensor? h0 = null,
         bool reverse = false, GruVariant variant = GruVariant.ResetAfter)
     {
+        CheckGruInput(x);
+        var run = new GruDirection(x, wIh, wHh, bIh, bHh, h0, reverse, variant, outStride: wHh.Dim(1), outOffset: 0);
+        var y = Tensor.NewLike([x.Dim(0), x.Dim(1), run.H]);
+        bool record = Autograd.ShouldRecord(x, wIh, wHh, bIh, bHh, h0);
+        run.Forward(y.Storage);
+        if (record)
+            Autograd.Record(y, run.Inputs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
+            {
+                var gys = gy.DataContiguous();
+                var grads = run.PrepareBackward();
+                run.Backward(gys.Storage.AsSpan(gys.Offset, gys.Size), grads);
+                return run.GradientTensors(grads);
+            });
+        return y;
+    }
+
+    /// <summary>
+    /// Both directions of a bidirectional GRU layer as one fused operation whose two directions run concurrently
+    /// (forward and backward pass). Returns [B, T, 2H]: forward-direction states in [..., :H], reverse in [..., H:].
+    /// Weights and h0s are as for <see cref="GruLayer"/>, one set per direction.
+    /// </summary>
+    public static Tensor BiGruLayer(Tensor x,
+        Tensor wIhF, Tensor wHhF, Tensor? bIhF, Tensor? bHhF, Tensor? h0F,
+        Tensor wIhR, Tensor wHhR, Tensor? bIhR, Tensor? bHhR, Tensor? h0R, GruVariant variant = GruVariant.ResetAfter)
+    {
+        CheckGruInput(x);
+        int H = wHhF.Dim(1);
+        if (wHhR.Dim(1) != H) throw new ArgumentException("BiGRU: the two directions have different hidden sizes.");
+        var fwd = new GruDirection(x, wIhF, wHhF, bIhF, bHhF, h0F, false, variant, outStride: 2 * H, outOffset: 0);
+        var bwd = new GruDirection(x, wIhR, wHhR, bIhR, bHhR, h0R, true, variant, outStride: 2 * H, outOffset: H);
+        var y = Tensor.NewLike([x.Dim(0), x.Dim(1), 2 * H]);
+        bool record = Autograd.ShouldRecord(x, wIhF, wHhF, bIhF, bHhF, h0F) || Autograd.ShouldRecord(wIhR, wHhR, bIhR, bHhR, h0R);
+        var ys = y.Storage;
+        Parallel.Invoke(() => fwd.Forward(ys), () => bwd.Forward(ys));
+        if (record)
+            Autograd.Record(y, [.. fwd.Inputs, .. bwd.Inputs[1..]], [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
+            {
+                var gys = gy.DataContiguous();
+                var gf = fwd.PrepareBackward();
+                var gb = bwd.PrepareBackward();
+                var arr = gys.Storage; int off = gys.Offset, n = gys.Size;
+                Parallel.Invoke(() => fwd.Backward(arr.AsSpan(off, n), gf), () => bwd.Backward(arr.AsSpan(off, n), gb));
+                var tf = fwd.GradientTensors(gf);
+                var tb = bwd.GradientTensors(gb);
+                if (tf[0] != null && tb[0] != null) tf[0]!.AddInPlace(tb[0]!);
+                return [tf[0] ?? tb[0], .. tf[1..], .. tb[1..]];
+            });
+        return y;
+    }
+
+    private static void CheckGruInput(Tensor x)
+    {
         if (x.Rank != 3) throw new ArgumentException($"GRU expects input [B, T, I], got {ShapeUtil.Str(x.Shape)}.");
-        int B = x.Dim(0), T = x.Dim(1), I = x.Dim(2), H = wHh.Dim(1), G = 3 * H;
+    }
+}
+
+/// <summary>
+/// Forward and backward arithmetic of one GRU direction over a sequence. All buffers are taken on the constructing
+/// thread (from the active <see cref="TensorArena"/>, if any), so <see cref="Forward"/> and <see cref="Backward"/>
+/// may run on worker threads; they touch only spans, never tensor operations.
+/// </summary>
+internal sealed class GruDirection
+{
+    public readonly int B, T, I, H, G;
+    private readonly bool _reverse, _after;
+    private readonly Tensor _x, _wIh, _wHh;
+    private readonly Tensor? _bIh, _bHh, _h0;
+    private readonly Tensor _xc, _wiT, _whT;
+    private readonly Tensor? _biT, _bhT, _h0T;
+    private readonly int _outStride, _outOffset;
+    private readonly float[] _xp, _h, _hp;
+    private readonly float[]? _hn2;
+    private readonly float[] _rS, _zS, _nS, _hnS, _hPrevS;
+
+    /// <summary>The autograd inputs in order: x, wIh, wHh, bIh, bHh, h0 (x stands in for absent ones).</summary>
+    public Tensor[] Inputs => [_x, _wIh, _wHh, _bIh ?? _x, _bHh ?? _x, _h0 ?? _x];
+
+    public GruDirection(Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, Tensor? h0, bool reverse,
+        GruVariant variant, int outStride, int outOffset)
+    {
+        (B, T, I, H) = (x.Dim(0), x.Dim(1), x.Dim(2), wHh.Dim(1));
+        G = 3 * H;
         if (wIh.Dim(0) != G || wIh.Dim(1) != I || wHh.Dim(0) != G)
             throw new ArgumentException($"GRU: weights {ShapeUtil.Str(wIh.Shape)}/{ShapeUtil.Str(wHh.Shape)} do not fit input size {I}, hidden {H}.");
-        bool after = variant == GruVariant.ResetAfter;
-        var xc = x.DataContiguous(); var wi = wIh.DataContiguous().RawSpan.ToArray(); var wh = wHh.DataContiguous().RawSpan.ToArray();
-        var bi = bIh?.DataContiguous().RawSpan.ToArray(); var bh = bHh?.DataContiguous().RawSpan.ToArray();
+        if (bIh != null && bIh.Size != G || bHh != null && bHh.Size != G) throw new ArgumentException($"GRU: biases must have {G} values.");
+        if (h0 != null && (h0.Rank != 2 || h0.Dim(0) != B || h0.Dim(1) != H)) throw new ArgumentException($"GRU: h0 must be [{B}, {H}].");
+        (_x, _wIh, _wHh, _bIh, _bHh, _h0, _reverse, _after) = (x, wIh, wHh, bIh, bHh, h0, reverse, variant == GruVariant.ResetAfter);
+        (_outStride, _outOffset) = (outStride, outOffset);
+        _xc = x.DataContiguous(); _wiT = wIh.DataContiguous(); _whT = wHh.DataContiguous();
+        _biT = bIh?.DataContiguous(); _bhT = bHh?.DataContiguous(); _h0T = h0?.DataContiguous();
+        _xp = TensorArena.Rent(B * T * G);
+        _h = TensorArena.Rent(B * H);
+        _hp = TensorArena.Rent(B * G);
+        _hn2 = _after ? null : TensorArena.Rent(B * H);
+        // Per-step gate states: needed by Backward, and used as the step scratch when no gradient is recorded.
+        int n1 = T * B * H;
+        _rS = TensorArena.Rent(n1); _zS = TensorArena.Rent(n1); _nS = TensorArena.Rent(n1);
+        _hnS = TensorArena.Rent(n1);   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
+        _hPrevS = TensorArena.Rent(n1);
+    }
 
-        // Input projections for every step at once: xp [B·T, 3H].
-        var xp = new float[B * T * G];
-        if (bi != null) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
-        if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xc.RawSpan, I, wi, I, bi != null ? 1f : 0f, xp, G);
+    private static ReadOnlySpan<float> Data(Tensor? t) => t == null ? default : t.Storage.AsSpan(t.Offset, t.Size);
 
-        bool record = Autograd.ShouldRecord(x, wIh, wHh, bIh, bHh, h0);
-        // Saved per processing step s (time index t = reverse ? T−1−s : s), each [B, H].
-        var rS = new float[T * B * H]; var zS = new float[T * B * H]; var nS = new float[T * B * H];
-        var hnS = new float[T * B * H];   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
-        var hPrevS = new float[T * B * H];
-        var y = Tensor.NewLike([B, T, H]);
-        var ys = y.Storage;
-        var h = new float[B * H];
-        if (h0 != null) h0.DataContiguous().RawSpan.CopyTo(h);
-        var hp = new float[B * G];
-        var hn2 = after ? null : new float[B * H];
-        int gates = after ? G : 2 * H;
+    /// <summary>Runs the sequence, writing h_t to y[(b·T + t)·outStride + outOffset …] and keeping the gate states for Backward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(float[] y)
+    {
+        ReadOnlySpan<float> xs = Data(_xc), wi = Data(_wiT), wh = Data(_whT), bi = Data(_biT), bh = Data(_bhT);
+        var (rS, zS, nS, hnS, hPrevS) = (_rS, _zS, _nS, _hnS, _hPrevS);
+        var xp = _xp; var h = _h; var hp = _hp; var hn2 = _hn2;
+        if (!bi.IsEmpty) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
+        if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xs, I, wi, I, bi.IsEmpty ? 0f : 1f, xp, G);
+        h.AsSpan(0, B * H).Clear();
+        Data(_h0T).CopyTo(h);
+        int gates = _after ? G : 2 * H;
         for (int s = 0; s < T; s++)
         {
-            int t = reverse ? T - 1 - s : s;
-            h.CopyTo(hPrevS.AsSpan(s * B * H, B * H));
+            int t = _reverse ? T - 1 - s : s;
+            h.AsSpan(0, B * H).CopyTo(hPrevS.AsSpan(s * B * H, B * H));
             // hp = h·W_hhᵀ + b_hh (all three gates for ResetAfter; r and z only for ResetBefore).
             for (int b = 0; b < B; b++)
-                if (bh != null) bh.AsSpan(0, gates).CopyTo(hp.AsSpan(b * G, gates));
+                if (!bh.IsEmpty) bh.Slice(0, gates).CopyTo(hp.AsSpan(b * G, gates));
                 else hp.AsSpan(b * G, gates).Clear();
             Sgemm.Multiply(false, true, B, gates, H, 1f, h, H, wh, H, 1f, hp, G);
             for (int b = 0; b < B; b++)
             {
                 var xrow = xp.AsSpan((b * T + t) * G, G); var hrow = hp.AsSpan(b * G, G);
                 int o = s * B * H + b * H;
+                var r = rS.AsSpan(o, H); var z = zS.AsSpan(o, H);
+                TensorPrimitives.Add(xrow.Slice(0, H), hrow.Slice(0, H), r);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.Add(xrow.Slice(H, H), hrow.Slice(H, H), z);
+                TensorPrimitives.Sigmoid(z, z);
+                if (_after) hrow.Slice(2 * H, H).CopyTo(hnS.AsSpan(o, H));
+                else TensorPrimitives.Multiply(r, h.AsSpan(b * H, H), hnS.AsSpan(o, H));
+            }
+            if (!_after)
+            {
+                // hn2 = (r ⊙ h)·W_hnᵀ + b_hn
+                for (int b = 0; b < B; b++)
+                    if (!bh.IsEmpty) bh.Slice(2 * H, H).CopyTo(hn2.AsSpan(b * H, H)); else hn2.AsSpan(b * H, H).Clear();
+                Sgemm.Multiply(false, true, B, H, H, 1f, hnS.AsSpan(s * B * H, B * H), H, wh.Slice(2 * H * H, H * H), H, 1f, hn2, H);
+            }
+            for (int b = 0; b < B; b++)
+            {
+                var xn = xp.AsSpan((b * T + t) * G + 2 * H, H);
+                int o = s * B * H + b * H;
+                var n = nS.AsSpan(o, H); var hb = h.AsSpan(b * H, H);
+                if (_after) TensorPrimitives.MultiplyAdd(rS.AsSpan(o, H), hnS.AsSpan(o, H), xn, n);
+                else TensorPrimitives.Add(xn, hn2.AsSpan(b * H, H), n);
+                TensorPrimitives.Tanh(n, n);
+                // h = (1−z)·n + z·hPrev = n + z·(hPrev − n)
+                TensorPrimitives.Subtract(hb, n, hb);
+                TensorPrimitives.MultiplyAdd(zS.AsSpan(o, H), hb, n, hb);
+                hb.CopyTo(y.AsSpan((b * T + t) * _outStride + _outOffset, H));
+            }
+        }
+    }
+
+    /// <summary>Gradient buffers, taken on the calling thread.</summary>
+    public sealed class Grads
+    {
+        public required float[] Dxp, DWhh, Dbhh, Dh, Dhp, Dan;
+        public float[]? Drh;
+        public Tensor? Gx, GWih, Gbih;
+    }
+
+    public Grads PrepareBackward() => new()
+    {
+        Dxp = TensorArena.Rent(B * T * G), DWhh = TensorArena.Rent(G * H), Dbhh = TensorArena.Rent(G),
+        Dh = TensorArena.Rent(B * H), Dhp = TensorArena.Rent(B * G), Dan = TensorArena.Rent(B * H),
+        Drh = _after ? null : TensorArena.Rent(B * H),
+        Gx = _x.RequiresGrad ? Tensor.NewLike([B, T, I]) : null,
+        GWih = _wIh.RequiresGrad ? Tensor.NewLike([G, I]) : null,
+        Gbih = _bIh is { RequiresGrad: true } ? Tensor.NewLike([G]) : null,
+    };
+
+    /// <summary>Back-propagation through time; gy is the full output gradient laid out like the forward output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward(ReadOnlySpan<float> gy, Grads gr)
+    {
+        ReadOnlySpan<float> xs = Data(_xc), wi = Data(_wiT), wh = Data(_whT);
+        var (dxp, dWhh, dbhh, dh, dhp, drh, dan) = (gr.Dxp, gr.DWhh, gr.Dbhh, gr.Dh, gr.Dhp, gr.Drh, gr.Dan);
+        var (rS, zS, nS, hnS, hPrevS) = (_rS, _zS, _nS, _hnS, _hPrevS);
+        bool after = _after;
+        int gates = after ? G : 2 * H;
+        for (int s = T - 1; s >= 0; s--)
+        {
+            int t = _reverse ? T - 1 - s : s;
+            int o0 = s * B * H;
+            for (int b = 0; b < B; b++)
+                TensorPrimitives.Add(dh.AsSpan(b * H, H), gy.Slice((b * T + t) * _outStride + _outOffset, H), dh.AsSpan(b * H, H));
+            // Through h = (1−z)n + z·hPrev and n = tanh(a_n).
+            for (int b = 0; b < B; b++)
+            {
+                var dxrow = dxp.AsSpan((b * T + t) * G, G);
+                var dhpRow = dhp.AsSpan(b * G, G);
                 for (int j = 0; j < H; j++)
                 {
-                    float r = Sigmoid(xrow[j] + hrow[j]);
-                    float z = Sigmoid(xrow[H + j] + hrow[H + j]);
-                    rS[o + j] = r; zS[o + j] = z;
-                    if (after) hnS[o + j] = hrow[2 * H + j];
-                    else hnS[o + j] = r * h[b * H + j];
+                    int o = o0 + b * H + j;
+                    float z = zS[o], n = nS[o], hpv = hPrevS[o], d = dh[b * H + j];
+                    float da = d * (1 - z) * (1 - n * n);
+                    float dz = d * (hpv - n) * z * (1 - z);
+                    dxrow[2 * H + j] = da;
+                    dxrow[H + j] = dz;
+                    dhpRow[H + j] = dz;
+                    dh[b * H + j] = d * z; // direct path to hPrev; gate paths added below
+                    if (after) dhpRow[2 * H + j] = da * rS[o];
                 }
             }
             if (!after)
             {
-                // hn2 = (r ⊙ h)·W_hnᵀ + b_hn
+                // a_n = xp_n + (r⊙h)·W_hnᵀ + b_hn: d(r⊙h) = dan·W_hn; dW_hn += danᵀ·(r⊙h).
+                for (int b = 0; b < B; b++) dxp.AsSpan((b * T + t) * G + 2 * H, H).CopyTo(dan.AsSpan(b * H, H));
+                Sgemm.Multiply(false, false, B, H, H, 1f, dan, H, wh.Slice(2 * H * H, H * H), H, 0f, drh, H);
+                Sgemm.Multiply(true, false, H, H, B, 1f, dan, H, hnS.AsSpan(o0, B * H), H, 1f, dWhh.AsSpan(2 * H * H, H * H), H);
                 for (int b = 0; b < B; b++)
-                    if (bh != null) bh.AsSpan(2 * H, H).CopyTo(hn2.AsSpan(b * H, H)); else hn2.AsSpan(b * H, H).Clear();
-                Sgemm.Multiply(false, true, B, H, H, 1f, hnS.AsSpan(s * B * H, B * H), H, wh.AsSpan(2 * H * H, H * H), H, 1f, hn2, H);
+                    TensorPrimitives.Add(dbhh.AsSpan(2 * H, H), dan.AsSpan(b * H, H), dbhh.AsSpan(2 * H, H));
             }
             for (int b = 0; b < B; b++)
             {
-                var xrow = xp.AsSpan((b * T + t) * G, G);
-                int o = s * B * H + b * H;
+                var dxrow = dxp.AsSpan((b * T + t) * G, G);
+                var dhpRow = dhp.AsSpan(b * G, G);
                 for (int j = 0; j < H; j++)
                 {
-                    float pre = after ? xrow[2 * H + j] + rS[o + j] * hnS[o + j] : xrow[2 * H + j] + hn2![b * H + j];
-                    float n = MathF.Tanh(pre);
-                    nS[o + j] = n;
-                    float z = zS[o + j];
-                    float hv = (1 - z) * n + z * h[b * H + j];
-                    h[b * H + j] = hv;
-                    ys[(b * T + t) * H + j] = hv;
+                    int o = o0 + b * H + j;
+                    float r = rS[o];
+                    float dr;
+                    if (after) dr = dxrow[2 * H + j] * hnS[o];
+                    else
+                    {
+                        dr = drh![b * H + j] * hPrevS[o];
+                        dh[b * H + j] += drh[b * H + j] * r;
+                    }
+                    float dar = dr * r * (1 - r);
+                    dxrow[j] = dar;
+                    dhpRow[j] = dar;
                 }
             }
+            // Recurrent weights: dhPrev += dhp·W_hh[gates]; dW_hh[gates] += dhpᵀ·hPrev; db_hh += Σ_b dhp.
+            Sgemm.Multiply(false, false, B, H, gates, 1f, dhp, G, wh, H, 1f, dh, H);
+            Sgemm.Multiply(true, false, gates, H, B, 1f, dhp, G, hPrevS.AsSpan(o0, B * H), H, 1f, dWhh, H);
+            for (int b = 0; b < B; b++)
+                TensorPrimitives.Add(dbhh.AsSpan(0, gates), dhp.AsSpan(b * G, gates), dbhh.AsSpan(0, gates));
         }
-        if (!record) return y;
-
-        var inputs = new[] { x, wIh, wHh, bIh ?? x, bHh ?? x, h0 ?? x };
-        Autograd.Record(y, inputs, gy =>
-        {
-            var gys = gy.DataContiguous().RawSpan.ToArray();
-            var dxp = new float[B * T * G];
-            var dWhh = new float[G * H];
-            var dbhh = new float[G];
-            var dh = new float[B * H];
-            var dhp = new float[B * G];
-            var drh = after ? null : new float[B * H];
-            for (int s = T - 1; s >= 0; s--)
-            {
-                int t = reverse ? T - 1 - s : s;
-                int o0 = s * B * H;
-                for (int b = 0; b < B; b++)
-                    for (int j = 0; j < H; j++) dh[b * H + j] += gys[(b * T + t) * H + j];
-                // Through h = (1−z)n + z·hPrev and n = tanh(a_n).
-                for (int b = 0; b < B; b++)
-                {
-                    var dxrow = dxp.AsSpan((b * T + t) * G, G);
-                    for (int j = 0; j < H; j++)
-                    {
-                        int o = o0 + b * H + j;
-                        float z = zS[o], n = nS[o], hpv = hPrevS[o], d = dh[b * H + j];
-                        float dan = d * (1 - z) * (1 - n * n);
-                        float daz = d * (hpv - n) * z * (1 - z);
-                        dxrow[2 * H + j] = dan;
-                        dxrow[H + j] = daz;
-                        dhp[b * G + H + j] = daz;
-                        dh[b * H + j] = d * z; // direct path to hPrev; gate paths added below
-                        if (after) dhp[b * G + 2 * H + j] = dan * rS[o];
-                        else drh![b * H + j] = 0;
-                    }
-                }
-                if (!after)
-                {
-                    // a_n = xp_n + (r⊙h)·W_hnᵀ + b_hn: d(r⊙h) = dan·W_hn; dW_hn += danᵀ·(r⊙h).
-                    var dan = new float[B * H];
-                    for (int b = 0; b < B; b++) dxp.AsSpan((b * T + t) * G + 2 * H, H).CopyTo(dan.AsSpan(b * H, H));
-                    Sgemm.Multiply(false, false, B, H, H, 1f, dan, H, wh.AsSpan(2 * H * H, H * H), H, 0f, drh, H);
-                    Sgemm.Multiply(true, false, H, H, B, 1f, dan, H, hnS.AsSpan(o0, B * H), H, 1f, dWhh.AsSpan(2 * H * H, H * H), H);
-                    for (int b = 0; b < B; b++)
-                        for (int j = 0; j < H; j++) dbhh[2 * H + j] += dan[b * H + j];
-                }
-                for (int b = 0; b < B; b++)
-                {
-                    var dxrow = dxp.AsSpan((b * T + t) * G, G);
-                    for (int j = 0; j < H; j++)
-                    {
-                        int o = o0 + b * H + j;
-                        float r = rS[o];
-                        float dr;
-                        if (after) dr = dxrow[2 * H + j] * hnS[o];
-                        else
-                        {
-                            dr = drh![b * H + j] * hPrevS[o];
-                            dh[b * H + j] += drh[b * H + j] * r;
-                        }
-                        float dar = dr * r * (1 - r);
-                        dxrow[j] = dar;
-                        dhp[b * G + j] = dar;
-                    }
-                }
-                // Recurrent weights: dhPrev += dhp·W_hh[gates]; dW_hh[gates] += dhpᵀ·hPrev; db_hh += Σ_b dhp.
-                Sgemm.Multiply(false, false, B, H, gates, 1f, dhp, G, wh, H, 1f, dh, H);
-                Sgemm.Multiply(true, false, gates, H, B, 1f, dhp, G, hPrevS.AsSpan(o0, B * H), H, 1f, dWhh, H);
-                for (int b = 0; b < B; b++)
-                    TensorPrimitives.Add(dbhh.AsSpan(0, gates), dhp.AsSpan(b * G, gates), dbhh.AsSpan(0, gates));
-            }
-            Tensor? gx = null, gWih = null, gbih = null, gWhh = null, gbhh = null, gh0 = null;
-            if (x.RequiresGrad)
-            {
-                gx = Tensor.NewLike([B, T, I]);
-                Sgemm.Multiply(false, false, B * T, I, G, 1f, dxp, G, wi, I, 0f, gx.RawSpan, I);
-            }
-            if (wIh.RequiresGrad)
-            {
-                gWih = Tensor.NewLike([G, I]);
-                Sgemm.Multiply(true, false, G, I, B * T, 1f, dxp, G, xc.RawSpan, I, 0f, gWih.RawSpan, I);
-            }
-            if (bIh is { RequiresGrad: true })
-            {
-                gbih = Tensor.NewLike([G]);
-                Reductions.SumAxis(dxp, 1, B * T, G, gbih.RawSpan);
-            }
-            if (wHh.RequiresGrad) gWhh = Tensor.Wrap(dWhh, G, H);
-            if (bHh is { RequiresGrad: true }) gbhh = Tensor.Wrap(dbhh, G);
-            if (h0 is { RequiresGrad: true }) gh0 = Tensor.Wrap(dh, B, H);
-            return new[] { gx, gWih, gWhh, bIh != null ? gbih : null, bHh != null ? gbhh : null, h0 != null ? gh0 : null };
-        });
-        return y;
+        if (gr.Gx != null) Sgemm.Multiply(false, false, B * T, I, G, 1f, dxp, G, wi, I, 0f, gr.Gx.RawSpan, I);
+        if (gr.GWih != null) Sgemm.Multiply(true, false, G, I, B * T, 1f, dxp, G, xs, I, 0f, gr.GWih.RawSpan, I);
+        if (gr.Gbih != null) Reductions.SumAxis(dxp, 1, B * T, G, gr.Gbih.RawSpan);
     }
 
-    private static float Sigmoid(float v) => 1f / (1f + MathF.Exp(-v));
+    /// <summary>Gradients in <see cref="Inputs"/> order.</summary>
+    public Tensor?[] GradientTensors(Grads gr) =>
+    [
+        gr.Gx, gr.GWih,
+        _wHh.RequiresGrad ? new Tensor(gr.DWhh, [G, H]) : null,
+        _bIh != null ? gr.Gbih : null,
+        _bHh is { RequiresGrad: true } ? new Tensor(gr.Dbhh, [G]) : null,
+        _h0 is { RequiresGrad: true } ? new Tensor(gr.Dh, [B, H]) : null,
+    ];
 }

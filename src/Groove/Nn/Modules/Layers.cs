@@ -68,17 +68,24 @@ public sealed class Conv2d : Module
     public override Tensor Forward(Tensor x) => Functional.Conv2d(x, Weight, Bias, Stride, Padding, Dilation, Groups, Mode);
 }
 
-/// <summary>Layer normalisation over the last dims given by <c>normalizedShape</c>, with elementwise affine.</summary>
+/// <summary>
+/// Layer normalisation with elementwise affine. By default over the last dims given by <c>normalizedShape</c>
+/// (PyTorch's nn.LayerNorm); with <c>axes</c>, over those axes instead (e.g. axes [1] for ConvNeXt's channels-first
+/// LayerNorm on [N, C, H, W]).
+/// </summary>
 public sealed class LayerNorm : Module
 {
     public Tensor? Weight { get; }
     public Tensor? Bias { get; }
     public float Eps { get; }
     private readonly int _rank;
+    private readonly int[]? _axes;
 
-    public LayerNorm(int[] normalizedShape, float eps = 1e-5f, bool elementwiseAffine = true)
+    public LayerNorm(int[] normalizedShape, float eps = 1e-5f, bool elementwiseAffine = true, int[]? axes = null)
     {
+        if (axes != null && axes.Length != normalizedShape.Length) throw new ArgumentException("LayerNorm: one axis per normalised dim.");
         _rank = normalizedShape.Length;
+        _axes = axes;
         Eps = eps;
         if (elementwiseAffine)
         {
@@ -87,9 +94,12 @@ public sealed class LayerNorm : Module
         }
     }
 
-    public LayerNorm(int normalizedSize, float eps = 1e-5f, bool elementwiseAffine = true) : this(new[] { normalizedSize }, eps, elementwiseAffine) { }
+    public LayerNorm(int normalizedSize, float eps = 1e-5f, bool elementwiseAffine = true, int? axis = null)
+        : this(new[] { normalizedSize }, eps, elementwiseAffine, axis is int a ? new[] { a } : null) { }
 
-    public override Tensor Forward(Tensor x) => Functional.LayerNormLast(x, _rank, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor x) => _axes == null
+        ? Functional.LayerNormLast(x, _rank, Weight, Bias, Eps)
+        : Functional.LayerNorm(x, _axes, Weight, Bias, Eps);
 }
 
 /// <summary>

@@ -108,10 +108,10 @@ public abstract class Module
 
     public Module Eval() => Train(false);
 
-    /// <summary>Clears the gradients of every parameter.</summary>
+    /// <summary>Zeroes the gradients of every parameter in place.</summary>
     public void ZeroGrad()
     {
-        foreach (var p in Parameters()) p.Grad = null;
+        foreach (var p in Parameters()) Tensor.ZeroGradOf(p);
     }
 
     /// <summary>Number of trainable scalars.</summary>

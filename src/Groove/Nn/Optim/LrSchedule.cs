@@ -6,7 +6,10 @@ public interface ILrSchedule
     float Factor(long step);
 }
 
-/// <summary>Linear warm-up from 0 to 1 over <c>warmupSteps</c>, then half-cosine decay to <c>minFactor</c> at <c>totalSteps</c>.</summary>
+/// <summary>
+/// Linear warm-up (factor (step+1)/warmupSteps, reaching 1 at the last warm-up step), then half-cosine decay from 1
+/// to <c>minFactor</c> at <c>totalSteps</c>, constant afterwards.
+/// </summary>
 public sealed class WarmupCosineSchedule(long warmupSteps, long totalSteps, float minFactor = 0f) : ILrSchedule
 {
     public float Factor(long step)
@@ -18,7 +21,7 @@ public sealed class WarmupCosineSchedule(long warmupSteps, long totalSteps, floa
     }
 }
 
-/// <summary>γ^(step / stepsPerDecay).</summary>
+/// <summary>Staircase exponential decay: γ^⌊step / stepsPerDecay⌋ (stepsPerDecay = 1 decays every step).</summary>
 public sealed class ExponentialSchedule(double gamma, long stepsPerDecay = 1) : ILrSchedule
 {
     public float Factor(long step) => (float)Math.Pow(gamma, step / Math.Max(stepsPerDecay, 1));

@@ -53,9 +53,10 @@ public abstract class Optimizer
     /// <summary>Updates every parameter that has a gradient.</summary>
     public abstract void Step();
 
+    /// <summary>Zeroes every gradient in place (keeping the buffers, so steady training allocates none).</summary>
     public void ZeroGrad()
     {
-        foreach (var g in Groups) foreach (var (_, p) in g.Params) p.Grad = null;
+        foreach (var g in Groups) foreach (var (_, p) in g.Params) Tensor.ZeroGradOf(p);
     }
 
     /// <summary>Sets each group's Lr to BaseLr × <paramref name="factor"/>.</summary>

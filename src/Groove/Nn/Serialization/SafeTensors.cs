@@ -27,7 +27,7 @@ public static class SafeTensors
         using (var w = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            if (metadata != null && metadata.Count > 0)
+            if (metadata != null)
             {
                 w.WriteStartObject("__metadata__");
                 foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteString(k, v);

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Groove.Cli.Infrastructure;
+using Groove.Rhythm;
+using Groove.Tonality;
+using Groove.Web;
+using Microsoft.Extensions.Hosting;
+
+namespace Groove.Cli.Commands;
+
+/// <summary><c>groove serve</c>: the web app (upload a song, see and hear its beats, download the results).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 5000 };
+        var host = new Option<string>("--host") { Description = "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface)", DefaultValueFactory = _ => "127.0.0.1" };
+        var data = new Option<string?>("--data") { Description = $"Folder for uploads and results (default: {GrooveWebOptions.DefaultDataDirectory()})" };
+        var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest accepted upload in MB", DefaultValueFactory = _ => 100 };
+        var workers = new Option<int?>("--workers") { Description = "Songs analysed at once (default: half the cores)" };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = $"Beat tracker: {string.Join(", ", BeatTrackers.Names)}",
+            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+        };
+        var cmd = new Command("serve", "Run the web app: upload a song, see its beats, hear them clicked, download the result")
+        {
+            port, host, data, maxUpload, workers, model,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                double mb = parse.GetValue(maxUpload);
+                if (!double.IsFinite(mb) || mb <= 0 || mb > 1 << 20) throw new GrooveException($"--max-upload-mb {mb}: must be a positive number of MB");
+                var options = new GrooveWebOptions
+                {
+                    Port = parse.GetValue(port),
+                    Host = parse.GetValue(host) ?? "127.0.0.1",
+                    DataDirectory = parse.GetValue(data) ?? GrooveWebOptions.DefaultDataDirectory(),
+                    MaxUploadBytes = (long)(mb * 1024 * 1024),
+                    ConsoleLog = true,
+                };
+                if (parse.GetValue(workers) is int w) options = options with { Workers = w };
+                var app = GrooveWebApp.Build(options, BeatTrackers.Create(parse.GetValue(model)), new ProfileKeyEstimator());
+                try
+                {
+                    await app.StartAsync(ct);
+                }
+                catch (IOException e)
+                {
+                    throw new GrooveException($"cannot listen on {options.Host}:{options.Port}: {e.Message}");
+                }
+                foreach (var url in GrooveWebApp.ListeningUrls(app))
+                    Console.WriteLine($"Groove is listening on {url} (Ctrl+C to stop)");
+                Console.WriteLine($"Data folder: {Path.GetFullPath(options.DataDirectory)}");
+                await app.WaitForShutdownAsync(ct);
+                await app.DisposeAsync();
+                return 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Reporter.Fatal(e);
+            }
+        });
+        return cmd;
+    }
+
+}

@@ -1,0 +1,39 @@
+using Groove.Audio;
+
+namespace Groove.Rhythm;
+
+/// <summary>Input checks shared by the audio beat trackers: mono mixdown, DC offset, clipping, silence, length.</summary>
+internal static class AudioChecks
+{
+    /// <summary>Minimum duration for a meaningful beat estimate.</summary>
+    public const double MinSeconds = 2.0;
+
+    /// <summary>
+    /// A mono copy with any DC offset removed; warns about short, clipped, offset or silent input.
+    /// <paramref name="silent"/> is true when there is nothing to track (silence, or an empty buffer).
+    /// </summary>
+    public static float[] PrepareMono(AudioBuffer audio, Action<string>? onWarning, out bool silent)
+    {
+        var mono = (float[])audio.Mono().Clone();
+        silent = false;
+        if (mono.Length == 0) { onWarning?.Invoke("the audio is empty: no beats"); silent = true; return mono; }
+        if (audio.Duration < MinSeconds)
+            onWarning?.Invoke($"the audio is only {audio.Duration:F2} s long; beats need at least {MinSeconds:F0} s to be reliable");
+        double sum = 0;
+        foreach (var v in mono) sum += v;
+        float mean = (float)(sum / mono.Length);
+        int clipped = 0;
+        foreach (var c in audio.Channels) foreach (var v in c) if (Math.Abs(v) >= 0.999f) clipped++;
+        if (clipped > audio.Length * audio.ChannelCount / 1000 + 10)
+            onWarning?.Invoke($"the audio clips ({clipped} samples at full scale); beats may be less accurate");
+        if (Math.Abs(mean) > 0.01f) onWarning?.Invoke($"removed a DC offset of {mean:F3}");
+        float peak = 0;
+        for (int i = 0; i < mono.Length; i++) { mono[i] -= mean; peak = Math.Max(peak, Math.Abs(mono[i])); }
+        if (!(peak > 1e-4f) || float.IsNaN(peak))
+        {
+            onWarning?.Invoke("the audio is silent: no beats");
+            silent = true;
+        }
+        return mono;
+    }
+}

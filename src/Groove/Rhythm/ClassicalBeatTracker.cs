@@ -1,0 +1,111 @@
+using Groove.Audio;
+using Groove.Dsp;
+
+namespace Groove.Rhythm;
+
+/// <summary>Settings of <see cref="ClassicalBeatTracker"/> (the defaults are tuned on the development clips).</summary>
+public sealed record ClassicalBeatTrackerOptions
+{
+    public SuperFluxOptions OnsetStrength { get; init; } = new();
+    /// <summary>Seconds of the moving average subtracted from the onset strength (0: none).</summary>
+    public double LocalMeanSeconds { get; init; } = 0.0;
+    /// <summary>Frames of the centred moving-maximum/Hann smoothing applied to the onset strength (1: none).</summary>
+    public int SmoothFrames { get; init; } = 5;
+    /// <summary>The normalised onset strength is scaled by this before clipping to [0, <see cref="MaxActivation"/>].</summary>
+    public double ActivationGain { get; init; } = 1.0;
+    /// <summary>Quantile of the onset strength that maps to 1 before the gain.</summary>
+    public double NormalisationQuantile { get; init; } = 1.0;
+    public double MaxActivation { get; init; } = 0.99;
+    /// <summary>Floor of the activation (a zero would forbid a beat at that frame outright).</summary>
+    public double MinActivation { get; init; } = 0.001;
+    /// <summary>
+    /// DBN settings: madmom's (55–215 BPM, λ 100 / 16) plus a log-normal tempo prior around 100 BPM (σ 0.5 octave,
+    /// weight 2, paid per beat), which settles most double/half-tempo ambiguities of onset-based activations.
+    /// </summary>
+    public DbnBeatOptions Dbn { get; init; } = new() { TempoPriorBpm = 100, TempoPriorOctaves = 0.5, TempoPriorWeight = 2 };
+    /// <summary>Restrict the DBN to tempi within this factor of the autocorrelation tempo estimate (0: no restriction).</summary>
+    public double TempoWindow { get; init; } = 0;
+    /// <summary>Tempo prior for the global estimate: log-normal around this BPM.</summary>
+    public double PriorBpm { get; init; } = 120;
+    public double PriorOctaves { get; init; } = 1.0;
+    /// <summary>Estimate downbeats and the meter.</summary>
+    public bool Downbeats { get; init; } = true;
+}
+
+/// <summary>
+/// The default beat tracker, without learned weights: SuperFlux onset strength → normalised activation →
+/// the dynamic Bayesian network of <see cref="DbnBeatDecoder"/> → beats; downbeats from bass-band onsets and
+/// spectral change at candidate bar lines (<see cref="DownbeatEstimator"/>). Thread-safe.
+/// </summary>
+public sealed class ClassicalBeatTracker : IBeatTracker
+{
+    private readonly SuperFluxOnsetStrength _onsets;
+
+    public ClassicalBeatTrackerOptions Options { get; }
+    public string Name => "classical";
+
+    public ClassicalBeatTracker(ClassicalBeatTrackerOptions? options = null)
+    {
+        Options = options ?? new ClassicalBeatTrackerOptions();
+        _onsets = new SuperFluxOnsetStrength(Options.OnsetStrength);
+    }
+
+    /// <inheritdoc/>
+    public BeatTrackingResult Track(AudioBuffer audio, IProgress<double>? progress = null, Action<string>? onWarning = null,
+        CancellationToken cancellationToken = default) => Analyse(audio, progress, onWarning, cancellationToken).Beats;
+
+    /// <summary>Beats and the tempo pair: the main tempo from the beats, the second from the onset periodicity.</summary>
+    public (BeatTrackingResult Beats, TempoEstimate Tempo) Analyse(AudioBuffer audio, IProgress<double>? progress = null,
+        Action<string>? onWarning = null, CancellationToken cancellationToken = default)
+    {
+        var mono = AudioChecks.PrepareMono(audio, onWarning, out bool silent);
+        double fps = _onsets.FramesPerSecond;
+        var none = new TempoEstimate(0, 0, default, [], 1);
+        if (silent) return (new BeatTrackingResult([], 0, [], fps), none);
+        cancellationToken.ThrowIfCancellationRequested();
+        var envelope = _onsets.Compute(mono, audio.SampleRate);
+        progress?.Report(0.4);
+        var beats = TrackEnvelope(envelope, onWarning, cancellationToken, progress);
+        var tempoOptions = new TempoEstimatorOptions { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves };
+        var tempo = TempoEstimator.Estimate(envelope.Values, fps, tempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
+        return (beats, tempo);
+    }
+
+    /// <summary>Beats from an onset envelope already computed (exposed for tuning and tests).</summary>
+    internal BeatTrackingResult TrackEnvelope(OnsetEnvelope envelope, Action<string>? onWarning, CancellationToken cancellationToken, IProgress<double>? progress = null)
+    {
+        double fps = envelope.FramesPerSecond;
+        var activation = OnsetActivation.FromOnsetStrength(envelope.Values, fps, Options);
+        var dbnOptions = Options.Dbn;
+        if (Options.TempoWindow > 1)
+        {
+            var tempo = TempoEstimator.Estimate(envelope.Values, fps, new TempoEstimatorOptions { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves });
+            if (tempo.Bpm > 0)
+                dbnOptions = dbnOptions with
+                {
+                    MinBpm = Math.Max(dbnOptions.MinBpm, tempo.Bpm / Options.TempoWindow),
+                    MaxBpm = Math.Min(dbnOptions.MaxBpm, tempo.Bpm * Options.TempoWindow),
+                };
+        }
+        var times = new DbnBeatDecoder(fps, dbnOptions).Decode(activation, cancellationToken);
+        progress?.Report(0.8);
+        Beat[] beats = Options.Downbeats && times.Length >= 8
+            ? DownbeatEstimator.Assign(times, envelope)
+            : times.Select(t => new Beat(t, 0)).ToArray();
+        if (beats.Length == 0) onWarning?.Invoke("no beats found");
+        progress?.Report(1);
+        return new BeatTrackingResult(beats, TempoFromBeats(times), activation, fps);
+    }
+
+    /// <summary>Tempo in BPM from the median inter-beat interval (0 with fewer than two beats).</summary>
+    public static double TempoFromBeats(IReadOnlyList<double> times)
+    {
+        if (times.Count < 2) return 0;
+        var ibi = new double[times.Count - 1];
+        for (int i = 1; i < times.Count; i++) ibi[i - 1] = times[i] - times[i - 1];
+        Array.Sort(ibi);
+        int n = ibi.Length;
+        double median = n % 2 == 1 ? ibi[n / 2] : 0.5 * (ibi[n / 2 - 1] + ibi[n / 2]);
+        return median > 0 ? 60 / median : 0;
+    }
+}

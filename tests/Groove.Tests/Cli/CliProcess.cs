@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace Groove.Tests.Cli;
+
+/// <summary>Runs the built <c>groove</c> CLI as a separate process, as a user would, capturing its output.</summary>
+internal static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public static Result Run(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "groove.dll");
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("GROOVE_DEBUG");
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"groove {string.Join(' ', args)} did not finish in 2 minutes");
+        }
+        return new Result(p.ExitCode, stdout, stderr.Result);
+    }
+}

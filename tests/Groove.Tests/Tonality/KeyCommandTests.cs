@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Groove.Audio;
+using Groove.Cli;
+using Groove.Evaluation.Annotations;
+using Groove.Tests.Support;
+using Groove.Tonality;
+
+namespace Groove.Tests.Tonality;
+
+[Collection("Console")]
+public class KeyCommandTests
+{
+    private static string Clip(string id) => SharedData.Path("data", "dev", "gtzan20", "audio", id + ".wav");
+
+    [Fact]
+    public void WritesAKeyFileThatTheKeyReaderAccepts()
+    {
+        using var tmp = new TempDir();
+        int rc = Program.Main(["key", Clip("gtzan_jazz_00001"), "--out", tmp.Path, "--local"]);
+        Assert.Equal(0, rc);
+        var path = tmp.File("gtzan_jazz_00001.key");
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("F major", lines[0]); // gtzan20's label for this clip
+        Assert.StartsWith("# confidence ", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("# local 0.00 "));
+        Assert.Equal(new MusicalKey(5, KeyMode.Major), KeyAnnotations.Read(path));
+    }
+
+    [Fact]
+    public void JsonHasTheProbabilitiesAndTheLocalCurve()
+    {
+        using var tmp = new TempDir();
+        int rc = Program.Main(["key", Clip("gtzan_reggae_00001"), "--out", tmp.Path, "--json", "--profile", "krumhansl"]);
+        Assert.Equal(0, rc);
+        using var doc = JsonDocument.Parse(File.ReadAllText(tmp.File("gtzan_reggae_00001.key.json")));
+        var root = doc.RootElement;
+        Assert.Equal("krumhansl", root.GetProperty("profile").GetString());
+        var probs = root.GetProperty("probabilities").EnumerateObject().ToList();
+        Assert.Equal(24, probs.Count);
+        Assert.Equal(1.0, probs.Sum(p => p.Value.GetDouble()), 2);
+        Assert.Equal(root.GetProperty("key").GetString(), probs.MaxBy(p => p.Value.GetDouble()).Name);
+        Assert.True(root.GetProperty("local").GetArrayLength() >= 10);
+    }
+
+    [Fact]
+    public void BadInputsFailWithOneLineAndOthersGoOn()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.File("notaudio.wav"), "hello");
+        int rc = Program.Main(["key", tmp.File("notaudio.wav"), Clip("gtzan_pop_00001"), "--out", tmp.Path]);
+        Assert.Equal(1, rc);
+        Assert.True(File.Exists(tmp.File("gtzan_pop_00001.key")));
+        Assert.False(File.Exists(tmp.File("notaudio.key")));
+        Assert.Equal(1, Program.Main(["key", Clip("gtzan_pop_00001"), "--profile", "nope"]));
+    }
+}
