@@ -121,6 +121,19 @@ public class EvalCommandTests
         Assert.Contains("unknown beat tracker 'no-such-tracker'", r.Stderr);
     }
 
+    [Fact]
+    public void Built_in_beat_trackers_run_over_a_dataset()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("more3.csv");
+        var r = GrooveProcess.Run("eval", "beats", "--dataset", SharedData.Path("data", "dev", "more3"), "--estimator", "classical", "--csv", csv);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(["Media-105901", "hains001", "simac_01_H_mikri_Rallou"], rows.Select(c => c[1]));
+        Assert.All(rows, c => Assert.Equal("classical", c[0]));
+        Assert.All(rows, c => Assert.InRange(double.Parse(c[2], CultureInfo.InvariantCulture), 0.0, 1.0));
+    }
+
     private static int CountOf(string s, string what)
     {
         int n = 0;
