@@ -78,6 +78,22 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Harmonix_dataset_with_one_published_tracker_reproduces_its_F_measures_through_the_CLI()
+    {
+        var root = SharedData.Path("conformance", "harmonix");
+        using var dir = new TempDir();
+        var csv = dir.File("krebs.csv");
+        var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(root, "dataset"),
+            "--est-dir", Path.Combine(root, "results", "beats", "Krebs"), "--no-trim", "--csv", csv);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var expected = File.ReadLines(Path.Combine(root, "results", "beats", "Krebs.csv")).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(c => c[3], c => double.Parse(c[1], CultureInfo.InvariantCulture));
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(912, rows.Count);
+        Assert.All(rows, c => Assert.Equal(expected[c[1]], double.Parse(c[2], CultureInfo.InvariantCulture), 1e-6));
+    }
+
+    [Fact]
     public void A_missing_estimate_is_reported_and_fails_the_run_without_losing_the_rest()
     {
         using var dir = new TempDir();
