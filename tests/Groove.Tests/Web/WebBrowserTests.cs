@@ -23,7 +23,7 @@ public class WebBrowserTests(ITestOutputHelper output)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/install-deps.sh");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var tracker = new PeriodicTestBeatTracker(bpm: 123, stepDelay: TimeSpan.FromMilliseconds(150));
-        await using var server = await WebTestServer.StartAsync(tracker: tracker);
+        await using var server = await WebTestServer.StartAsync(tracker: tracker, keyEstimator: new Groove.Tonality.ProfileKeyEstimator());
         using var profile = new TempDir();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new()
@@ -37,7 +37,7 @@ public class WebBrowserTests(ITestOutputHelper output)
             Timeout = 30_000,
         });
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(60_000); // generous: CI machines are shared
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         page.PageError += (_, e) => errors.Add(e);
@@ -60,6 +60,7 @@ public class WebBrowserTests(ITestOutputHelper output)
         Assert.Equal("123.0", await page.TextContentAsync("#tempo"));
         Assert.Equal(expectedBeats.ToString(), await page.TextContentAsync("#beat-count"));
         Assert.Equal("0:30", await page.TextContentAsync("#duration"));
+        Assert.Matches("^[A-G][#b]? (major|minor)$", await page.TextContentAsync("#key"));
         Assert.Equal("gtzan_disco_00000.wav", await page.TextContentAsync("#song-name"));
 
         // The audio decodes in the browser and playback with clicks starts and moves the clock.
