@@ -44,7 +44,8 @@ public class WebBrowserTests(ITestOutputHelper output)
         page.PageError += (_, e) => errors.Add(e);
 
         await page.GotoAsync(server.BaseUri.ToString());
-        Assert.Contains("up to 100 MB", await page.TextContentAsync("#limits"));
+        // The page asks the server for its upload limit.
+        await page.WaitForFunctionAsync("() => document.getElementById('limits').textContent.includes('up to 100 MB')");
         await page.SetInputFilesAsync("#file", Clip);
 
         // Progress shows while the job runs (a few seconds for a 30 s clip).
