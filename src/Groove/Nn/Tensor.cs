@@ -182,7 +182,7 @@ public sealed partial class Tensor
         var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
-            Autograd.Record(result, new[] { this }, g => new[] { g });
+            Autograd.Record(result, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g });
         return result;
     }
 
@@ -192,7 +192,7 @@ public sealed partial class Tensor
         var result = NewLike((int[])Dims.Clone());
         StridedCopy(this, result.Storage, 0);
         if (Autograd.ShouldRecord(this))
-            Autograd.Record(result, new[] { this }, g => new[] { g });
+            Autograd.Record(result, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g });
         return result;
     }
 
@@ -208,6 +208,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Copies any (possibly strided) view into dst[dstOffset..] in row-major order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StridedCopy(Tensor src, float[] dst, int dstOffset)
     {
         if (src.IsContiguous)

@@ -118,7 +118,7 @@ public class EvalCommandTests
     {
         var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"), "--estimator", "no-such-tracker");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("no beat tracker named 'no-such-tracker'", r.Stderr);
+        Assert.Contains("unknown beat tracker 'no-such-tracker'", r.Stderr);
     }
 
     private static int CountOf(string s, string what)

@@ -163,6 +163,21 @@ public class TensorTests
     }
 
     [Fact]
+    public void GeluMatchesScalarFormulaOverAWideRange()
+    {
+        var values = Enumerable.Range(-2000, 4001).Select(i => i * 0.01f).ToArray(); // −20 … 20, 4001 values (several chunks)
+        var y = F.Gelu(Tensor.From(values, values.Length)).ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            float expected = 0.5f * v * (1f + F.Erf(v * 0.70710678f));
+            Assert.True(Math.Abs(y[i] - expected) <= 1e-6f * Math.Max(1f, Math.Abs(v)), $"gelu({v}) = {y[i]} vs {expected}");
+        }
+        Assert.Equal(0f, y[0], 6);       // gelu(−20) ≈ 0
+        Assert.Equal(20f, y[^1], 4);     // gelu(20) ≈ 20
+    }
+
+    [Fact]
     public void CpsdLossIsZeroForConsistentOneHotOutputs()
     {
         int k = 5;

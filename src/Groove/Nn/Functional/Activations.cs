@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -9,6 +10,7 @@ public static partial class Functional
     public static Tensor Tanh(Tensor x) => x.Tanh();
 
     /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise, computed as max(x, 0) + α(e^{min(x, 0)} − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Elu(Tensor x, float alpha = 1f)
     {
         var xc = x.DataContiguous();
@@ -21,7 +23,7 @@ public static partial class Functional
         TensorPrimitives.Max(xs, 0f, os);
         TensorPrimitives.MultiplyAdd(tmp, alpha, os, os);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan; var ov = o.RawSpan;
@@ -36,25 +38,79 @@ public static partial class Functional
         v => v > 0 ? v : slope * v, (v, y) => v > 0 ? 1f : slope);
 
     /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Gelu(Tensor x)
     {
         var xc = x.DataContiguous();
         var o = Tensor.NewLike(x.ShapeArray);
         var xs = xc.RawSpan; var os = o.RawSpan;
-        for (int i = 0; i < os.Length; i++) { float v = xs[i]; os[i] = 0.5f * v * (1f + Erf(v * 0.70710678f)); }
+        Span<float> erf = stackalloc float[GeluChunk];
+        for (int i = 0; i < os.Length; i += GeluChunk)
+        {
+            int n = Math.Min(GeluChunk, os.Length - i);
+            var xv = xs.Slice(i, n); var ov = os.Slice(i, n); var e = erf.Slice(0, n);
+            ErfHalfScaled(xv, e, ov);
+            // y = ½x(1 + erf(x/√2))
+            TensorPrimitives.Add(e, 1f, e);
+            TensorPrimitives.Multiply(e, xv, ov);
+            TensorPrimitives.Multiply(ov, 0.5f, ov);
+        }
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
-                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan;
-                for (int i = 0; i < gis.Length; i++)
+                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xall = xc.RawSpan;
+                Span<float> e = stackalloc float[GeluChunk];
+                Span<float> d = stackalloc float[GeluChunk];
+                for (int i = 0; i < gis.Length; i += GeluChunk)
                 {
-                    float v = xv[i];
-                    gis[i] = gs[i] * (0.5f * (1f + Erf(v * 0.70710678f)) + v * 0.39894228f * MathF.Exp(-0.5f * v * v));
+                    int n = Math.Min(GeluChunk, gis.Length - i);
+                    var xv = xall.Slice(i, n); var ev = e.Slice(0, n); var dv = d.Slice(0, n); var gv = gis.Slice(i, n);
+                    // Φ(x) = ½(1 + erf(x/√2)); φ(x) = e^{−x²/2}/√(2π); GELU' = Φ + x·φ
+                    ErfHalfScaled(xv, ev, dv);
+                    TensorPrimitives.Add(ev, 1f, ev);
+                    TensorPrimitives.Multiply(ev, 0.5f, ev);
+                    TensorPrimitives.Multiply(xv, xv, dv);
+                    TensorPrimitives.Multiply(dv, -0.5f, dv);
+                    TensorPrimitives.Exp(dv, dv);
+                    TensorPrimitives.Multiply(dv, xv, dv);
+                    TensorPrimitives.MultiplyAdd(dv, 0.39894228f, ev, dv);
+                    TensorPrimitives.Multiply(dv, gs.Slice(i, n), gv);
                 }
                 return new[] { gi };
             });
         return o;
+    }
+
+    private const int GeluChunk = 512;
+
+    /// <summary>
+    /// e = erf(x/√2) for a chunk, vectorised (Abramowitz &amp; Stegun 7.1.26, |error| ≤ 1.5e-7); t is scratch of the
+    /// same length.
+    /// </summary>
+    private static void ErfHalfScaled(ReadOnlySpan<float> x, Span<float> e, Span<float> t)
+    {
+        // z = |x|/√2, t = 1/(1 + p·z)
+        TensorPrimitives.Abs(x, e);
+        TensorPrimitives.Multiply(e, 0.70710678f * 0.3275911f, t);
+        TensorPrimitives.Add(t, 1f, t);
+        TensorPrimitives.Reciprocal(t, t);
+        // poly(t)·t, Horner from a5
+        Span<float> poly = e.Length <= GeluChunk ? stackalloc float[e.Length] : new float[e.Length];
+        TensorPrimitives.Multiply(t, 1.061405429f, poly);
+        TensorPrimitives.Add(poly, -1.453152027f, poly);
+        TensorPrimitives.MultiplyAdd(poly, t, 1.421413741f, poly);
+        TensorPrimitives.MultiplyAdd(poly, t, -0.284496736f, poly);
+        TensorPrimitives.MultiplyAdd(poly, t, 0.254829592f, poly);
+        TensorPrimitives.Multiply(poly, t, poly);
+        // e^{−z²} with z² = x²/2
+        TensorPrimitives.Multiply(x, x, t);
+        TensorPrimitives.Multiply(t, -0.5f, t);
+        TensorPrimitives.Exp(t, t);
+        // erf(z) = 1 − poly·e^{−z²}, sign of x
+        TensorPrimitives.Multiply(poly, t, e);
+        TensorPrimitives.Subtract(1f, e, e);
+        TensorPrimitives.CopySign(e, x, e);
     }
 
     /// <summary>
@@ -71,6 +127,7 @@ public static partial class Functional
 
     /// <summary>Elementwise f(x) with derivative df(x, f(x)); one pass, no per-element virtual calls in the hot path
     /// other than the two delegates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Pointwise(Tensor x, Func<float, float> f, Func<float, float, float> df)
     {
         var xc = x.DataContiguous();
@@ -78,7 +135,7 @@ public static partial class Functional
         var xs = xc.RawSpan; var os = o.RawSpan;
         for (int i = 0; i < os.Length; i++) os[i] = f(xs[i]);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan;
@@ -95,6 +152,7 @@ public static partial class Functional
     /// <summary>Log-softmax along <paramref name="axis"/> (numerically stable).</summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => SoftmaxImpl(x, axis, log: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor SoftmaxImpl(Tensor x, int axis, bool log)
     {
         int ax = ShapeUtil.Axis(axis, x.Rank);
@@ -122,7 +180,7 @@ public static partial class Functional
         }
         var o = last ? ot : ot.Transpose(ax, -1).DataContiguous();
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gt = (last ? g : g.Transpose(ax, -1)).DataContiguous();
                 var gi = Tensor.NewLike(gt.ShapeArray);
@@ -170,6 +228,7 @@ public static partial class Functional
         x / x.Square().Sum(axis, keepDim: true).Sqrt().Clamp(min: eps);
 
     /// <summary>Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1−p) when training.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Dropout(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;
@@ -185,6 +244,7 @@ public static partial class Functional
     /// Stochastic depth (Huang et al., ECCV 2016): drops whole samples (first dim) of a residual branch with
     /// probability p, scaling survivors by 1/(1−p).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor DropPath(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;

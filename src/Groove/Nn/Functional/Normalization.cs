@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -24,6 +25,7 @@ public static partial class Functional
     }
 
     /// <summary>Layer normalisation over the last <paramref name="normalizedRank"/> dims (PyTorch's F.layer_norm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor LayerNormLast(Tensor x, int normalizedRank, Tensor? weight, Tensor? bias, float eps = 1e-5f)
     {
         var xc = x.DataContiguous();
@@ -52,7 +54,7 @@ public static partial class Functional
         if (Autograd.ShouldRecord(x, weight, bias))
         {
             var w = weight?.DataContiguous();
-            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous().RawSpan;
                 Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
@@ -82,6 +84,7 @@ public static partial class Functional
     /// Layer normalisation over one non-last axis (e.g. channels of [N, C, H, W], as ConvNeXt's channels-first
     /// LayerNorm) without transposing: x is viewed as [outer, C, inner] and every statistic is a vector over inner.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor LayerNormMiddle(Tensor x, int axis, Tensor? weight, Tensor? bias, float eps)
     {
         int outer = ShapeUtil.Prod(x.Shape, 0, axis), c = x.Dim(axis), inner = ShapeUtil.Prod(x.Shape, axis + 1, x.Rank);
@@ -125,7 +128,7 @@ public static partial class Functional
         if (Autograd.ShouldRecord(x, weight, bias))
         {
             var wt = weight?.DataContiguous();
-            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous().RawSpan;
                 Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
@@ -175,6 +178,7 @@ public static partial class Functional
     /// variance) and updates the running stats in place (running = (1−momentum)·running + momentum·batch, with
     /// the unbiased variance, as PyTorch). Evaluation: uses the running stats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
         bool training, float momentum = 0.1f, float eps = 1e-5f)
     {
@@ -230,7 +234,7 @@ public static partial class Functional
         if (Autograd.ShouldRecord(x, weight, bias))
         {
             var wt = weight?.DataContiguous();
-            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, g =>
+            Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous().RawSpan;
                 var xs = xc.RawSpan;
