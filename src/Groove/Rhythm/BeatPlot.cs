@@ -72,7 +72,7 @@ public static class BeatPlot
         sb.Append(ic, $"<line x1=\"0\" x2=\"{width}\" y1=\"{axisY}\" y2=\"{axisY}\" stroke=\"black\"/>\n");
         double tick = duration > 120 ? 10 : duration > 30 ? 5 : 1;
         for (double t = 0; t <= duration; t += tick)
-            sb.Append(ic, $"<line x1=\"{X(t)}\" x2=\"{X(t)}\" y1=\"{axisY}\" y2=\"{axisY + 5}\" stroke=\"black\"/><text x=\"{X(t)}\" y=\"{axisY + 18}\" text-anchor=\"middle\">{t:0}</text>\n");
+            sb.Append(ic, $"<line x1=\"{X(t)}\" x2=\"{X(t)}\" y1=\"{axisY}\" y2=\"{axisY + 5}\" stroke=\"black\"/><text x=\"{X(t)}\" y=\"{axisY + 18}\" text-anchor=\"{(t == 0 ? "start" : t + tick > duration ? "end" : "middle")}\">{t:0}</text>\n");
         sb.Append("</svg>\n");
         return sb.ToString();
     }
