@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Scores .key files against Lerch labels with mir_eval (independent of Groove's own evaluation code).
 
-usage: key_score.py REF_DIR EST_DIR   (REF_DIR holds <id>.lerch: 0-11 = A..G# major, 12-23 = a..g# minor, -1 = none)
+usage: key_score.py REF_DIR EST_DIR   (REF_DIR holds <id>.lerch: 0-11 = A..G# major, 12-23 = a..g# minor, -1 = none,
+       or <id>.key with a label such as 'E minor')
 Prints the mean MIREX weighted score (mir_eval.key.weighted_score: fifths upward only) over labelled clips.
 """
 import os
@@ -12,7 +13,12 @@ NAMES = ["A", "Bb", "B", "C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab"]
 
 
 def lerch(path):
-    v = int(open(path).read().split()[0])
+    """A reference key: a Lerch integer, or a label such as 'E minor'."""
+    text = open(path).readline().strip()
+    try:
+        v = int(text)
+    except ValueError:
+        return text
     if v < 0:
         return None
     return f"{NAMES[v % 12]} {'major' if v < 12 else 'minor'}"
