@@ -48,6 +48,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     private readonly ProfileKeyOptions _o;
     private readonly KeyProfile _profile;
     private readonly double _sharpness;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform> _transforms = new();
 
     public ProfileKeyEstimator(ProfileKeyOptions? options = null)
     {
@@ -70,7 +71,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         ArgumentNullException.ThrowIfNull(audio);
         var mono = audio.Mono();
         if (_o.HarmonicOnly) mono = Hpss.Separate(mono, cancellationToken: cancellationToken).Harmonic;
-        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken);
+        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken, _transforms);
         var chroma = TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm);
         var mean = chroma.Mean();
         if (mean.All(v => v == 0)) onWarning?.Invoke("no tonal content (silence?): the key is a guess");
