@@ -30,6 +30,24 @@ public class TensorTests
         Assert.Equal(new float[] { 0, 4, 8, 12, 16, 20 }, x.Permute(2, 0, 1).Contiguous().ToArray().Take(6));
     }
 
+    [Theory]
+    [InlineData(new[] { 0, 2, 3, 1 })]
+    [InlineData(new[] { 3, 1, 0, 2 })]
+    [InlineData(new[] { 1, 0, 3, 2 })]
+    [InlineData(new[] { 2, 3, 0, 1 })]
+    public void PermutedCopiesMatchElementwiseIndexing(int[] perm)
+    {
+        var x = Arange(3, 37, 5, 40);
+        var p = x.Permute(perm).Narrow(0, 1, x.Dim(perm[0]) - 1);
+        var c = p.Contiguous().ToArray();
+        int n = 0;
+        for (int a = 0; a < p.Dim(0); a++)
+            for (int b = 0; b < p.Dim(1); b++)
+                for (int d = 0; d < p.Dim(2); d++)
+                    for (int e = 0; e < p.Dim(3); e++)
+                        Assert.Equal(p[a, b, d, e], c[n++]);
+    }
+
     [Fact]
     public void BroadcastingFollowsNumpyRules()
     {

@@ -64,15 +64,10 @@ public static class Sgemm
                 return;
             }
 
-            // Split the larger of m and n into one contiguous slab per thread. Row slabs share each packed panel
-            // of B. Column slabs are independent GEMMs that each pack all of A (m ≤ n here, so A is the smaller
-            // operand): O(m·k) extra against O(m·n·k / threads) of arithmetic.
+            // Split the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
+            // splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which
+            // costs O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic.
             bool splitRows = m >= n;
-            if (splitRows)
-            {
-                SgemmDriver.RunRowsShared(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, useSimd, threads);
-                return;
-            }
             int unit = splitRows ? SgemmMicroKernel.MR : SgemmMicroKernel.NR;
             int extent = splitRows ? m : n;
             int units = (extent + unit - 1) / unit;

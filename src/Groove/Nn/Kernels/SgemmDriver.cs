@@ -64,68 +64,6 @@ internal static class SgemmDriver
         }
     }
 
-    /// <summary>
-    /// The same loop nest on <paramref name="threads"/> threads that share each packed B panel: the threads pack
-    /// disjoint slivers of it, then each multiplies its own contiguous slab of rows (packing its own A blocks).
-    /// Used when rows are split, so B is packed once instead of once per thread.
-    /// </summary>
-    public static unsafe void RunRowsShared(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool useSimd, int threads)
-    {
-        int kcMax = Math.Min(k, KC);
-        int ncMax = RoundUp(Math.Min(n, NC), NR);
-        int rowUnits = (m + MR - 1) / MR;
-        int aStride = RoundUp(MC * kcMax + 8 + SgemmPacking.Slack, 8); // one A block per thread
-        float[] aBuf = ArrayPool<float>.Shared.Rent(threads * aStride);
-        float[] bBuf = ArrayPool<float>.Shared.Rent(ncMax * kcMax + 8);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        try
-        {
-            fixed (float* aRaw = aBuf)
-            fixed (float* bRaw = bBuf)
-            {
-                nint ia = (nint)a, ib = (nint)b, ic0 = (nint)c, iap = (nint)aRaw, ibp = (nint)Align32(bRaw);
-                for (int jc = 0; jc < n; jc += NC)
-                {
-                    int nc = Math.Min(NC, n - jc);
-                    int slivers = (nc + NR - 1) / NR;
-                    for (int pc = 0; pc < k; pc += KC)
-                    {
-                        int kc = Math.Min(KC, k - pc);
-                        float betaBlock = pc == 0 ? beta : 1f;
-                        int jcb = jc, pcb = pc;
-                        Parallel.For(0, threads, options, t =>
-                        {
-                            int s0 = (int)((long)slivers * t / threads), s1 = (int)((long)slivers * (t + 1) / threads);
-                            if (s0 >= s1) return;
-                            int cols = Math.Min(nc, s1 * NR) - s0 * NR;
-                            SgemmPacking.PackB(transB, (float*)ib, ldb, pcb, jcb + s0 * NR, kc, cols,
-                                (float*)ibp + (long)s0 * NR * kc);
-                        });
-                        Parallel.For(0, threads, options, t =>
-                        {
-                            int r0 = (int)((long)rowUnits * t / threads) * MR;
-                            int r1 = Math.Min(m, (int)((long)rowUnits * (t + 1) / threads) * MR);
-                            float* ap = Align32((float*)iap + (long)t * aStride);
-                            for (int ic = r0; ic < r1; ic += MC)
-                            {
-                                int mc = Math.Min(MC, r1 - ic);
-                                SgemmPacking.PackA(transA, (float*)ia, lda, ic, pcb, mc, kc, alpha, ap);
-                                MacroKernel(mc, nc, kc, ap, (float*)ibp, (float*)ic0 + (long)ic * ldc + jcb, ldc,
-                                    betaBlock, useSimd);
-                            }
-                        });
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(aBuf);
-            ArrayPool<float>.Shared.Return(bBuf);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static unsafe void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float beta,
         bool useSimd)

@@ -102,10 +102,9 @@ public class SgemmTests
     }
 
     [Fact]
-    public void RowSplitSharesPackedPanels()
+    public void RowSplitOverThreads()
     {
-        // Rows split over threads that share B's packed panels: one sliver (fewer slivers than threads), ragged
-        // slivers, and two column panels (n > NC).
+        // Rows split over threads: a single column sliver, ragged slivers, and two column panels (n > NC).
         Check(false, false, 400, 10, 300, 1f, 0f, 0, 2, Simd, 600);
         Check(true, true, 401, 45, 120, 1f, 0.5f, 3, 2, Simd, 601);
         Check(false, true, SgemmDriver.NC + 40, SgemmDriver.NC + 20, 2, 1f, 0f, 0, 2, Simd, 602);
