@@ -5,7 +5,8 @@ namespace Groove.Tonality.Stone;
 /// <summary>
 /// Key from a self-supervised STONE model: the model gives the key signature (12 classes; a major key and its
 /// relative minor share one), the classical <see cref="ProfileKeyEstimator"/> decides between the two modes
-/// (its relative scores of "s major" against "relative minor of s"). Scores: P(signature) × P(mode | signature).
+/// (its relative scores of "s major" against "relative minor of s"). Scores: P(signature) × P(mode | signature);
+/// the key is the more likely mode of the most likely signature.
 /// </summary>
 public sealed class StoneKeyEstimator : IKeyEstimator
 {
@@ -53,8 +54,10 @@ public sealed class StoneKeyEstimator : IKeyEstimator
             scores[s] = (float)(sig[s] * pMaj);
             scores[12 + minorTonic] = (float)(sig[s] * (1 - pMaj));
         }
-        int best = 0;
-        for (int i = 1; i < 24; i++) if (scores[i] > scores[best]) best = i;
+        // The model decides the signature, the classical scores only the mode within it.
+        int sBest = 0;
+        for (int s = 1; s < 12; s++) if (sig[s] > sig[sBest]) sBest = s;
+        int best = scores[sBest] >= scores[12 + (sBest + 9) % 12] ? sBest : 12 + (sBest + 9) % 12;
         return new KeyEstimate(new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor), scores[best], scores);
     }
 }
