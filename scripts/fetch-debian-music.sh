@@ -7,7 +7,8 @@
 #
 # DIR defaults to ~/.cache/groove/debian-music. With PACKAGE names only those packages are fetched (a quick subset);
 # without, every package in the list. Already unpacked packages are skipped, so the script can be re-run.
-# Music shipped inside zip archives (public.zip, *.pk3) is unzipped. Needs apt-get, dpkg-deb and unzip.
+# Music shipped inside zip archives (public.zip, *.pk3; listed as music/PKG/PATH-IN-ARCHIVE) is unzipped.
+# Needs apt-get, dpkg-deb and unzip.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 list="${GROOVE_DEBIAN_MUSIC_LIST:-$here/../../shared/data/debian_music.tsv}"
@@ -35,8 +36,14 @@ for pkg in "${packages[@]}"; do
   n=0
   while IFS=$'\t' read -r p path _; do
     [ "$p" = "$pkg" ] || continue
-    src="$tmp/root$path"
-    [ -f "$src" ] || continue
+    if [ "${path#/}" != "$path" ]; then
+      src="$tmp/root$path"
+    else
+      # "music/PKG/REST": REST is a path inside one of the package's archives (unzipped next to the archive).
+      rest="${path#music/"$pkg"/}"
+      src="$(find "$tmp/root" -type f -path "*/$rest" -print -quit)"
+    fi
+    [ -n "$src" ] && [ -f "$src" ] || continue
     out="$dest/$pkg/$(echo "${path#/}" | tr '/' '_')"
     cp "$src" "$out"; n=$((n + 1))
   done < "$list"
