@@ -34,6 +34,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BeatsCommand.Create());
         root.Subcommands.Add(TempoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }
