@@ -21,13 +21,13 @@ internal static class FewShotCommand
         var sizes = new Option<string>("--sizes") { Description = "Training-set sizes k, comma-separated (0: no training)", DefaultValueFactory = _ => "1,2,4,8" };
         var runs = new Option<int>("--runs") { Description = "Runs per size", DefaultValueFactory = _ => 10 };
         var seed = new Option<ulong>("--seed") { Description = "Master seed", DefaultValueFactory = _ => 1UL };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (each: --steps updates, then validation)", DefaultValueFactory = _ => 10 };
-        var steps = new Option<int>("--steps") { Description = "Updates per epoch", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (each: --steps updates, then validation)", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "Updates per epoch", DefaultValueFactory = _ => 25 };
         var batch = new Option<int>("--batch") { Description = "Excerpts per batch", DefaultValueFactory = _ => 4 };
         var excerpt = new Option<double>("--excerpt") { Description = "Training excerpt length in seconds", DefaultValueFactory = _ => 8.0 };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs", DefaultValueFactory = _ => 3 };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs", DefaultValueFactory = _ => 5 };
         var test = new Option<int?>("--test") { Description = "Test tracks (default 30 % of the dataset)" };
-        var val = new Option<int>("--val") { Description = "Validation tracks", DefaultValueFactory = _ => 2 };
+        var val = new Option<int>("--val") { Description = "Validation tracks", DefaultValueFactory = _ => 3 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N tracks (by name)" };
         var csv = new Option<string>("--csv") { Description = "Write per-run results as CSV" };
         var jsonOut = new Option<string>("--json-out") { Description = "Write configuration, split, summary and runs as JSON" };

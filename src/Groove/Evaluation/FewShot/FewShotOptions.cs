@@ -12,17 +12,17 @@ public sealed record FewShotOptions
     /// <summary>Tracks held out for testing (fixed over runs); default: 30 % of the dataset.</summary>
     public int? TestCount { get; init; }
     /// <summary>Tracks used for early stopping (fixed over runs).</summary>
-    public int ValidationCount { get; init; } = 2;
+    public int ValidationCount { get; init; } = 3;
     /// <summary>Maximum epochs; each epoch is <see cref="StepsPerEpoch"/> optimisation steps followed by validation.</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 20;
     /// <summary>Optimisation steps per epoch.</summary>
-    public int StepsPerEpoch { get; init; } = 20;
+    public int StepsPerEpoch { get; init; } = 25;
     /// <summary>Excerpts per batch.</summary>
     public int BatchSize { get; init; } = 4;
     /// <summary>Length of the random training excerpts in seconds.</summary>
     public double ExcerptSeconds { get; init; } = 8;
     /// <summary>Stop after this many epochs without a better validation F-measure.</summary>
-    public int Patience { get; init; } = 3;
+    public int Patience { get; init; } = 5;
 
     internal void Validate()
     {
