@@ -23,6 +23,7 @@ internal static class EvalCommand
             EvalBeatsCommand.Create(trackers),
             EvalTempoCommand.Create(trackers),
             EvalKeyCommand.Create(keyEstimators),
+            FewShotCommand.Create(),
         };
     }
 

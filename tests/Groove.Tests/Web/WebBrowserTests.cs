@@ -108,6 +108,13 @@ public class WebBrowserTests(ITestOutputHelper output)
         var beatsDownload = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#dl-beats"));
         Assert.Equal("gtzan_disco_00000.beats", beatsDownload.SuggestedFilename);
 
+        // A phone-sized window: the layout reflows and the canvas redraws at its new size.
+        await page.SetViewportSizeAsync(414, 896);
+        await page.WaitForFunctionAsync("() => document.getElementById('wave').width <= 414 * devicePixelRatio");
+        Assert.Equal(expectedBeats.ToString(), await page.GetAttributeAsync("#wave", "data-beat-markers"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-result-narrow.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1280, 960);
+
         // Dropping a file that is not audio shows the server's message on the upload card.
         await page.ClickAsync("#new-song");
         await page.EvaluateAsync(@"() => {

@@ -143,6 +143,21 @@ public class SgemmTests
     }
 
     [Fact]
+    public void SingleThreadedCallsDoNotAllocateInSteadyState()
+    {
+        const int m = 70, n = 90, k = 600;
+        float[] a = NaiveGemm.Random(m * k, 1), b = NaiveGemm.Random(k * n, 2), c = new float[m * n];
+        foreach (bool tb in new[] { false, true })
+        {
+            for (int w = 0; w < 3; w++) // warm the pool (its per-thread slots fill on first returns) and the JIT
+                Sgemm.Multiply(false, tb, m, n, k, 1f, a, k, b, tb ? k : n, 0f, c, n, 1, Simd);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Sgemm.Multiply(false, tb, m, n, k, 1f, a, k, b, tb ? k : n, 0.5f, c, n, 1, Simd);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
     public void DegenerateShapes()
     {
         float[] c = [1, 2, 3, 4];
