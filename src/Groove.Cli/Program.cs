@@ -11,7 +11,8 @@ public static class Program
         var root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke();
+            // Our own handler (Reporter.Fatal) prints one line instead of System.CommandLine's stack trace.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
@@ -33,6 +34,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BeatsCommand.Create());
         root.Subcommands.Add(TempoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

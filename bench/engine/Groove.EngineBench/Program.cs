@@ -76,6 +76,9 @@ static class Program
                 }
                 break;
             }
+            case "dwconv":
+                DepthwiseVsIm2Col(reps > 0 ? reps : 5);
+                break;
             case "peak":
                 Peak(reps > 0 ? reps : 3);
                 break;
@@ -102,6 +105,33 @@ static class Program
         Array.Sort(times);
         double median = reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
         return (times[0], median);
+    }
+
+    /// <summary>
+    /// CPU-seconds of a depthwise 7×7 convolution (ChromaNet's first stage, [32, 16, 21, 161]) forward + backward
+    /// through the direct kernel and through the engine's im2col + Sgemm kernel.
+    /// </summary>
+    static void DepthwiseVsIm2Col(int reps)
+    {
+        var g = new Groove.Nn.Conv2dGeometry(32, 16, 21, 161, 16, 7, 7, 1, 1, 1, 1, 3, 3, 21, 161, 16);
+        var rng = new Random(5);
+        float[] x = new float[32 * 16 * 21 * 161], w = new float[16 * 49], bias = new float[16];
+        float[] y = new float[x.Length], gy = new float[x.Length], gx = new float[x.Length], gw = new float[w.Length], gb = new float[16];
+        for (int i = 0; i < x.Length; i++) { x[i] = (float)rng.NextDouble(); gy[i] = (float)rng.NextDouble(); }
+        for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextDouble();
+        foreach (var (name, kernel) in new (string, Groove.Nn.IConv2dKernel)[]
+                 { ("direct depthwise", new DepthwiseConv2dKernel()), ("im2col + sgemm", new Groove.Nn.Im2ColConv2dKernel()) })
+        {
+            void Step()
+            {
+                kernel.Forward(g, x, w, bias, y);
+                kernel.BackwardData(g, gy, w, gx);
+                kernel.BackwardWeight(g, x, gy, gw, gb);
+            }
+            Step();
+            var (wall, cpu) = CpuPeak.Measure(() => { for (int r = 0; r < reps; r++) Step(); });
+            Console.WriteLine($"dwconv {name,-18} cpu_ms_per_step={cpu * 1e3 / reps:F1} wall_ms_per_step={wall * 1e3 / reps:F1}");
+        }
     }
 
     /// <summary>GFLOP/s of Sgemm on shapes the models produce (conv forward/backward GEMMs, GRU steps).</summary>

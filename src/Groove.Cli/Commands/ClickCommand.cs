@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
@@ -14,12 +13,17 @@ internal static class ClickCommand
         var file = new Argument<string>("file") { Description = "Audio file" };
         var output = new Option<string>("--output", "-o") { Description = "WAV file to write", Required = true };
         var beatsFile = new Option<string?>("--beats") { Description = "Beats to click (a .beats file: time [TAB beat-in-bar] per line); default: track them" };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = $"Beat tracker when no --beats file is given: {string.Join(", ", BeatTrackers.Names)}",
+            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+        };
         var accent = new Option<bool>("--downbeat-accent") { Description = "Sound downbeats with a higher, louder click" };
         var gain = new Option<double>("--gain") { Description = "Click peak level in dB relative to full scale", DefaultValueFactory = _ => -6 };
         var float32 = new Option<bool>("--float") { Description = "Write 32-bit float samples (default: 16-bit PCM)" };
         var cmd = new Command("click", "Mix a click into a song at its beats and write a WAV file")
         {
-            file, output, beatsFile, accent, gain, float32,
+            file, output, beatsFile, model, accent, gain, float32,
         };
         cmd.SetAction(parse =>
         {
@@ -41,10 +45,12 @@ internal static class ClickCommand
                 throw new GrooveException($"{outPath}: the output would overwrite the input");
             var options = new ClickTrackOptions { GainDb = parse.GetValue(gain), AccentDownbeats = parse.GetValue(accent) };
             options.Validate();
+            string? beatsPath = parse.GetValue(beatsFile);
+            var tracker = beatsPath is null ? BeatTrackers.Create(parse.GetValue(model)) : null;
             var audio = AudioFile.Load(input, onWarning: Reporter.Warning);
-            IReadOnlyList<Beat> beats = parse.GetValue(beatsFile) is { } bf
-                ? ReadBeats(bf)
-                : throw new GrooveException("no built-in beat tracker yet: give the beats with --beats FILE.beats");
+            IReadOnlyList<Beat> beats = tracker is null
+                ? ReadBeats(beatsPath!)
+                : tracker.Track(audio, onWarning: m => Reporter.Warning($"{input}: {m}")).Beats;
             var clicked = ClickTrackRenderer.Render(audio, beats, options);
             bool asFloat = parse.GetValue(float32);
             WavWriter.Write(outPath, clicked, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, Reporter.Warning);
@@ -52,28 +58,10 @@ internal static class ClickCommand
         }
     }
 
-    /// <summary>Reads a .beats file: one beat per line, its time in seconds, optionally a tab or space and its beat in bar.</summary>
-    internal static List<Beat> ReadBeats(string path)
+    private static IReadOnlyList<Beat> ReadBeats(string path)
     {
+        if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not a .beats file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
-        var beats = new List<Beat>();
-        int lineNo = 0;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
-            var parts = line.Split((char[])['\t', ' ', ','], StringSplitOptions.RemoveEmptyEntries);
-            if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var time) || !double.IsFinite(time) || time < 0)
-                throw new GrooveException($"{path}:{lineNo}: not a beat time: \"{Shorten(parts[0])}\"");
-            int inBar = 0;
-            if (parts.Length > 1 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
-                && b >= 0 && b < 100 && b == Math.Floor(b))
-                inBar = (int)b;
-            beats.Add(new Beat(time, inBar));
-        }
-        return beats;
+        return Groove.Evaluation.Annotations.BeatAnnotations.Read(path);
     }
-
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

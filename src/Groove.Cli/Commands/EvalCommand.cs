@@ -12,18 +12,18 @@ namespace Groove.Cli.Commands;
 internal static class EvalCommand
 {
     /// <param name="trackers">Resolves <c>--estimator NAME</c> of <c>eval beats</c> and <c>eval tempo</c> to a beat
-    /// tracker; throws <see cref="GrooveException"/> for unknown names. Null: none in this build (estimates can still be
-    /// read with <c>--est-dir</c>).</param>
-    /// <param name="keyEstimators">Resolves <c>--estimator NAME</c> of <c>eval key</c>, likewise.</param>
+    /// tracker, throwing <see cref="GrooveException"/> for unknown names. Null: <see cref="BeatTrackers.Create"/>.</param>
+    /// <param name="keyEstimators">Resolves <c>--estimator NAME</c> of <c>eval key</c>, likewise. Null: the profile key estimators.</param>
     public static Command Create(Func<string, IBeatTracker>? trackers = null, Func<string, IKeyEstimator>? keyEstimators = null)
     {
-        trackers ??= name => throw new GrooveException($"no beat tracker named '{name}' is available in this build; score estimates from a folder with --est-dir");
+        trackers ??= name => BeatTrackers.Create(name);
         keyEstimators ??= ProfileKeyEstimatorByName;
         return new Command("eval", "Evaluate beats, tempo or key against reference annotations (mir_eval metrics)")
         {
             EvalBeatsCommand.Create(trackers),
             EvalTempoCommand.Create(trackers),
             EvalKeyCommand.Create(keyEstimators),
+            FewShotCommand.Create(),
         };
     }
 

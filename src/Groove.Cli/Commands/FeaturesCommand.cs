@@ -42,9 +42,43 @@ internal static class FeaturesCommand
             (y, s) => new FeatureMatrix(Mel(s).Compute(y), s.MelCount, s.FrameRate)),
         new("logmel", "log-mel spectrogram in dB: power_to_db(mel, ref=1, amin=1e-10, top_db=80) [frames, n-mels]",
             (y, s) => new FeatureMatrix(Mel(s).ComputeDb(y), s.MelCount, s.FrameRate)),
-        // Extension point: vqt, cqt, chroma (tonal helper: Dsp/ConstantQ*, Dsp/Chroma*) and onset (rhythm helper:
-        // Dsp/OnsetStrength*) each add one entry here.
+        new("cqt", "constant-Q magnitude, librosa.cqt defaults: 84 bins from C1, 12 per octave, tuning 0 [frames, 84]",
+            (y, s) => ConstantQ(y, s, ConstantQOptions.Cqt(s.SampleRate, s.HopLength))),
+        new("vqt", "variable-Q magnitude, librosa.vqt defaults (ERB gamma): 84 bins from C1, 12 per octave [frames, 84]",
+            (y, s) => ConstantQ(y, s, ConstantQOptions.Vqt(s.SampleRate, s.HopLength))),
+        new("chroma", "chroma_cqt: 36-bin/octave CQT over 7 octaves from C1, tuning estimated, max-normalised [frames, 12]",
+            (y, s) => ChromaCqt(y, s)),
+        // Extension point: onset (rhythm helper: Dsp/OnsetStrength*) adds one entry here.
     ];
+
+    private static FeatureMatrix ConstantQ(float[] y, FeatureSettings s, ConstantQOptions options) =>
+        FrameMajor(TonalTransform(options).Compute(y), s);
+
+    private static FeatureMatrix ChromaCqt(float[] y, FeatureSettings s)
+    {
+        double tuning = TuningEstimator.Estimate(y, s.SampleRate, 12);
+        var cqt = TonalTransform(ConstantQOptions.Cqt(s.SampleRate, s.HopLength, binCount: 7 * 36, binsPerOctave: 36) with { Tuning = tuning * 3 }).Compute(y);
+        var chroma = Chromagram.FromConstantQ(cqt);
+        var data = new float[chroma.Data.Length];
+        for (int c = 0; c < 12; c++)
+            for (int t = 0; t < chroma.FrameCount; t++) data[t * 12 + c] = chroma[c, t];
+        return new FeatureMatrix(data, 12, s.FrameRate);
+    }
+
+    /// <summary>A CQT/VQT, with its parameter errors (bins above Nyquist at a low --sr) as one-line user errors.</summary>
+    private static ConstantQTransform TonalTransform(ConstantQOptions options)
+    {
+        try { return new ConstantQTransform(options); }
+        catch (ArgumentException e) { throw new GrooveException($"--sr {options.SampleRate}: {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
+    private static FeatureMatrix FrameMajor(ConstantQSpectrogram m, FeatureSettings s)
+    {
+        var data = new float[m.Data.Length];
+        for (int b = 0; b < m.BinCount; b++)
+            for (int t = 0; t < m.FrameCount; t++) data[t * m.BinCount + b] = m[b, t];
+        return new FeatureMatrix(data, m.BinCount, s.FrameRate);
+    }
 
     private static MelSpectrogram Mel(FeatureSettings s) =>
         new(s.SampleRate, s.NFft, s.HopLength, s.MelCount, onWarning: s.Warn);

@@ -5,7 +5,9 @@ using System.Text.Json;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.IO;
+using Groove.Models;
 using Groove.Tonality;
+using Groove.Tonality.Stone;
 
 namespace Groove.Cli.Commands;
 
@@ -30,9 +32,10 @@ internal static class KeyCommand
         var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s)" };
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
         var force = new Option<bool>("--force") { Description = "Redo inputs whose output exists" };
+        var model = new Option<string?>("--model") { Description = "Key signature from a trained model (e.g. stone-small, or a .safetensors path); the mode from --profile" };
         var cmd = new Command("key", "Estimate the musical key of audio files (e.g. \"F# minor\") with a confidence")
         {
-            files, outDir, profile, local, json, force,
+            files, outDir, profile, local, json, force, model,
         };
         cmd.SetAction(parse =>
         {
@@ -44,6 +47,9 @@ internal static class KeyCommand
                 return Reporter.InputError;
             }
             var estimator = new ProfileKeyEstimator(new ProfileKeyOptions { Profile = chosen });
+            StoneKeyEstimator? stone;
+            try { stone = parse.GetValue(model) is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator) : null; }
+            catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
             bool asJson = parse.GetValue(json), withLocal = parse.GetValue(local);
             var dir = parse.GetValue(outDir);
             var options = new BatchOptions(dir, asJson ? ".key.json" : ".key", parse.GetValue(force), Description: "Finding keys");
@@ -51,6 +57,7 @@ internal static class KeyCommand
             {
                 var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
                 var analysis = estimator.Analyze(audio, item.Warn);
+                if (stone != null) analysis = analysis with { Global = stone.Estimate(audio, analysis.Global) };
                 if (item.OutputPath is { } path)
                 {
                     AtomicFile.WriteAllText(path, asJson ? Json(item.InputPath, chosen, analysis, indented: true) + "\n" : KeyFile(analysis, withLocal));

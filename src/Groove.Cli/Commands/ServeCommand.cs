@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
+using Groove.Tonality;
 using Groove.Web;
 using Microsoft.Extensions.Hosting;
 
@@ -16,9 +17,14 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = $"Folder for uploads and results (default: {GrooveWebOptions.DefaultDataDirectory()})" };
         var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest accepted upload in MB", DefaultValueFactory = _ => 100 };
         var workers = new Option<int?>("--workers") { Description = "Songs analysed at once (default: half the cores)" };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = $"Beat tracker: {string.Join(", ", BeatTrackers.Names)}",
+            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+        };
         var cmd = new Command("serve", "Run the web app: upload a song, see its beats, hear them clicked, download the result")
         {
-            port, host, data, maxUpload, workers,
+            port, host, data, maxUpload, workers, model,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -35,7 +41,7 @@ internal static class ServeCommand
                     ConsoleLog = true,
                 };
                 if (parse.GetValue(workers) is int w) options = options with { Workers = w };
-                var app = GrooveWebApp.Build(options, DefaultTracker());
+                var app = GrooveWebApp.Build(options, BeatTrackers.Create(parse.GetValue(model)), new ProfileKeyEstimator());
                 try
                 {
                     await app.StartAsync(ct);
@@ -59,7 +65,4 @@ internal static class ServeCommand
         return cmd;
     }
 
-    /// <summary>The beat tracker the app uses.</summary>
-    private static IBeatTracker DefaultTracker() =>
-        throw new GrooveException("no built-in beat tracker yet (it arrives with the rhythm work); the web app cannot analyse songs");
 }

@@ -81,12 +81,12 @@ internal static class JobEndpoints
         ? ApiResults.Error(StatusCodes.Status409Conflict, job.Status().Error ?? "The analysis failed.")
         : ApiResults.Error(StatusCodes.Status409Conflict, "The analysis is not finished yet.");
 
-    /// <summary>The .beats text: one beat per line, time in seconds, a tab, beat in bar.</summary>
+    /// <summary>The .beats text, as <c>groove beats</c> writes it: "time TAB beat-in-bar" per line (0 = unknown position).</summary>
     internal static string BeatsText(AnalysisResult result)
     {
         var sb = new StringBuilder();
         foreach (var b in result.Beats)
-            sb.Append(CultureInfo.InvariantCulture, $"{b.Time:0.000}\t{b.BeatInBar}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{b.Time:F3}\t{b.BeatInBar}\n");
         return sb.ToString();
     }
 

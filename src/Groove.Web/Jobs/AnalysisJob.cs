@@ -20,6 +20,7 @@ internal sealed class AnalysisJob
     private double _progress;
     private string? _error;
     private int _version;
+    private int _ahead;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AnalysisJob(string id, string name, string inputPath, DateTimeOffset created, JobState state = JobState.Queued, string? error = null)
@@ -46,7 +47,7 @@ internal sealed class AnalysisJob
     public JobStatus Status()
     {
         lock (_gate)
-            return new JobStatus(Id, Name, _state.ToString().ToLowerInvariant(), Math.Round(_progress, 3), StageText(_state), _error, _version);
+            return new JobStatus(Id, Name, _state.ToString().ToLowerInvariant(), Math.Round(_progress, 3), StageText(_state, _ahead), _error, _version);
     }
 
     /// <summary>Moves to <paramref name="state"/> at overall progress <paramref name="progress"/> in [0, 1].</summary>
@@ -61,6 +62,24 @@ internal sealed class AnalysisJob
             _state = state;
             _progress = Math.Max(_progress, progress);
             _error = error;
+            _version++;
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    /// <summary>Ticket in the analysis queue (set when queued).</summary>
+    public long Ticket { get; set; }
+
+    /// <summary>While queued: how many jobs wait ahead of this one.</summary>
+    public void SetQueuePosition(int ahead)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (_state != JobState.Queued || ahead == _ahead) return;
+            _ahead = ahead;
             _version++;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,9 +105,14 @@ internal sealed class AnalysisJob
         }
     }
 
-    private static string StageText(JobState s) => s switch
+    private static string StageText(JobState s, int ahead) => s switch
     {
-        JobState.Queued => "Waiting for a free worker",
+        JobState.Queued => ahead switch
+        {
+            0 => "Next in line",
+            1 => "Waiting (1 song ahead)",
+            _ => $"Waiting ({ahead} songs ahead)",
+        },
         JobState.Decoding => "Decoding the audio",
         JobState.Beats => "Finding the beats",
         JobState.Key => "Finding the key",

@@ -22,6 +22,9 @@ internal sealed class AnalysisQueue : BackgroundService
     private readonly int _workers;
     private readonly int _slots;
     private int _used;
+    private long _issued;
+    private long _started;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AnalysisJob, bool> _waiting = new();
 
     public AnalysisQueue(GrooveWebOptions options, JobStore store, IBeatTracker tracker, IKeyEstimator? keyEstimator, ILogger<AnalysisQueue> log)
     {
@@ -54,8 +57,26 @@ internal sealed class AnalysisQueue : BackgroundService
     /// <summary>Queues a job whose upload holds a slot; the slot is released when the job is finished.</summary>
     public void Enqueue(AnalysisJob job)
     {
-        // Cannot fail: the channel holds as many jobs as there are slots.
-        if (!_channel.Writer.TryWrite(job)) throw new InvalidOperationException("analysis queue overflow");
+        lock (_waiting)
+        {
+            job.Ticket = ++_issued;
+            job.SetQueuePosition((int)(job.Ticket - _started - 1));
+            _waiting[job] = true;
+            // Cannot fail: the channel holds as many jobs as there are slots.
+            if (!_channel.Writer.TryWrite(job)) throw new InvalidOperationException("analysis queue overflow");
+        }
+    }
+
+    /// <summary>A worker took <paramref name="job"/>: everyone still waiting moves up one place.</summary>
+    private void Started(AnalysisJob job)
+    {
+        lock (_waiting)
+        {
+            _started = Math.Max(_started, job.Ticket);
+            _waiting.TryRemove(job, out _);
+            foreach (var waiting in _waiting.Keys)
+                waiting.SetQueuePosition((int)Math.Max(0, waiting.Ticket - _started - 1));
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -67,6 +88,7 @@ internal sealed class AnalysisQueue : BackgroundService
         {
             await foreach (var job in _channel.Reader.ReadAllAsync(ct))
             {
+                Started(job);
                 try
                 {
                     Analyse(job, ct);

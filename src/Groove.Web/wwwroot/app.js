@@ -79,22 +79,41 @@ async function upload(file) {
     form.append('file', file, file.name);
     let response;
     try {
-      response = await fetch('/api/jobs', { method: 'POST', body: form });
+      response = await post('/api/jobs', form, (sent) => setProgress(sent, 'Uploading'));
     } catch {
       return showUploadError('The upload failed: the server could not be reached.');
     }
     if (response.status === 503 && attempt < 60) {
-      const wait = Math.min(30, Number(response.headers.get('Retry-After')) || 5);
+      const wait = Math.min(30, Number(response.retryAfter) || 5);
       setProgress(0, `Server busy, retrying in ${wait} s`);
       await sleep(wait * 1000);
       continue;
     }
-    if (!response.ok) return showUploadError(await errorMessage(response));
-    const job = await response.json();
+    if (response.status !== 202) {
+      return showUploadError(response.json && response.json.error ? response.json.error : `The server answered ${response.status}.`);
+    }
+    setProgress(0, 'Queued');
+    const job = response.json;
     location.hash = `job=${job.id}`;
     follow(job.id);
     return;
   }
+}
+
+// XMLHttpRequest rather than fetch: it reports upload progress, which matters for large files on slow links.
+function post(url, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json = null;
+      try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      resolve({ status: xhr.status, retryAfter: xhr.getResponseHeader('Retry-After'), json });
+    };
+    xhr.onerror = () => reject(new Error('network error'));
+    xhr.send(body);
+  });
 }
 
 function setProgress(fraction, stage) {
@@ -135,7 +154,9 @@ async function loadResult(id) {
   ui.songName.textContent = result.file;
   ui.tempo.textContent = result.tempo > 0 ? result.tempo.toFixed(1) : '–';
   ui.key.textContent = result.key || '–';
-  ui.key.title = result.key ? `confidence ${(result.keyConfidence * 100).toFixed(0)} %` : 'no key estimator on this server';
+  ui.key.title = result.key ? `estimated by ${result.keyEstimator}` : 'no key estimator on this server';
+  $('key-confidence').textContent = result.key && result.keyConfidence != null ? `${Math.round(result.keyConfidence * 100)}% sure` : '';
+  $('key-confidence').title = 'How sure the estimator is of this key (its probability among the 24 keys)';
   ui.beatCount.textContent = String(result.beats.length);
   ui.duration.textContent = formatTime(result.duration);
   ui.dlBeats.href = `/api/jobs/${id}/beats`;

@@ -18,6 +18,28 @@ public static class WavWriter
     public static void Write(string path, AudioBuffer audio, WavSampleFormat format = WavSampleFormat.Pcm16, Action<string>? onWarning = null)
     {
         ArgumentNullException.ThrowIfNull(audio);
+        var (clipped, nonFinite) = (0L, 0L);
+        AtomicFile.Write(path, stream => (clipped, nonFinite) = WriteCore(stream, audio, format, path));
+        if (clipped > 0) onWarning?.Invoke($"{path}: clipped {clipped} sample(s) outside [-1, 1] to full scale");
+        if (nonFinite > 0) onWarning?.Invoke($"{path}: wrote {nonFinite} NaN or infinite sample(s) as 0");
+    }
+
+    /// <summary>Writes <paramref name="audio"/> as a complete WAV file to <paramref name="stream"/> (e.g. an HTTP response).</summary>
+    /// <param name="stream">Where the bytes go; left open.</param>
+    /// <param name="audio">The samples, nominally in [-1, 1].</param>
+    /// <param name="format">The sample encoding.</param>
+    /// <param name="onWarning">Told how many samples were clipped (PCM) or were not finite (written as 0).</param>
+    public static void Write(Stream stream, AudioBuffer audio, WavSampleFormat format = WavSampleFormat.Pcm16, Action<string>? onWarning = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(audio);
+        var (clipped, nonFinite) = WriteCore(stream, audio, format, "WAV output");
+        if (clipped > 0) onWarning?.Invoke($"clipped {clipped} sample(s) outside [-1, 1] to full scale");
+        if (nonFinite > 0) onWarning?.Invoke($"wrote {nonFinite} NaN or infinite sample(s) as 0");
+    }
+
+    private static (long Clipped, long NonFinite) WriteCore(Stream stream, AudioBuffer audio, WavSampleFormat format, string name)
+    {
         int channels = audio.ChannelCount;
         if (channels > ushort.MaxValue) throw new ArgumentException($"WAV holds at most {ushort.MaxValue} channels", nameof(audio));
         int bytesPerSample = format == WavSampleFormat.Pcm16 ? 2 : 4;
@@ -26,10 +48,9 @@ public static class WavWriter
         bool extensible = channels > 2;
         int fmtSize = extensible ? 40 : format == WavSampleFormat.Pcm16 ? 16 : 18;
         long riffSize = 4 + (8 + fmtSize) + (8 + dataBytes + (dataBytes & 1));
-        if (riffSize > uint.MaxValue) throw new GrooveException($"{path}: too much audio for one WAV file ({dataBytes} bytes of samples; the format's limit is 4 GiB)");
+        if (riffSize > uint.MaxValue) throw new GrooveException($"{name}: too much audio for one WAV file ({dataBytes} bytes of samples; the format's limit is 4 GiB)");
 
         long clipped = 0, nonFinite = 0;
-        AtomicFile.Write(path, stream =>
         {
             Span<byte> header = stackalloc byte[12 + 8 + 40 + 8];
             int h = 0;
@@ -93,8 +114,7 @@ public static class WavWriter
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        });
-        if (clipped > 0) onWarning?.Invoke($"{path}: clipped {clipped} sample(s) outside [-1, 1] to full scale");
-        if (nonFinite > 0) onWarning?.Invoke($"{path}: wrote {nonFinite} NaN or infinite sample(s) as 0");
+        }
+        return (clipped, nonFinite);
     }
 }

@@ -185,7 +185,9 @@ public sealed class RealFft
         var ai = scratch.Slice(m, m);
         _fft.ForwardInterleaved(x, ar, ai, scratch[(2 * m)..]); // z_j = x_2j + i·x_2j+1
         // Split the half-size spectrum Z = E + iO into the even/odd-sample spectra and combine:
-        // X_k = E_k + W^k O_k, E_k = (Z_k + conj Z_{m−k})/2, O_k = (Z_k − conj Z_{m−k})/(2i).
+        // X_k = E_k + W^k O_k, E_k = (Z_k + conj Z_{m−k})/2, O_k = (Z_k − conj Z_{m−k})/(2i)
+        // (the classic "two real halves in one complex FFT" step; e.g. Sorensen et al., "Real-valued fast Fourier
+        // transform algorithms", IEEE Trans. ASSP 35(6), 1987).
         float dc = ar[0] + ai[0], nyquist = ar[0] - ai[0];
         int k = 1;
         if (Avx2.IsSupported && m >= 16)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -11,6 +12,7 @@ internal enum BinaryOp { Add, Sub, Mul, Div, CopyA, Max, Min }
 /// </summary>
 internal static class BroadcastLoop
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Binary(BinaryOp op, Tensor a, Tensor b, int[]? outShape = null)
     {
         a = a.DataContiguous();

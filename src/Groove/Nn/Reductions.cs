@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -48,6 +49,7 @@ internal static class Reductions
         return cur;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumAxis(ReadOnlySpan<float> x, int outer, int n, int inner, Span<float> o)
     {
         if (inner == 1)
@@ -83,7 +85,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(this))
         {
             var shape = Dims;
-            Autograd.Record(o, new[] { this }, g => new[] { g.Expand(shape) });
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g.Expand(shape) });
         }
         return o.DropAxes(ax, keepDim);
     }
@@ -115,6 +117,7 @@ public sealed partial class Tensor
     public Tensor Max(int axis, bool keepDim = false) => MaxWithIndices(axis, keepDim).Values;
 
     /// <summary>Maximum over one axis with the arg-max indices (as ints, in the output's layout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Tensor Values, int[] Indices) MaxWithIndices(int axis, bool keepDim = false)
     {
         int ax = ShapeUtil.Axis(axis, Rank);
@@ -141,7 +144,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(this))
         {
             var inShape = ShapeArray;
-            Autograd.Record(o, new[] { this }, g =>
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = NewLike(inShape);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -19,7 +20,7 @@ public sealed partial class Tensor
     {
         var o = BroadcastLoop.Binary(BinaryOp.Add, a, b);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g => new[] { SumTo(g, a.Dims), SumTo(g, b.Dims) });
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { SumTo(g, a.Dims), SumTo(g, b.Dims) });
         return o;
     }
 
@@ -27,7 +28,7 @@ public sealed partial class Tensor
     {
         var o = BroadcastLoop.Binary(BinaryOp.Sub, a, b);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g => new[] { SumTo(g, a.Dims), b.RequiresGrad ? SumTo(g.Neg(), b.Dims) : null });
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { SumTo(g, a.Dims), b.RequiresGrad ? SumTo(g.Neg(), b.Dims) : null });
         return o;
     }
 
@@ -35,7 +36,7 @@ public sealed partial class Tensor
     {
         var o = BroadcastLoop.Binary(BinaryOp.Mul, a, b);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g => new[]
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[]
             {
                 a.RequiresGrad ? SumTo(Mul(g, b), a.Dims) : null,
                 b.RequiresGrad ? SumTo(Mul(g, a), b.Dims) : null,
@@ -47,7 +48,7 @@ public sealed partial class Tensor
     {
         var o = BroadcastLoop.Binary(BinaryOp.Div, a, b);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g =>
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var ga = Div(g, b);
                 return new[]
@@ -69,7 +70,7 @@ public sealed partial class Tensor
     {
         var o = BroadcastLoop.Binary(op, a, b);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g =>
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 // mask = 1 where o == a (a wins), computed on the broadcast shape.
                 var ab = BroadcastLoop.Binary(BinaryOp.CopyA, a, a, o.Dims);
@@ -122,7 +123,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(this))
         {
             var myShape = Dims;
-            Autograd.Record(o, new[] { this }, g => new[] { SumTo(g, myShape) });
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { SumTo(g, myShape) });
         }
         return o;
     }
@@ -134,7 +135,7 @@ public sealed partial class Tensor
         var x = DataContiguous();
         var o = NewLike(ShapeArray);
         TensorPrimitives.Add(x.RawSpan, s, o.RawSpan);
-        if (Autograd.ShouldRecord(this)) Autograd.Record(o, new[] { this }, g => new[] { g });
+        if (Autograd.ShouldRecord(this)) Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g });
         return o;
     }
 
@@ -143,7 +144,7 @@ public sealed partial class Tensor
         var x = DataContiguous();
         var o = NewLike(ShapeArray);
         TensorPrimitives.Multiply(x.RawSpan, s, o.RawSpan);
-        if (Autograd.ShouldRecord(this)) Autograd.Record(o, new[] { this }, g => new[] { g.MulScalar(s) });
+        if (Autograd.ShouldRecord(this)) Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g.MulScalar(s) });
         return o;
     }
 
@@ -159,26 +160,26 @@ public sealed partial class Tensor
         if (backward != null && Autograd.ShouldRecord(this))
         {
             var self = this;
-            Autograd.Record(o, new[] { this }, g => new[] { backward(g, self, o) });
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { backward(g, self, o) });
         }
         return o;
     }
 
-    public Tensor Neg() => Unary(TensorPrimitives.Negate, (g, x, o) => g.Neg());
+    public Tensor Neg() => Unary(TensorPrimitives.Negate, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => g.Neg());
 
-    public Tensor Exp() => Unary(TensorPrimitives.Exp, (g, x, o) => Mul(g, o));
+    public Tensor Exp() => Unary(TensorPrimitives.Exp, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Mul(g, o));
 
-    public Tensor Log() => Unary(TensorPrimitives.Log, (g, x, o) => Div(g, x));
+    public Tensor Log() => Unary(TensorPrimitives.Log, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Div(g, x));
 
-    public Tensor Sqrt() => Unary(TensorPrimitives.Sqrt, (g, x, o) => Div(g, o).MulScalar(0.5f));
+    public Tensor Sqrt() => Unary(TensorPrimitives.Sqrt, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Div(g, o).MulScalar(0.5f));
 
-    public Tensor Square() => Unary((x, o) => TensorPrimitives.Multiply(x, x, o), (g, x, o) => Mul(g, x).MulScalar(2f));
+    public Tensor Square() => Unary((x, o) => TensorPrimitives.Multiply(x, x, o), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Mul(g, x).MulScalar(2f));
 
-    public Tensor Reciprocal() => Unary((x, o) => TensorPrimitives.Divide(1f, x, o), (g, x, o) => Mul(g, Mul(o, o)).Neg());
+    public Tensor Reciprocal() => Unary((x, o) => TensorPrimitives.Divide(1f, x, o), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Mul(g, Mul(o, o)).Neg());
 
-    public Tensor Pow(float p) => Unary((x, o) => TensorPrimitives.Pow(x, p, o), (g, x, o) => Mul(g, x.Pow(p - 1f)).MulScalar(p));
+    public Tensor Pow(float p) => Unary((x, o) => TensorPrimitives.Pow(x, p, o), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) => Mul(g, x.Pow(p - 1f)).MulScalar(p));
 
-    public Tensor Abs() => Unary(TensorPrimitives.Abs, (g, x, o) =>
+    public Tensor Abs() => Unary(TensorPrimitives.Abs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) =>
     {
         var s = NewLike(x.ShapeArray);
         var xs = x.DataContiguous().RawSpan; var ss = s.RawSpan;
@@ -191,7 +192,7 @@ public sealed partial class Tensor
     {
         TensorPrimitives.Max(x, min, o);
         TensorPrimitives.Min(o, max, o);
-    }, (g, x, o) =>
+    }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) =>
     {
         var m = NewLike(x.ShapeArray);
         var xs = x.DataContiguous().RawSpan; var ms = m.RawSpan;
@@ -199,29 +200,11 @@ public sealed partial class Tensor
         return Mul(g, m);
     });
 
-    public Tensor Sigmoid() => Unary(TensorPrimitives.Sigmoid, (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = gs[i] * os[i] * (1f - os[i]);
-        return d;
-    });
+    public Tensor Sigmoid() => Functional.KernelActivation(this, Kernels.Activation.Sigmoid);
 
-    public Tensor Tanh() => Unary(TensorPrimitives.Tanh, (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = gs[i] * (1f - os[i] * os[i]);
-        return d;
-    });
+    public Tensor Tanh() => Functional.KernelActivation(this, Kernels.Activation.Tanh);
 
-    public Tensor Relu() => Unary((x, o) => TensorPrimitives.Max(x, 0f, o), (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = os[i] > 0f ? gs[i] : 0f;
-        return d;
-    });
+    public Tensor Relu() => Functional.KernelActivation(this, Kernels.Activation.Relu);
 
     // ---------------------------------------------------------------- autograd entry points
 

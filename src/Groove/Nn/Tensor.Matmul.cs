@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Groove.Nn.Kernels;
 
 namespace Groove.Nn;
@@ -31,7 +32,7 @@ public sealed partial class Tensor
         if (rows > 0 && n > 0)
             Sgemm.Multiply(false, false, rows, n, k, 1f, ac.RawSpan, k, bc.RawSpan, n, 0f, o.RawSpan, n);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g =>
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gc = g.DataContiguous();
                 Tensor? ga = null, gb = null;
@@ -58,7 +59,7 @@ public sealed partial class Tensor
             Sgemm.Multiply(false, false, m, n, k, 1f, ac.RawSpan.Slice(i * m * k, m * k), k,
                 bc.RawSpan.Slice(i * k * n, k * n), n, 0f, o.RawSpan.Slice(i * m * n, m * n), n);
         if (Autograd.ShouldRecord(a, b))
-            Autograd.Record(o, new[] { a, b }, g =>
+            Autograd.Record(o, new[] { a, b }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gc = g.DataContiguous();
                 Tensor? ga = a.RequiresGrad ? NewLike(a.ShapeArray) : null;

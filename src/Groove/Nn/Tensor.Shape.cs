@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Groove.Nn;
 
 /// <summary>How <see cref="Tensor.Pad"/> fills the border.</summary>
@@ -37,7 +38,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(src))
         {
             var back = src.Dims;
-            Autograd.Record(o, new[] { src }, g => new[] { g.Reshape(back) });
+            Autograd.Record(o, new[] { src }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g.Reshape(back) });
         }
         return o;
     }
@@ -63,7 +64,7 @@ public sealed partial class Tensor
         {
             var inv = new int[Rank];
             for (int i = 0; i < Rank; i++) inv[perm[i]] = i;
-            Autograd.Record(o, new[] { this }, g => new[] { g.Permute(inv) });
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) => new[] { g.Permute(inv) });
         }
         return o;
     }
@@ -116,7 +117,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(this))
         {
             var full = ShapeArray;
-            Autograd.Record(o, new[] { this }, g =>
+            Autograd.Record(o, new[] { this }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = NewLike((int[])full.Clone());
                 var view = new Tensor(gi.Storage, start * gi.Strides[a], g.ShapeArray, gi.Strides);
@@ -138,6 +139,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Copies src (any layout) into the (possibly strided) dst view of the same shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CopyInto(Tensor src, Tensor dst)
     {
         if (dst.IsContiguous) { StridedCopy(src, dst.Storage, dst.Offset); return; }
@@ -160,6 +162,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Joins tensors along <paramref name="axis"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Concat(IReadOnlyList<Tensor> parts, int axis)
     {
         if (parts.Count == 0) throw new ArgumentException("Concat of nothing.");
@@ -188,7 +191,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(parts.ToArray()))
         {
             var arr = parts.ToArray();
-            Autograd.Record(o, arr, g =>
+            Autograd.Record(o, arr, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var res = new Tensor?[arr.Length];
                 int off = 0;
@@ -215,6 +218,7 @@ public sealed partial class Tensor
     /// <summary>
     /// Pads every axis i with before[i] elements in front and after[i] behind (negative values crop).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Pad(int[] before, int[] after, PadMode mode = PadMode.Constant, float value = 0f)
     {
         if (before.Length != Rank || after.Length != Rank) throw new ArgumentException("Pad needs before/after for every axis.");
@@ -282,7 +286,7 @@ public sealed partial class Tensor
         if (Autograd.ShouldRecord(t))
         {
             var tShape = t.ShapeArray;
-            Autograd.Record(o, new[] { t }, g =>
+            Autograd.Record(o, new[] { t }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous();
                 var gi = NewLike((int[])tShape.Clone());

@@ -1,5 +1,14 @@
 namespace Groove.Tonality;
 
+/// <summary>How a chroma vector is compared with a key template.</summary>
+public enum KeySimilarity
+{
+    /// <summary>Pearson correlation (Krumhansl 1990's key-finding algorithm).</summary>
+    Pearson,
+    /// <summary>Cosine similarity, i.e. Euclidean distance of unit-length vectors (Albrecht &amp; Shanahan 2013).</summary>
+    Cosine,
+}
+
 /// <summary>
 /// A pair of 12-value pitch-class templates (index 0 = tonic) for major and minor keys, correlated with a chroma
 /// vector in all 12 rotations to score the 24 keys.
@@ -79,6 +88,36 @@ public sealed class KeyProfile
     /// <summary>The profile called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static KeyProfile? Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Scores of the 24 keys (index = mode·12 + tonic) under <paramref name="similarity"/>.</summary>
+    public double[] Score(ReadOnlySpan<float> chroma, KeySimilarity similarity) =>
+        similarity == KeySimilarity.Cosine ? Cosine(chroma) : Correlate(chroma);
+
+    /// <summary>
+    /// Cosine similarity of <paramref name="chroma"/> with this profile rotated to each of the 24 keys (index =
+    /// mode·12 + tonic). Ranking keys by it is ranking them by Euclidean distance between unit-length vectors, the
+    /// distance Albrecht &amp; Shanahan (2013) match their profiles with.
+    /// </summary>
+    public double[] Cosine(ReadOnlySpan<float> chroma)
+    {
+        if (chroma.Length != 12) throw new ArgumentException("chroma must have 12 values", nameof(chroma));
+        var r = new double[24];
+        double cc = 0;
+        for (int i = 0; i < 12; i++) cc += (double)chroma[i] * chroma[i];
+        for (int mode = 0; mode < 2; mode++)
+        {
+            var p = mode == 0 ? Major : Minor;
+            double pp = 0;
+            for (int i = 0; i < 12; i++) pp += p[i] * p[i];
+            for (int tonic = 0; tonic < 12; tonic++)
+            {
+                double dot = 0;
+                for (int i = 0; i < 12; i++) dot += chroma[(tonic + i) % 12] * p[i];
+                r[mode * 12 + tonic] = cc > 0 && pp > 0 ? dot / Math.Sqrt(cc * pp) : 0;
+            }
+        }
+        return r;
+    }
 
     /// <summary>
     /// Pearson correlation of <paramref name="chroma"/> (12 values, index 0 = C) with this profile rotated to each of

@@ -22,7 +22,10 @@ internal static class TonalChroma
         Cqt(mono, sampleRate, out tuningSemitones, out _, ct);
 
     /// <summary>The tuned CQT and each bin's filter length (samples at <paramref name="sampleRate"/>).</summary>
-    public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, out double[] lengths, CancellationToken ct = default)
+    /// <param name="transforms">Optional cache of transforms (their kernels take a while to build), keyed by rate and
+    /// tuning; tunings come in steps of 0.01 semitone, so a cache stays small.</param>
+    public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, out double[] lengths, CancellationToken ct = default,
+        System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform>? transforms = null)
     {
         tuningSemitones = TuningEstimator.Estimate(mono, sampleRate, 12);
         ct.ThrowIfCancellationRequested();
@@ -37,7 +40,14 @@ internal static class TonalChroma
             opts = opts with { BinCount = opts.BinCount - BinsPerOctave };
         if (TopCutoff(opts) > sampleRate / 2.0)
             throw new GrooveException($"sample rate {sampleRate} Hz is too low for key estimation");
-        var transform = new ConstantQTransform(opts);
+        ConstantQTransform transform;
+        if (transforms is null) transform = new ConstantQTransform(opts);
+        else
+        {
+            if (transforms.Count > 256) transforms.Clear();
+            var o = opts;
+            transform = transforms.GetOrAdd((sampleRate, (long)Math.Round(opts.Tuning * 1e6)), _ => new ConstantQTransform(o));
+        }
         lengths = transform.Lengths;
         return transform.Compute(mono, ct);
     }

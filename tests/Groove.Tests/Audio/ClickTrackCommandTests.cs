@@ -32,6 +32,27 @@ public class ClickTrackCommandTests
     }
 
     [Fact]
+    public void Without_a_beats_file_the_default_tracker_finds_the_beats()
+    {
+        using var dir = new TempDir();
+        var output = dir.File("tracked.wav");
+        Assert.Equal(0, Program.Main(["click", Clip, "-o", output]));
+        var song = AudioFile.Load(Clip);
+        var clicked = AudioFile.Load(output);
+        Assert.Equal(song.Length, clicked.Length);
+        // Clicks were added: the difference from the song has the energy of many clicks (one is ~0.5 peak, 56 ms).
+        double energy = 0;
+        for (int i = 0; i < song.Length; i++)
+        {
+            double d = clicked.Channels[0][i] - song.Channels[0][i];
+            energy += d * d;
+        }
+        double oneClick = ClickTrackRenderer.Synthesize(song.SampleRate, 1500, 0.008, 0.5).Sum(x => (double)x * x);
+        Assert.InRange(energy / oneClick, 20, 200); // a 30 s clip at 40–300 BPM
+        Assert.Equal(1, Program.Main(["click", Clip, "--model", "no-such-tracker", "-o", dir.File("x.wav")]));
+    }
+
+    [Fact]
     public void Bad_inputs_fail_with_exit_code_1_and_write_nothing()
     {
         using var dir = new TempDir();

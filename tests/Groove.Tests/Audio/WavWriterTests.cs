@@ -85,6 +85,19 @@ public class WavWriterTests
     }
 
     [Fact]
+    public void WritesToAStream()
+    {
+        var ms = new MemoryStream();
+        var warnings = new List<string>();
+        WavWriter.Write(ms, new AudioBuffer([[0.5f, 2f], [-0.25f, 0f]], 16000), onWarning: warnings.Add);
+        ms.Position = 0;
+        var back = WavReader.Read(ms, "memory");
+        Assert.Equal([0.5f, 32767f / 32768], back.Channels[0]);
+        Assert.Equal([-0.25f, 0f], back.Channels[1]);
+        Assert.Contains("clipped 1 sample", Assert.Single(warnings));
+    }
+
+    [Fact]
     public void WritingLeavesNoTemporaryFilesAndReplacesTheOldFile()
     {
         using var dir = new TempDir();

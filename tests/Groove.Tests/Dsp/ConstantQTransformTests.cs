@@ -45,6 +45,54 @@ public class ConstantQTransformTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultirateSparseResultMatchesDirectFullRateFiltering(bool variableQ)
+    {
+        // The definition computed the slow way: each bin is |Σ x[j·hop + n]·kernel[n]|·√L with the full-rate,
+        // L1-normalised Hann-windowed kernel. The fast path (octave decimation, FFT-domain sparse kernels) must agree
+        // on white noise, up to where it centres the kernel: within one sample at the octave's own rate, as in
+        // librosa (the kernel is centred half a sample off at every rate, so octave i is up to 2^i input samples off).
+        var opts = variableQ ? ConstantQOptions.Vqt(Sr, 256, 27.5, 96) : ConstantQOptions.Cqt(Sr, 256, 27.5, 96);
+        var cqt = new ConstantQTransform(opts);
+        var rng = new Random(11);
+        var y = new float[Sr * 4];
+        for (int i = 0; i < y.Length; i++) y[i] = (float)(rng.NextDouble() - 0.5);
+        var fast = cqt.Compute(y);
+        double worst = 0;
+        foreach (int bin in new[] { 0, 5, 11, 12, 23, 40, 60, 71, 84, 95 })
+        {
+            double len = cqt.Lengths[bin];
+            var k = WaveletFilters.Kernel(cqt.Frequencies[bin], Sr, len);
+            int n = k.Length / 2, maxShift = 1 << ((95 - bin) / 12);
+            double best = double.MaxValue;
+            for (int shift = -maxShift; shift <= maxShift; shift++)
+            {
+                int start = (int)Math.Floor(-len / 2) + shift;
+                double sumSq = 0, errSq = 0;
+                for (int j = 60; j < fast.FrameCount - 60; j += 7)
+                {
+                    double re = 0, im = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int t = j * 256 + start + i;
+                        re += y[t] * k[2 * i];
+                        im += y[t] * k[2 * i + 1];
+                    }
+                    double direct = Math.Sqrt(re * re + im * im) * Math.Sqrt(len);
+                    double d = fast[bin, j] - direct;
+                    sumSq += direct * direct;
+                    errSq += d * d;
+                }
+                best = Math.Min(best, Math.Sqrt(errSq / sumSq));
+            }
+            worst = Math.Max(worst, best);
+        }
+        // Relative RMS error over frames of the worst bin: measured 1.7 % (CQT) and 3.0 % (VQT) when written.
+        Assert.True(worst < 0.045, $"relative RMS error {worst:F4}");
+    }
+
     [Fact]
     public void FrameCountAndLayoutFollowLibrosa()
     {

@@ -133,6 +133,27 @@ public class RealFftTests
         });
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(1000)]
+    [InlineData(97)]
+    public void CallsAllocateNothingAfterWarmUp(int n)
+    {
+        var fft = new RealFft(n);
+        var x = Signal(n, 9);
+        var spec = new float[2 * fft.Bins];
+        var y = new float[n];
+        fft.Forward(x, spec);
+        fft.Inverse(spec, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            fft.Forward(x, spec);
+            fft.Inverse(spec, y);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void WrongLengthsAreRejected()
     {

@@ -30,6 +30,24 @@ public class TensorTests
         Assert.Equal(new float[] { 0, 4, 8, 12, 16, 20 }, x.Permute(2, 0, 1).Contiguous().ToArray().Take(6));
     }
 
+    [Theory]
+    [InlineData(new[] { 0, 2, 3, 1 })]
+    [InlineData(new[] { 3, 1, 0, 2 })]
+    [InlineData(new[] { 1, 0, 3, 2 })]
+    [InlineData(new[] { 2, 3, 0, 1 })]
+    public void PermutedCopiesMatchElementwiseIndexing(int[] perm)
+    {
+        var x = Arange(3, 37, 5, 40);
+        var p = x.Permute(perm).Narrow(0, 1, x.Dim(perm[0]) - 1);
+        var c = p.Contiguous().ToArray();
+        int n = 0;
+        for (int a = 0; a < p.Dim(0); a++)
+            for (int b = 0; b < p.Dim(1); b++)
+                for (int d = 0; d < p.Dim(2); d++)
+                    for (int e = 0; e < p.Dim(3); e++)
+                        Assert.Equal(p[a, b, d, e], c[n++]);
+    }
+
     [Fact]
     public void BroadcastingFollowsNumpyRules()
     {
@@ -160,6 +178,21 @@ public class TensorTests
         var expected = F.LayerNormLast(x.Permute(0, 2, 3, 1), 1, ln.Weight, ln.Bias, 1e-6f).Permute(0, 3, 1, 2).ToArray();
         var actual = ln.Forward(x).ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Fact]
+    public void GeluMatchesScalarFormulaOverAWideRange()
+    {
+        var values = Enumerable.Range(-2000, 4001).Select(i => i * 0.01f).ToArray(); // −20 … 20, 4001 values (several chunks)
+        var y = F.Gelu(Tensor.From(values, values.Length)).ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            float expected = 0.5f * v * (1f + F.Erf(v * 0.70710678f));
+            Assert.True(Math.Abs(y[i] - expected) <= 1e-6f * Math.Max(1f, Math.Abs(v)), $"gelu({v}) = {y[i]} vs {expected}");
+        }
+        Assert.Equal(0f, y[0], 6);       // gelu(−20) ≈ 0
+        Assert.Equal(20f, y[^1], 4);     // gelu(20) ≈ 20
     }
 
     [Fact]

@@ -95,14 +95,14 @@ public class ProfileKeyEstimatorTests
 
     /// <summary>
     /// The default estimator on the 17 gtzan20 clips with a key label, scored with mir_eval's weighted score
-    /// (fifths counted upwards only). Measured 0.712 when this floor was set; the floor leaves a small margin.
+    /// (fifths counted upwards only). Measured 0.812 when this floor was set; the floor leaves a small margin.
     /// </summary>
     [Fact]
     public void Gtzan20WeightedScoreStaysAboveTheMeasuredFloor()
     {
         var (score, n) = Gtzan20Score(new ProfileKeyEstimator());
         Assert.Equal(17, n);
-        Assert.True(score >= 0.68, $"gtzan20 MIREX weighted score {score:F3} fell below the floor 0.68");
+        Assert.True(score >= 0.76, $"gtzan20 MIREX weighted score {score:F3} fell below the floor 0.76");
     }
 
     internal static (double Score, int Count) Gtzan20Score(IKeyEstimator estimator)

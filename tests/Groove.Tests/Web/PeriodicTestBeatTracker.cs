@@ -8,7 +8,8 @@ namespace Groove.Tests.Web;
 /// web app can be tested before (and independently of) the real trackers. Reports progress in ten steps, taking
 /// <paramref name="stepDelay"/> per step to make queues and progress observable.
 /// </summary>
-internal sealed class PeriodicTestBeatTracker(double bpm = 120, TimeSpan stepDelay = default) : IBeatTracker
+/// <param name="gate">When given, tracking waits halfway for it to be set, so a test can watch a job mid-way.</param>
+internal sealed class PeriodicTestBeatTracker(double bpm = 120, TimeSpan stepDelay = default, ManualResetEventSlim? gate = null) : IBeatTracker
 {
     private int _running;
     private int _maxRunning;
@@ -29,6 +30,7 @@ internal sealed class PeriodicTestBeatTracker(double bpm = 120, TimeSpan stepDel
             for (int step = 1; step <= 10; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (step == 6) gate?.Wait(cancellationToken);
                 if (stepDelay > TimeSpan.Zero) Thread.Sleep(stepDelay);
                 progress?.Report(step / 10.0);
             }

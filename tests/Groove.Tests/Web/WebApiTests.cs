@@ -228,27 +228,32 @@ public class WebApiTests(ITestOutputHelper output)
     [Fact]
     public async Task Results_downloads_and_progress_events()
     {
-        await using var s = await WebTestServer.StartAsync(tracker: new PeriodicTestBeatTracker(stepDelay: TimeSpan.FromMilliseconds(30)));
+        using var gate = new ManualResetEventSlim();
+        await using var s = await WebTestServer.StartAsync(tracker: new PeriodicTestBeatTracker(stepDelay: TimeSpan.FromMilliseconds(20), gate: gate));
         var (status, body) = await PostAsync(s, Form(File.ReadAllBytes(Clip), "blues.wav"));
         Assert.Equal(HttpStatusCode.Accepted, status);
         var id = body.GetProperty("id").GetString()!;
         Assert.Matches("^[0-9a-f]{32}$", id);
 
-        // Server-sent events: progress only grows, and the stream ends with "done".
+        // Server-sent events: the job is seen mid-way (the tracker waits for the gate), progress only grows, and the
+        // stream ends with "done".
         using var events = await s.Http.GetAsync($"/api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
         var progress = new List<double>();
-        string? last = null;
+        var states = new List<string>();
         while (await reader.ReadLineAsync() is { } line)
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var e = JsonDocument.Parse(line[6..]).RootElement;
             progress.Add(e.GetProperty("progress").GetDouble());
-            last = e.GetProperty("state").GetString();
+            states.Add(e.GetProperty("state").GetString()!);
+            gate.Set();
         }
-        Assert.Equal("done", last);
-        Assert.True(progress.Count >= 3, $"only {progress.Count} events");
+        Assert.Contains(states[0], new[] { "queued", "decoding", "beats" });
+        Assert.True(progress[0] < 1);
+        Assert.Equal("done", states[^1]);
+        Assert.True(progress.Count >= 2, $"only {progress.Count} events");
         for (int i = 1; i < progress.Count; i++) Assert.True(progress[i] >= progress[i - 1]);
         Assert.Equal(1.0, progress[^1]);
 
@@ -295,6 +300,27 @@ public class WebApiTests(ITestOutputHelper output)
         using var audio = await s.Http.GetAsync($"/api/jobs/{id}/audio");
         Assert.Equal("audio/wav", audio.Content.Headers.ContentType?.MediaType);
         Assert.Equal(new FileInfo(Clip).Length, (await audio.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task Queued_jobs_show_their_place_in_line()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var s = await WebTestServer.StartAsync(o => o with { Workers = 1, QueueCapacity = 4 },
+            new PeriodicTestBeatTracker(gate: gate));
+        var bytes = File.ReadAllBytes(Clip);
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+            ids.Add((await PostAsync(s, Form(bytes, $"q{i}.wav"))).Body.GetProperty("id").GetString()!);
+        async Task<JsonElement> StatusOf(string id) => JsonDocument.Parse(await s.Http.GetStringAsync($"/api/jobs/{id}")).RootElement.Clone();
+        // The first job holds the only worker (its tracker waits for the gate).
+        await AssertEventuallyAsync(() => StatusOf(ids[0]).Result.GetProperty("state").GetString() == "beats", "first job never started");
+        Assert.Equal("Next in line", (await StatusOf(ids[1])).GetProperty("stage").GetString());
+        Assert.Equal("Waiting (1 song ahead)", (await StatusOf(ids[2])).GetProperty("stage").GetString());
+        Assert.Equal("queued", (await StatusOf(ids[2])).GetProperty("state").GetString());
+        gate.Set();
+        foreach (var id in ids)
+            Assert.Equal("done", (await WaitFinishedAsync(s, id)).GetProperty("state").GetString());
     }
 
     [Fact]

@@ -19,14 +19,14 @@ internal static class EvalBeatsCommand
         var reference = new Option<string>("--ref") { Description = "Reference beats file (.beats, .txt, .jams)" };
         var estimate = new Option<string>("--est") { Description = "Estimated beats file" };
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder (audio/, beats/, ...) to evaluate on" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Beat tracker to run on the dataset's audio (repeatable)" };
+        var estimators = new Option<string[]>("--estimator") { Description = $"Beat tracker to run on the dataset's audio: {string.Join(", ", BeatTrackers.Names)} (repeatable)" };
         var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of estimates named after the tracks (repeatable)" };
         var report = new Option<string>("--report") { Description = "Write an HTML report with per-track plots" };
         var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
         var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
         var noTrim = new Option<bool>("--no-trim") { Description = "Keep beats before 5 s (mir_eval trims them by default)" };
         var trim = new Option<double?>("--trim") { Description = "Ignore beats before this many seconds (default: 5 for mir_eval, 0 for madmom)" };
-        var conventions = new Option<string>("--conventions") { Description = "Metric definitions: mir_eval or madmom", DefaultValueFactory = _ => "mir_eval" };
+        var conventions = new Option<string>("--conventions") { Description = "Metric definitions: mir_eval, or madmom (greedy F-measure pairing, Goto at 0.175, triple/third levels, information gain in bits over 40 bins)", DefaultValueFactory = _ => "mir_eval" };
         conventions.AcceptOnlyFromAmong("mir_eval", "madmom");
 
         var cmd = new Command("beats", "Score estimated beats against reference beats (F-measure, Cemgil, Goto, P-score, CMLc/t, AMLc/t, information gain)")
@@ -53,7 +53,12 @@ internal static class EvalBeatsCommand
                 if (refPath is null || estPath is null) throw new GrooveException("give --ref and --est, or --dataset DIR");
                 if (parse.GetValue(report) is not null || parse.GetValue(csv) is not null || parse.GetValue(estimators)?.Length > 0 || parse.GetValue(estDirs)?.Length > 0)
                     throw new GrooveException("--estimator, --est-dir, --report and --csv go with --dataset");
-                var scores = BeatEvaluation.Evaluate(BeatAnnotations.Read(refPath), BeatAnnotations.Read(estPath), options);
+                var refBeats = BeatAnnotations.Read(refPath);
+                var estBeats = BeatAnnotations.Read(estPath);
+                foreach (var (path, beats) in new[] { (refPath, refBeats), (estPath, estBeats) })
+                    if (beats.Count(b => options.Keeps(b.Time)) < 2)
+                        Reporter.Warning($"{path}: fewer than two beats{(options.EffectiveMinBeatTime > 0 ? $" after {options.EffectiveMinBeatTime:0.###} s" : "")}; the interval-based metrics (Goto, P-score, continuity, information gain) are 0");
+                var scores = BeatEvaluation.Evaluate(refBeats, estBeats, options);
                 Console.Out.Write(parse.GetValue(json) ? ScoreFormatting.Json(scores) : ScoreFormatting.Text(scores));
                 return 0;
             }

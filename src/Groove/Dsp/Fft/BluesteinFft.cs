@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Groove.Dsp.Fft;
 
@@ -54,27 +56,40 @@ internal sealed class BluesteinFft
         var ar = scratch[..m];
         var ai = scratch.Slice(m, m);
         var work = scratch[(2 * m)..];
-        for (int t = 0; t < n; t++)
-        {
-            float xr = re[t], xi = im[t], cr = _chirpRe[t], ci = _chirpIm[t];
-            ar[t] = xr * cr - xi * ci;
-            ai[t] = xr * ci + xi * cr;
-        }
+        Multiply(re[..n], im[..n], _chirpRe, _chirpIm, ar, ai);
         ar[n..].Clear();
         ai[n..].Clear();
         _inner.Forward(ar, ai, work);
-        for (int t = 0; t < m; t++)
-        {
-            float xr = ar[t], xi = ai[t], kr = _kernelRe[t], ki = _kernelIm[t];
-            ar[t] = xr * kr - xi * ki;
-            ai[t] = xr * ki + xi * kr;
-        }
+        Multiply(ar, ai, _kernelRe, _kernelIm, ar, ai);
         _inner.Forward(ai, ar, work); // swapped: inverse transform (scale folded into the kernel)
-        for (int t = 0; t < n; t++)
+        Multiply(ar[..n], ai[..n], _chirpRe, _chirpIm, re, im);
+    }
+
+    /// <summary>Element-wise complex product (xr + i·xi)·(yr + i·yi) into (zr, zi); z may alias x.</summary>
+    private static void Multiply(ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, ReadOnlySpan<float> yr, ReadOnlySpan<float> yi,
+                                 Span<float> zr, Span<float> zi)
+    {
+        int n = xr.Length, k = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            float xr = ar[t], xi = ai[t], cr = _chirpRe[t], ci = _chirpIm[t];
-            re[t] = xr * cr - xi * ci;
-            im[t] = xr * ci + xi * cr;
+            ref float pxr = ref MemoryMarshal.GetReference(xr);
+            ref float pxi = ref MemoryMarshal.GetReference(xi);
+            ref float pyr = ref MemoryMarshal.GetReference(yr);
+            ref float pyi = ref MemoryMarshal.GetReference(yi);
+            ref float pzr = ref MemoryMarshal.GetReference(zr);
+            ref float pzi = ref MemoryMarshal.GetReference(zi);
+            for (; k + 8 <= n; k += 8)
+            {
+                var x = ComplexVector.Load(ref pxr, ref pxi, k);
+                var y = ComplexVector.Load(ref pyr, ref pyi, k);
+                (x * y).Store(ref pzr, ref pzi, k);
+            }
+        }
+        for (; k < n; k++)
+        {
+            float a = xr[k], b = xi[k], c = yr[k], d = yi[k];
+            zr[k] = a * c - b * d;
+            zi[k] = a * d + b * c;
         }
     }
 }

@@ -66,6 +66,7 @@ internal static class Butterflies
             case 8: Radix8(ref a[0], ref a[1], ref a[2], ref a[3], ref a[4], ref a[5], ref a[6], ref a[7]); return;
         }
         if (p == 3) { Radix3(ref a[0], ref a[1], ref a[2]); return; }
+        if (p == 5) { Radix5(ref a[0], ref a[1], ref a[2], ref a[3], ref a[4]); return; }
         Odd(a, cos, sin);
     }
 
@@ -84,6 +85,33 @@ internal static class Butterflies
         a0 = a0 + u;
         a1 = new ComplexVector(ar + bi, ai - br);
         a2 = new ComplexVector(ar - bi, ai + br);
+    }
+
+    /// <summary>Radix-5 by pairing (1, 4) and (2, 3): b_k = a0 + Σ u_j·cos(2πjk/5) − i·Σ v_j·sin(2πjk/5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Radix5(ref ComplexVector a0, ref ComplexVector a1, ref ComplexVector a2, ref ComplexVector a3, ref ComplexVector a4)
+    {
+        var c1 = Vector256.Create(0.30901699437494745f);  // cos(2π/5)
+        var c2 = Vector256.Create(-0.8090169943749473f);  // cos(4π/5)
+        var s1 = Vector256.Create(0.9510565162951535f);   // sin(2π/5)
+        var s2 = Vector256.Create(0.5877852522924732f);   // sin(4π/5)
+        var u1 = a1 + a4; var v1 = a1 - a4;
+        var u2 = a2 + a3; var v2 = a2 - a3;
+        var x = a0;
+        // k = 1: cos (c1, c2), sin (s1, s2); k = 2: cos (c2, c1), sin (s2, −s1)
+        var a1r = ComplexVector.MulAdd(u2.Re, c2, ComplexVector.MulAdd(u1.Re, c1, x.Re));
+        var a1i = ComplexVector.MulAdd(u2.Im, c2, ComplexVector.MulAdd(u1.Im, c1, x.Im));
+        var b1r = ComplexVector.MulAdd(v2.Re, s2, v1.Re * s1);
+        var b1i = ComplexVector.MulAdd(v2.Im, s2, v1.Im * s1);
+        var a2r = ComplexVector.MulAdd(u2.Re, c1, ComplexVector.MulAdd(u1.Re, c2, x.Re));
+        var a2i = ComplexVector.MulAdd(u2.Im, c1, ComplexVector.MulAdd(u1.Im, c2, x.Im));
+        var b2r = ComplexVector.MulSub(v1.Re, s2, v2.Re * s1);
+        var b2i = ComplexVector.MulSub(v1.Im, s2, v2.Im * s1);
+        a0 = x + u1 + u2;
+        a1 = new ComplexVector(a1r + b1i, a1i - b1r);
+        a4 = new ComplexVector(a1r - b1i, a1i + b1r);
+        a2 = new ComplexVector(a2r + b2i, a2i - b2r);
+        a3 = new ComplexVector(a2r - b2i, a2i + b2r);
     }
 
     private static void Odd(Span<ComplexVector> a, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin)

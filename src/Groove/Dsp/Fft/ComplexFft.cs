@@ -3,7 +3,7 @@ namespace Groove.Dsp.Fft;
 /// <summary>
 /// Forward complex FFT of a fixed size on split (real, imaginary) arrays, in place, unnormalised:
 /// <c>X_k = Σ_j x_j·exp(−2πi·jk/N)</c>. Sizes whose prime factors are all ≤ <see cref="MaxDirectPrime"/> use a
-/// mixed-radix Stockham FFT (radix 8, 4, 2, 3 and odd generic); other sizes use Bluestein's chirp-z algorithm.
+/// mixed-radix Stockham FFT (radix 8, 4, 2, 3, 5 and a generic odd radix); other sizes use Bluestein's chirp-z algorithm.
 /// Immutable after construction (thread-safe); callers pass <see cref="ScratchLength"/> floats of scratch.
 /// The inverse transform is <c>Forward(im, re)</c>: swapping the arrays conjugates input and output, giving N·IFFT.
 /// </summary>

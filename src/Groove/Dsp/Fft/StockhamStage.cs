@@ -11,7 +11,8 @@ namespace Groove.Dsp.Fft;
 /// <c>a_j = x[q + s·(i + j·m)]</c>, forms the p-point DFT b_k and writes <c>y[q + s·(p·i + k)] = b_k·exp(−2πi·ik/n)</c>.
 /// After the last pass the output is in natural order (Stockham autosort; see e.g. Van Loan, "Computational
 /// Frameworks for the Fast Fourier Transform", 1992, §1.7).
-/// Vectorised over q when s ≥ 8, over the flattened (i, q) index when s ∈ {1, 2, 4}, scalar otherwise.
+/// With AVX2: vectorised over q when s ≥ 8 and over the flattened index e = s·i + q when s &lt; 8 (and s·m ≥ 8);
+/// otherwise (other CPUs, tiny sizes) plain scalar loops.
 /// </summary>
 internal sealed class StockhamStage
 {
@@ -178,6 +179,26 @@ internal sealed class StockhamStage
                     int u = outBase + q;
                     (a0 + a1).Store(ref yr, ref yi, u);
                     ((a0 - a1) * w1).Store(ref yr, ref yi, u + s);
+                }
+            }
+            else if (p == 5)
+            {
+                var w1 = w[1]; var w2 = w[2]; var w3 = w[3]; var w4 = w[4];
+                for (int q = 0; q <= qLast; q = q + 8 > qLast && q != qLast ? qLast : q + 8)
+                {
+                    int o = inBase + q;
+                    var a0 = ComplexVector.Load(ref xr, ref xi, o);
+                    var a1 = ComplexVector.Load(ref xr, ref xi, o + sm);
+                    var a2 = ComplexVector.Load(ref xr, ref xi, o + 2 * sm);
+                    var a3 = ComplexVector.Load(ref xr, ref xi, o + 3 * sm);
+                    var a4 = ComplexVector.Load(ref xr, ref xi, o + 4 * sm);
+                    Butterflies.Radix5(ref a0, ref a1, ref a2, ref a3, ref a4);
+                    int u = outBase + q;
+                    a0.Store(ref yr, ref yi, u);
+                    (a1 * w1).Store(ref yr, ref yi, u + s);
+                    (a2 * w2).Store(ref yr, ref yi, u + 2 * s);
+                    (a3 * w3).Store(ref yr, ref yi, u + 3 * s);
+                    (a4 * w4).Store(ref yr, ref yi, u + 4 * s);
                 }
             }
             else

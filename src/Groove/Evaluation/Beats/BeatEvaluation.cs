@@ -2,28 +2,6 @@ using Groove.Rhythm;
 
 namespace Groove.Evaluation.Beats;
 
-/// <summary>Whose definitions the beat metrics follow.</summary>
-public enum BeatMetricConventions
-{
-    /// <summary>mir_eval.beat (the standard in papers since 2014): optimal F-measure matching, 41-bin normalised information gain.</summary>
-    MirEval,
-    /// <summary>madmom.evaluation.beats: greedy F-measure matching, Goto threshold 0.175, triple/third levels, 40-bin information gain in bits.</summary>
-    Madmom,
-}
-
-/// <summary>How beats are scored.</summary>
-/// <param name="Conventions">mir_eval's or madmom's definitions.</param>
-/// <param name="MinBeatTime">Beats before this time (seconds) are ignored in both sequences. Null: the convention's
-/// default, 5 s for mir_eval (beats ≥ 5 s are kept) and none for madmom (madmom's <c>--skip</c> keeps beats &gt; skip).</param>
-/// <param name="Downbeats">Also score downbeats (F-measure on the beats with BeatInBar = 1) when both sequences have bar positions.</param>
-public sealed record BeatEvaluationOptions(
-    BeatMetricConventions Conventions = BeatMetricConventions.MirEval,
-    double? MinBeatTime = null,
-    bool Downbeats = true)
-{
-    public double EffectiveMinBeatTime => MinBeatTime ?? (Conventions == BeatMetricConventions.MirEval ? 5.0 : 0.0);
-}
-
 /// <summary>Scores estimated beats against reference beats with every standard beat metric.</summary>
 public static class BeatEvaluation
 {

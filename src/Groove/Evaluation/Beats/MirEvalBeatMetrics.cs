@@ -342,6 +342,3 @@ public static class MirEvalBeatMetrics
         return Math.Clamp(i, 0, bins - 1);
     }
 }
-
-/// <summary>The four continuity accuracies: correct (CML) and any (AML) metrical level, continuous (c) and total (t).</summary>
-public readonly record struct ContinuityScores(double Cmlc, double Cmlt, double Amlc, double Amlt);

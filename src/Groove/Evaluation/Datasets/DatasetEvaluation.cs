@@ -1,8 +1,5 @@
 namespace Groove.Evaluation.Datasets;
 
-/// <summary>An estimator to score on a dataset: a name and the scoring of one track (throwing on failure).</summary>
-public sealed record DatasetEstimator(string Name, Func<DatasetTrack, CancellationToken, TrackEvaluation> Evaluate);
-
 /// <summary>
 /// Scores estimators over the tracks of a dataset, in parallel, keeping per-track results and failures (a
 /// failed track is reported, not fatal) and summarising each metric as mean ± standard deviation.

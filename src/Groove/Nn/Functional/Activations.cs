@@ -1,3 +1,6 @@
+using Groove.Nn.Kernels;
+using KernelAct = Groove.Nn.Kernels.Activation;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -9,8 +12,10 @@ public static partial class Functional
     public static Tensor Tanh(Tensor x) => x.Tanh();
 
     /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise, computed as max(x, 0) + α(e^{min(x, 0)} − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Elu(Tensor x, float alpha = 1f)
     {
+        if (alpha == 1f) return KernelActivation(x, KernelAct.Elu);
         var xc = x.DataContiguous();
         var o = Tensor.NewLike(x.ShapeArray);
         var xs = xc.RawSpan; var os = o.RawSpan;
@@ -21,7 +26,7 @@ public static partial class Functional
         TensorPrimitives.Max(xs, 0f, os);
         TensorPrimitives.MultiplyAdd(tmp, alpha, os, os);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan; var ov = o.RawSpan;
@@ -35,23 +40,22 @@ public static partial class Functional
     public static Tensor LeakyRelu(Tensor x, float slope = 0.01f) => Pointwise(x,
         v => v > 0 ? v : slope * v, (v, y) => v > 0 ? 1f : slope);
 
-    /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)).</summary>
-    public static Tensor Gelu(Tensor x)
+    /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)) (vectorised in <see cref="ActivationKernels"/>).</summary>
+    public static Tensor Gelu(Tensor x) => KernelActivation(x, KernelAct.Gelu);
+
+    /// <summary>An activation run by <see cref="ActivationKernels"/>, forward and backward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor KernelActivation(Tensor x, KernelAct act)
     {
         var xc = x.DataContiguous();
         var o = Tensor.NewLike(x.ShapeArray);
-        var xs = xc.RawSpan; var os = o.RawSpan;
-        for (int i = 0; i < os.Length; i++) { float v = xs[i]; os[i] = 0.5f * v * (1f + Erf(v * 0.70710678f)); }
+        ActivationKernels.Forward(act, xc.RawSpan, o.RawSpan);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
-                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xv = xc.RawSpan;
-                for (int i = 0; i < gis.Length; i++)
-                {
-                    float v = xv[i];
-                    gis[i] = gs[i] * (0.5f * (1f + Erf(v * 0.70710678f)) + v * 0.39894228f * MathF.Exp(-0.5f * v * v));
-                }
+                // GELU's derivative reads the input, the others the saved output.
+                ActivationKernels.Backward(act, xc.RawSpan, o.RawSpan, g.DataContiguous().RawSpan, gi.RawSpan);
                 return new[] { gi };
             });
         return o;
@@ -71,6 +75,7 @@ public static partial class Functional
 
     /// <summary>Elementwise f(x) with derivative df(x, f(x)); one pass, no per-element virtual calls in the hot path
     /// other than the two delegates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Pointwise(Tensor x, Func<float, float> f, Func<float, float, float> df)
     {
         var xc = x.DataContiguous();
@@ -78,7 +83,7 @@ public static partial class Functional
         var xs = xc.RawSpan; var os = o.RawSpan;
         for (int i = 0; i < os.Length; i++) os[i] = f(xs[i]);
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
                 var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan;
@@ -95,6 +100,7 @@ public static partial class Functional
     /// <summary>Log-softmax along <paramref name="axis"/> (numerically stable).</summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => SoftmaxImpl(x, axis, log: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor SoftmaxImpl(Tensor x, int axis, bool log)
     {
         int ax = ShapeUtil.Axis(axis, x.Rank);
@@ -122,7 +128,7 @@ public static partial class Functional
         }
         var o = last ? ot : ot.Transpose(ax, -1).DataContiguous();
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(o, new[] { x }, g =>
+            Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gt = (last ? g : g.Transpose(ax, -1)).DataContiguous();
                 var gi = Tensor.NewLike(gt.ShapeArray);
@@ -170,6 +176,7 @@ public static partial class Functional
         x / x.Square().Sum(axis, keepDim: true).Sqrt().Clamp(min: eps);
 
     /// <summary>Inverted dropout: zeroes elements with probability p and scales the rest by 1/(1−p) when training.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Dropout(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;
@@ -185,6 +192,7 @@ public static partial class Functional
     /// Stochastic depth (Huang et al., ECCV 2016): drops whole samples (first dim) of a residual branch with
     /// probability p, scaling survivors by 1/(1−p).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor DropPath(Tensor x, float p, bool training, Rng rng)
     {
         if (!training || p == 0f) return x;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Groove.Nn;
 
 /// <summary>Zero padding of a 2-D convolution, possibly asymmetric.</summary>
@@ -34,7 +35,7 @@ public static partial class Functional
 {
     // The one place convolution math is dispatched. Kernels are tried in order; the first that supports a
     // geometry runs it. Faster kernels (Nn/Kernels) are added in front of the im2col fallback.
-    private static readonly IConv2dKernel[] ConvKernels = [new Im2ColConv2dKernel()];
+    private static readonly IConv2dKernel[] ConvKernels = [new Kernels.DepthwiseConv2dKernel(), new Im2ColConv2dKernel()];
 
     private static IConv2dKernel ConvKernelFor(in Conv2dGeometry g)
     {
@@ -99,7 +100,7 @@ public static partial class Functional
         var y = Tensor.NewLike([n, cout, hout, wout]);
         kernel.Forward(g, xc.RawSpan, wc.RawSpan, bias != null ? bias.DataContiguous().RawSpan : default, y.RawSpan);
         if (Autograd.ShouldRecord(x, weight, bias))
-            Autograd.Record(y, bias != null ? new[] { x, weight, bias } : new[] { x, weight }, gy =>
+            Autograd.Record(y, bias != null ? new[] { x, weight, bias } : new[] { x, weight }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
             {
                 var gyc = gy.DataContiguous();
                 Tensor? gx = null, gw = null, gb = null;

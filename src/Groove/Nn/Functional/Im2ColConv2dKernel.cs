@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics.Tensors;
 using Groove.Nn.Kernels;
@@ -15,6 +16,7 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
     private static bool IsPointwise(in Conv2dGeometry g) =>
         g.Kh == 1 && g.Kw == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.Hout == g.H && g.Wout == g.W;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y)
     {
         int K = g.PatchSize, P = g.OutPlane, cog = g.CoutPerGroup, cig = g.CinPerGroup;
@@ -41,6 +43,7 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
         finally { if (col != null) ArrayPool<float>.Shared.Return(col); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
     {
         int K = g.PatchSize, P = g.OutPlane, cog = g.CoutPerGroup, cig = g.CinPerGroup;
@@ -68,6 +71,7 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
         finally { if (col != null) ArrayPool<float>.Shared.Return(col); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, Span<float> gb)
     {
         int K = g.PatchSize, P = g.OutPlane, cog = g.CoutPerGroup, cig = g.CinPerGroup;
@@ -102,6 +106,7 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
     }
 
     /// <summary>col[(c·Kh + i)·Kw + j, oh·Wout + ow] = x[c, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (0 outside).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
     {
         int P = g.OutPlane;
@@ -135,6 +140,7 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: accumulates patch gradients into the input gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Col2ImAdd(in Conv2dGeometry g, ReadOnlySpan<float> col, Span<float> gx)
     {
         int P = g.OutPlane;

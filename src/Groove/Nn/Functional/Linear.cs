@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Groove.Nn.Kernels;
 using System.Numerics.Tensors;
 
@@ -23,7 +24,7 @@ public static partial class Functional
         }
         if (rows > 0) Sgemm.Multiply(false, true, rows, outF, inF, 1f, xc.RawSpan, inF, wc.RawSpan, inF, bias != null ? 1f : 0f, os, outF);
         if (Autograd.ShouldRecord(x, weight, bias))
-            Autograd.Record(o, bias != null ? new[] { x, weight, bias } : new[] { x, weight }, g =>
+            Autograd.Record(o, bias != null ? new[] { x, weight, bias } : new[] { x, weight }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous().RawSpan;
                 Tensor? gx = null, gw = null, gb = null;

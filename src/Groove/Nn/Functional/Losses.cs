@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Groove.Nn;
 
 public static partial class Functional
@@ -23,6 +24,7 @@ public static partial class Functional
     /// mean(w·[pw·t·softplus(−x) + (1−t)·softplus(x)]). <paramref name="posWeight"/> (pw) broadcasts along the
     /// last dim, <paramref name="weight"/> against the input.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, Tensor? weight = null, Tensor? posWeight = null)
     {
         if (!ShapeUtil.SameShape(logits.Shape, target.Shape))
@@ -43,7 +45,7 @@ public static partial class Functional
         }
         var loss = Tensor.Scalar((float)(sum / Math.Max(count, 1)));
         if (Autograd.ShouldRecord(logits, target))
-            Autograd.Record(loss, new[] { logits, target }, g =>
+            Autograd.Record(loss, new[] { logits, target }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 float gv = g.Item() / Math.Max(count, 1);
                 Tensor? gx = null, gt = null;
@@ -93,6 +95,7 @@ public static partial class Functional
     }
 
     /// <summary>Negative log-likelihood of log-probabilities [N, C, d…] at class indices (weighted mean).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor NllLoss(Tensor logProbs, int[] targets, Tensor? classWeights = null, int ignoreIndex = -100, float labelSmoothing = 0f)
     {
         int n = logProbs.Dim(0), c = logProbs.Dim(1), inner = ShapeUtil.Prod(logProbs.Shape, 2, logProbs.Rank);
@@ -121,7 +124,7 @@ public static partial class Functional
             }
         var loss = Tensor.Scalar((float)(sum / Math.Max(wsum, 1e-30)));
         if (Autograd.ShouldRecord(logProbs))
-            Autograd.Record(loss, new[] { logProbs }, g =>
+            Autograd.Record(loss, new[] { logProbs }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 float gv = (float)(g.Item() / Math.Max(wsum, 1e-30));
                 var gi = Tensor.NewLike(logProbs.ShapeArray);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Groove.Nn;
 
 public static partial class Functional
@@ -66,6 +67,7 @@ public static partial class Functional
         return new PoolWindows(st, en, ps);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Pool2d(Tensor x, PoolWindows wh, PoolWindows ww, bool max, bool countIncludePad)
     {
         if (x.Rank != 4) throw new ArgumentException($"2-D pooling expects [N, C, H, W], got {ShapeUtil.Str(x.Shape)}.");
@@ -105,7 +107,7 @@ public static partial class Functional
                 }
         }
         if (Autograd.ShouldRecord(x))
-            Autograd.Record(y, new[] { x }, g =>
+            Autograd.Record(y, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gs = g.DataContiguous().RawSpan;
                 var gx = Tensor.NewLike(x.ShapeArray);

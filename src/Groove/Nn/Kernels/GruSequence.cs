@@ -27,9 +27,16 @@ internal static class GruSequence
     /// Runs the recurrence over <paramref name="steps"/> steps (in reverse time order when <paramref name="reverse"/>)
     /// and writes every hidden state to <paramref name="hs"/> (hs at time t is the state after consuming input t).
     /// </summary>
+    /// <param name="steps">Sequence length T.</param>
+    /// <param name="batch">Batch size B.</param>
+    /// <param name="hidden">Hidden size H.</param>
+    /// <param name="batchFirst">Row layout: b·T + t when true, t·B + b when false.</param>
+    /// <param name="reverse">Process time backwards (the reverse direction of a bidirectional layer).</param>
+    /// <param name="xGates">Input projections [rows, 3H] (x·W_ihᵀ + b_ih).</param>
     /// <param name="wHh">Hidden weights [3H, H] (rows r, z, n), as torch's weight_hh.</param>
     /// <param name="bHh">Hidden bias [3H], or empty for none.</param>
     /// <param name="h0">Initial state [B, H], or empty for zeros.</param>
+    /// <param name="hs">Output: every hidden state [rows, H].</param>
     /// <param name="cache">[rows, 4H] saved for <see cref="Backward"/>, or empty when no gradient is needed.</param>
     public static void Forward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
         ReadOnlySpan<float> xGates, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0,
@@ -83,6 +90,15 @@ internal static class GruSequence
     /// <summary>
     /// Back-propagates through the recurrence of <see cref="Forward"/> (same layout flags, its hs and cache).
     /// </summary>
+    /// <param name="steps">Sequence length T.</param>
+    /// <param name="batch">Batch size B.</param>
+    /// <param name="hidden">Hidden size H.</param>
+    /// <param name="batchFirst">Row layout: b·T + t when true, t·B + b when false.</param>
+    /// <param name="reverse">Process time backwards (the reverse direction of a bidirectional layer).</param>
+    /// <param name="wHh">Hidden weights [3H, H] as given to <see cref="Forward"/>.</param>
+    /// <param name="h0">Initial state [B, H] as given to <see cref="Forward"/> (empty = zeros).</param>
+    /// <param name="hs">The hidden states <see cref="Forward"/> wrote.</param>
+    /// <param name="cache">The cache <see cref="Forward"/> wrote.</param>
     /// <param name="gradHs">∂L/∂hs [rows, H] (the layer output), or empty for zeros.</param>
     /// <param name="gradHLast">∂L/∂(final state) [B, H] (torch's h_n), or empty for zeros.</param>
     /// <param name="gradXGates">∂L/∂xGates [rows, 3H], overwritten: the caller turns it into ∂L/∂x, ∂L/∂W_ih, ∂L/∂b_ih.</param>

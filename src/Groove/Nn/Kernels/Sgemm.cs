@@ -64,30 +64,39 @@ public static class Sgemm
                 return;
             }
 
-            // Split the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
-            // splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which
-            // costs O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic.
-            bool splitRows = m >= n;
-            int unit = splitRows ? SgemmMicroKernel.MR : SgemmMicroKernel.NR;
-            int extent = splitRows ? m : n;
-            int units = (extent + unit - 1) / unit;
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int start = (int)((long)units * t / threads) * unit;
-                int end = Math.Min(extent, (int)((long)units * (t + 1) / threads) * unit);
-                if (start >= end) return;
-                float* a0 = (float*)ia, b0 = (float*)ib, c0 = (float*)ic;
-                if (splitRows)
-                    SgemmDriver.Run(transA, transB, end - start, n, k, alpha,
-                        a0 + (transA ? start : (long)start * lda), lda, b0, ldb,
-                        beta, c0 + (long)start * ldc, ldc, useSimd);
-                else
-                    SgemmDriver.Run(transA, transB, m, end - start, k, alpha, a0, lda,
-                        b0 + (transB ? (long)start * ldb : start), ldb,
-                        beta, c0 + start, ldc, useSimd);
-            });
+            MultiplySlabs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, useSimd);
         }
+    }
+
+    /// <summary>
+    /// Splits the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
+    /// splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which costs
+    /// O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic. (A separate method so that the
+    /// single-threaded path does not allocate the lambda's closure.)
+    /// </summary>
+    static unsafe void MultiplySlabs(bool transA, bool transB, int m, int n, int k, float alpha, float* pa, int lda,
+        float* pb, int ldb, float beta, float* pc, int ldc, int threads, bool useSimd)
+    {
+        bool splitRows = m >= n;
+        int unit = splitRows ? SgemmMicroKernel.MR : SgemmMicroKernel.NR;
+        int extent = splitRows ? m : n;
+        int units = (extent + unit - 1) / unit;
+        nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = (int)((long)units * t / threads) * unit;
+            int end = Math.Min(extent, (int)((long)units * (t + 1) / threads) * unit);
+            if (start >= end) return;
+            float* a0 = (float*)ia, b0 = (float*)ib, c0 = (float*)ic;
+            if (splitRows)
+                SgemmDriver.Run(transA, transB, end - start, n, k, alpha,
+                    a0 + (transA ? start : (long)start * lda), lda, b0, ldb,
+                    beta, c0 + (long)start * ldc, ldc, useSimd);
+            else
+                SgemmDriver.Run(transA, transB, m, end - start, k, alpha, a0, lda,
+                    b0 + (transB ? (long)start * ldb : start), ldb,
+                    beta, c0 + start, ldc, useSimd);
+        });
     }
 
     /// <summary>

@@ -57,15 +57,21 @@ public sealed class Gru : Module
         var layerIn = x;
         for (int l = 0; l < NumLayers; l++)
         {
-            var outs = new Tensor[dirs];
-            for (int d = 0; d < dirs; d++)
+            var h = new Tensor?[dirs];
+            for (int d = 0; d < dirs; d++) h[d] = h0?.Narrow(0, l * dirs + d, 1).Squeeze(0);
+            var wf = _w[l * dirs];
+            if (dirs == 1)
+                layerIn = Functional.GruLayer(layerIn, wf[0], wf[1], wf.Length > 2 ? wf[2] : null, wf.Length > 2 ? wf[3] : null, h[0], reverse: false, Variant);
+            else
             {
-                var w = _w[l * dirs + d];
-                var h = h0?.Narrow(0, l * dirs + d, 1).Squeeze(0);
-                outs[d] = Functional.GruLayer(layerIn, w[0], w[1], w.Length > 2 ? w[2] : null, w.Length > 2 ? w[3] : null, h, reverse: d == 1, Variant);
-                finals.Add(outs[d].Narrow(1, d == 1 ? 0 : T - 1, 1).Squeeze(1));
+                var wr = _w[l * dirs + 1];
+                layerIn = Functional.BiGruLayer(layerIn,
+                    wf[0], wf[1], wf.Length > 2 ? wf[2] : null, wf.Length > 2 ? wf[3] : null, h[0],
+                    wr[0], wr[1], wr.Length > 2 ? wr[2] : null, wr.Length > 2 ? wr[3] : null, h[1], Variant);
             }
-            layerIn = dirs == 1 ? outs[0] : Tensor.Concat(outs, 2);
+            int hs = HiddenSize;
+            finals.Add(layerIn.Narrow(1, T - 1, 1).Narrow(2, 0, hs).Squeeze(1));
+            if (dirs == 2) finals.Add(layerIn.Narrow(1, 0, 1).Narrow(2, hs, hs).Squeeze(1));
             if (l < NumLayers - 1 && DropoutP > 0) layerIn = Functional.Dropout(layerIn, DropoutP, Training && !GradMode.IsInference, _rng);
         }
         var output = BatchFirst ? layerIn : layerIn.Transpose(0, 1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -30,6 +31,7 @@ public sealed class Adam : Optimizer
     public static Adam AdamW(Module module, float lr = 1e-3f, float weightDecay = 1e-2f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f) =>
         new(ParamGroup.DecayAndNoDecay(module, lr, weightDecay), beta1, beta2, eps, decoupledWeightDecay: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step()
     {
         long t = StepCount + 1;

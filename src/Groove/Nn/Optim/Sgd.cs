@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Groove.Nn;
@@ -26,6 +27,7 @@ public sealed class Sgd : Optimizer
     public Sgd(Module module, float lr, float momentum = 0f, bool nesterov = false, float weightDecay = 0f)
         : this(new[] { new ParamGroup(module.NamedParameters(), lr, weightDecay) }, momentum, nesterov) { }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step()
     {
         bool first = StepCount == 0;

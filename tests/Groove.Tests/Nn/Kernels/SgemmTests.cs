@@ -27,12 +27,12 @@ public class SgemmTests
                 float e = expected[i * ldc + j], got = c[i * ldc + j];
                 if (j >= n)
                 {
-                    Assert.True(e.Equals(got), $"padding C[{i},{j}] changed");
+                    if (!e.Equals(got)) Assert.Fail($"padding C[{i},{j}] changed");
                     continue;
                 }
-                Assert.False(float.IsNaN(got), $"C[{i},{j}] is NaN ({transA},{transB},{m},{n},{k})");
-                Assert.True(Math.Abs(e - got) <= tol * (1 + Math.Abs(e)),
-                    $"C[{i},{j}] = {got}, expected {e} (tA={transA} tB={transB} m={m} n={n} k={k} α={alpha} β={beta})");
+                // (messages are built only on failure: this loop runs millions of times)
+                if (float.IsNaN(got) || !(Math.Abs(e - got) <= tol * (1 + Math.Abs(e))))
+                    Assert.Fail($"C[{i},{j}] = {got}, expected {e} (tA={transA} tB={transB} m={m} n={n} k={k} α={alpha} β={beta})");
             }
     }
 
@@ -102,6 +102,15 @@ public class SgemmTests
     }
 
     [Fact]
+    public void RowSplitOverThreads()
+    {
+        // Rows split over threads: a single column sliver, ragged slivers, and two column panels (n > NC).
+        Check(false, false, 400, 10, 300, 1f, 0f, 0, 2, Simd, 600);
+        Check(true, true, 401, 45, 120, 1f, 0.5f, 3, 2, Simd, 601);
+        Check(false, true, SgemmDriver.NC + 40, SgemmDriver.NC + 20, 2, 1f, 0f, 0, 2, Simd, 602);
+    }
+
+    [Fact]
     public void WideProblemCrossesColumnBlock()
     {
         // n > NC: two column panels.
@@ -131,6 +140,21 @@ public class SgemmTests
         Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c1, n, 1, true);
         Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c2, n, 1, false);
         for (int i = 0; i < c1.Length; i++) Assert.True(Math.Abs(c1[i] - c2[i]) < 1e-3f);
+    }
+
+    [Fact]
+    public void SingleThreadedCallsDoNotAllocateInSteadyState()
+    {
+        const int m = 70, n = 90, k = 600;
+        float[] a = NaiveGemm.Random(m * k, 1), b = NaiveGemm.Random(k * n, 2), c = new float[m * n];
+        foreach (bool tb in new[] { false, true })
+        {
+            for (int w = 0; w < 3; w++) // warm the pool (its per-thread slots fill on first returns) and the JIT
+                Sgemm.Multiply(false, tb, m, n, k, 1f, a, k, b, tb ? k : n, 0f, c, n, 1, Simd);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Sgemm.Multiply(false, tb, m, n, k, 1f, a, k, b, tb ? k : n, 0.5f, c, n, 1, Simd);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
     }
 
     [Fact]

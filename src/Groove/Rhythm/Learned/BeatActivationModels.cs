@@ -1,0 +1,27 @@
+namespace Groove.Rhythm.Learned;
+
+/// <summary>
+/// Resolves a model specification to a factory of <see cref="IBeatActivationModel"/>s: a kind name ("bigru": fresh
+/// weights from the seed) or a path to weights saved by a model's <c>Save</c> (each instance starts from them).
+/// </summary>
+public static class BeatActivationModels
+{
+    /// <summary>Kinds that can be created from scratch.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [BiGruBeatModel.KindName];
+
+    /// <summary>A factory (seed → model) for <paramref name="spec"/>.</summary>
+    /// <exception cref="GrooveException">Unknown kind or missing/invalid weights file.</exception>
+    public static Func<ulong, IBeatActivationModel> Factory(string spec, BiGruBeatOptions? options = null)
+    {
+        var s = spec.Trim();
+        if (s.Equals(BiGruBeatModel.KindName, StringComparison.OrdinalIgnoreCase))
+            return seed => new BiGruBeatModel(seed, options);
+        if (s.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(s))
+        {
+            if (!File.Exists(s)) throw new GrooveException($"{s}: no such model file");
+            BiGruBeatModel.Load(s, 0, options); // validate now: one clear error before any work
+            return seed => BiGruBeatModel.Load(s, seed, options);
+        }
+        throw new GrooveException($"unknown model '{spec}' (choose from: {string.Join(", ", Kinds)}, or a .safetensors file)");
+    }
+}

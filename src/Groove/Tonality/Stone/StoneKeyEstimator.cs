@@ -1,0 +1,63 @@
+using Groove.Audio;
+
+namespace Groove.Tonality.Stone;
+
+/// <summary>
+/// Key from a self-supervised STONE model: the model gives the key signature (12 classes; a major key and its
+/// relative minor share one), the classical <see cref="ProfileKeyEstimator"/> decides between the two modes
+/// (its relative scores of "s major" against "relative minor of s"). Scores: P(signature) × P(mode | signature);
+/// the key is the more likely mode of the most likely signature.
+/// </summary>
+public sealed class StoneKeyEstimator : IKeyEstimator
+{
+    private readonly StoneModel _model;
+    private readonly ProfileKeyEstimator _mode;
+    private readonly object _gate = new();
+
+    public StoneKeyEstimator(StoneModel model, string name, ProfileKeyEstimator? modeEstimator = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _mode = modeEstimator ?? new ProfileKeyEstimator();
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The calibrated key-signature profile (index s = signature of s major) of <paramref name="audio"/>.</summary>
+    public float[] KeySignatureProfile(AudioBuffer audio, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        var mono = audio.Mono();
+        if (audio.SampleRate != StoneFrontEnd.SampleRate) mono = Resampler.Resample(mono, audio.SampleRate, StoneFrontEnd.SampleRate);
+        var cqt = StoneFrontEnd.Compute(mono, out int frames, cancellationToken);
+        // Modules are not documented as re-entrant: one forward pass at a time.
+        lock (_gate) return _model.KeySignatureProfile(cqt, frames);
+    }
+
+    public KeyEstimate Estimate(AudioBuffer audio, Action<string>? onWarning = null, CancellationToken cancellationToken = default) =>
+        Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
+
+    /// <summary>The key of <paramref name="audio"/> given the classical estimate already computed for it (for its mode decision).</summary>
+    public KeyEstimate Estimate(AudioBuffer audio, KeyEstimate classicalEstimate, CancellationToken cancellationToken = default) =>
+        Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+
+    /// <summary>24-key scores from a key-signature profile and a classical estimate's 24 scores.</summary>
+    public static KeyEstimate Combine(ReadOnlySpan<float> sig, KeyEstimate classicalEstimate)
+    {
+        var classical = classicalEstimate.Scores;
+        var scores = new float[24];
+        for (int s = 0; s < 12; s++)
+        {
+            int minorTonic = (s + 9) % 12;
+            double maj = classical[s], min = classical[12 + minorTonic], z = maj + min;
+            double pMaj = z > 0 ? maj / z : 0.5;
+            scores[s] = (float)(sig[s] * pMaj);
+            scores[12 + minorTonic] = (float)(sig[s] * (1 - pMaj));
+        }
+        // The model decides the signature, the classical scores only the mode within it.
+        int sBest = 0;
+        for (int s = 1; s < 12; s++) if (sig[s] > sig[sBest]) sBest = s;
+        int best = scores[sBest] >= scores[12 + (sBest + 9) % 12] ? sBest : 12 + (sBest + 9) % 12;
+        return new KeyEstimate(new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor), scores[best], scores);
+    }
+}
