@@ -30,6 +30,12 @@ public sealed record ClassicalBeatTrackerOptions
     public double PriorOctaves { get; init; } = 1.0;
     /// <summary>Estimate downbeats and the meter.</summary>
     public bool Downbeats { get; init; } = true;
+    /// <summary>
+    /// Experimental, off by default: beats on each side compared to tell beat 1 from beat 3 in 4/4 (the spectrum
+    /// should change more across bar lines than across half bars). With 8 the gtzan20 downbeat F rose from 0.47 to
+    /// 0.57, but it also moves the downbeats of a plain accented click track to beat 3, a bias not yet understood.
+    /// </summary>
+    public int DownbeatBarSpan { get; init; }
 }
 
 /// <summary>
@@ -90,7 +96,7 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         var times = new DbnBeatDecoder(fps, dbnOptions).Decode(activation, cancellationToken);
         progress?.Report(0.8);
         Beat[] beats = Options.Downbeats && times.Length >= 8
-            ? DownbeatEstimator.Assign(times, envelope)
+            ? DownbeatEstimator.Assign(times, envelope, barSpan: Options.DownbeatBarSpan)
             : times.Select(t => new Beat(t, 0)).ToArray();
         if (beats.Length == 0) onWarning?.Invoke("no beats found");
         progress?.Report(1);

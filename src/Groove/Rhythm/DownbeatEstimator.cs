@@ -11,6 +11,9 @@ namespace Groove.Rhythm;
 /// </summary>
 internal static class DownbeatEstimator
 {
+    /// <summary>Standard errors by which the alternative phase's bar-level change must win to override the first decision.</summary>
+    private const double BarSignificance = 0.5;
+
     /// <param name="times">Beat times in seconds.</param>
     /// <param name="envelope">The onset envelope the beats came from (sub-band flux and log spectrogram).</param>
     /// <param name="bassWeight">Weight of the bass-band onset strength at a candidate bar line.</param>
@@ -19,7 +22,8 @@ internal static class DownbeatEstimator
     /// <param name="span">Beats on each side compared for the spectral change.</param>
     /// <param name="fluxWeight">Weight of the full-band onset strength (tried: it mostly marks backbeats).</param>
     /// <param name="bassBand">Which sub-band is the bass.</param>
-    public static Beat[] Assign(IReadOnlyList<double> times, OnsetEnvelope envelope, double bassWeight = 1, double changeWeight = 1, double threePenalty = 0.05, int span = 2, double fluxWeight = 0, int bassBand = 0)
+    /// <param name="barSpan">In 4/4, beats on each side whose spectra decide between beat 1 and beat 3 (0: skip).</param>
+    public static Beat[] Assign(IReadOnlyList<double> times, OnsetEnvelope envelope, double bassWeight = 1, double changeWeight = 1, double threePenalty = 0.05, int span = 2, double fluxWeight = 0, int bassBand = 0, int barSpan = 0)
     {
         int n = times.Count, frames = envelope.Frames, bands = envelope.Bands;
         double fps = envelope.FramesPerSecond;
@@ -85,10 +89,44 @@ internal static class DownbeatEstimator
                 if (score > bestScore) { bestScore = score; bestMeter = meter; bestPhase = phase; }
             }
         }
+        // In 4/4 the cues above often cannot tell beat 1 from beat 3; the spectrum changes more between whole bars
+        // than between half bars, so compare the bar before and the bar after each candidate.
+        if (bestMeter == 4 && barSpan > 0)
+        {
+            var barChange = new double[n];
+            for (int i = barSpan; i + barSpan <= n; i++)
+            {
+                double d = 0;
+                for (int b = 0; b < bands; b++)
+                {
+                    double before = 0, after = 0;
+                    for (int k = 1; k <= barSpan; k++) { before += spectra[i - k][b]; after += spectra[i + k - 1][b]; }
+                    d += Math.Abs(after - before);
+                }
+                barChange[i] = d;
+            }
+            int other = (bestPhase + 2) % 4;
+            // Only clear evidence overrides the first decision.
+            var (mo, vo, no) = StatsAt(barChange, other, 4, barSpan);
+            var (mb, vb, nb) = StatsAt(barChange, bestPhase, 4, barSpan);
+            if (no > 1 && nb > 1 && mo - mb > Math.Max(BarSignificance * Math.Sqrt(vo / no + vb / nb), 0.05 * mb)) bestPhase = other;
+        }
         var beats = new Beat[n];
         for (int i = 0; i < n; i++)
             beats[i] = new Beat(times[i], ((i - bestPhase) % bestMeter + bestMeter) % bestMeter + 1);
         return beats;
+    }
+
+    /// <summary>Mean, variance and count of x at indices ≡ phase (mod meter), away from the edges.</summary>
+    private static (double Mean, double Variance, int Count) StatsAt(double[] x, int phase, int meter, int margin)
+    {
+        double s = 0, ss = 0;
+        int c = 0;
+        for (int i = phase; i < x.Length; i += meter)
+            if (i >= margin && i + margin <= x.Length) { s += x[i]; ss += x[i] * x[i]; c++; }
+        if (c == 0) return (0, 0, 0);
+        double mean = s / c;
+        return (mean, c > 1 ? Math.Max(0, (ss - c * mean * mean) / (c - 1)) : 0, c);
     }
 
     private static void Normalise(double[] x)

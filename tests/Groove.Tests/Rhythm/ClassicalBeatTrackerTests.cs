@@ -11,7 +11,7 @@ public class ClassicalBeatTrackerTests
     /// <summary>
     /// The default tracker on the 20 GTZAN development clips: mir_eval F (beats before 5 s ignored) measured
     /// 0.9256 when tuned (see bench/beats/README.md); this guards against regressions with a small margin.
-    /// Tempo (median inter-beat interval) within 4 % of the annotation on 18/20.
+    /// Tempo (median inter-beat interval) within 4 % of the annotation on 18/20; downbeat F 0.4712.
     /// </summary>
     [Fact]
     public void Gtzan20MeanFMeasureStaysAboveTunedValue()
@@ -22,6 +22,7 @@ public class ClassicalBeatTrackerTests
         var tracker = BeatTrackers.Create();
         var scores = new double[files.Length];
         var tempoOk = new bool[files.Length];
+        var downbeatScores = new double[files.Length];
         Parallel.For(0, files.Length, i =>
         {
             var name = Path.GetFileNameWithoutExtension(files[i]);
@@ -30,12 +31,16 @@ public class ClassicalBeatTrackerTests
             var reference = BeatAnnotations.ReadTimes(Path.Combine(dir, "beats", name + ".beats"));
             scores[i] = MirEvalBeatMetrics.FMeasure(MirEvalBeatMetrics.Trim(reference),
                 MirEvalBeatMetrics.Trim(result.Beats.Select(b => b.Time).ToArray()));
+            var refDown = BeatAnnotations.Read(Path.Combine(dir, "beats", name + ".beats")).Where(b => b.IsDownbeat).Select(b => b.Time).ToArray();
+            downbeatScores[i] = MirEvalBeatMetrics.FMeasure(MirEvalBeatMetrics.Trim(refDown),
+                MirEvalBeatMetrics.Trim(result.Beats.Where(b => b.IsDownbeat).Select(b => b.Time).ToArray()));
             double refTempo = TempoAnnotations.Read(Path.Combine(dir, "tempo", name + ".bpm")).Strongest;
             tempoOk[i] = Math.Abs(result.Tempo - refTempo) <= 0.04 * refTempo;
         });
         double mean = scores.Average();
         Assert.True(mean >= 0.90, $"gtzan20 mean F = {mean:F4} (tuned: 0.9256)");
         Assert.True(tempoOk.Count(x => x) >= 16, $"tempo within 4 % on {tempoOk.Count(x => x)}/20");
+        Assert.True(downbeatScores.Average() >= 0.42, $"gtzan20 mean downbeat F = {downbeatScores.Average():F4} (tuned: 0.4712)");
     }
 
     [Theory]
