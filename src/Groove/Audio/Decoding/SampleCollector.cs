@@ -72,7 +72,8 @@ internal sealed class SampleCollector
     {
         if (frames == 0) return;
         var block = interleaved[..(frames * _sourceChannels)];
-        float peak = TensorPrimitives.MaxMagnitude(block);
+        // MaxMagnitude returns the signed value of largest magnitude: take its absolute value.
+        float peak = Math.Abs(TensorPrimitives.MaxMagnitude(block));
         if (!float.IsFinite(peak))
         {
             int at = 0;
