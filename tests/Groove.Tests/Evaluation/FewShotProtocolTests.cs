@@ -91,6 +91,20 @@ public class FewShotProtocolTests
     }
 
     [Fact]
+    public void Pretrained_weights_are_the_starting_point_of_every_run()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("pre.safetensors");
+        var pretrained = new BiGruBeatModel(99, Small);
+        pretrained.Save(path);
+        var factory = BeatActivationModels.Factory(path);
+        var report = FewShotProtocol.Run(Gtzan.Value, factory, path, Tiny with { Sizes = [0], Runs = 2 });
+        var test = report.TestTracks.Select(n => Gtzan.Value.Single(t => t.Name == n)).ToList();
+        var expected = FewShotProtocol.Score(pretrained, test, new Groove.Rhythm.DbnBeatDecoder(50));
+        Assert.All(report.Runs, r => Assert.Equal((expected.F, expected.Cmlt, expected.Amlt), (r.TestF, r.TestCmlt, r.TestAmlt)));
+    }
+
+    [Fact]
     public void Cli_rejects_bad_sizes_and_models_with_one_line()
     {
         var gtzan = SharedData.Path("data", "dev", "gtzan20");
