@@ -15,6 +15,7 @@ public static class BeatTrackers
     {
         "classical" or "default" => new ClassicalBeatTracker(),
         "ellis" or "librosa" => new EllisBeatTracker(),
-        _ => throw new GrooveException($"unknown beat tracker '{name}' (choose from: {string.Join(", ", Names)})"),
+        var n when n.EndsWith(".safetensors", StringComparison.Ordinal) => Learned.LearnedBeatTracker.Load(name!.Trim()),
+        _ => throw new GrooveException($"unknown beat tracker '{name}' (choose from: {string.Join(", ", Names)}, or a trained model's .safetensors file)"),
     };
 }

@@ -91,6 +91,20 @@ public class FewShotProtocolTests
     }
 
     [Fact]
+    public void Pretrained_weights_are_the_starting_point_of_every_run()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("pre.safetensors");
+        var pretrained = new BiGruBeatModel(99, Small);
+        pretrained.Save(path);
+        var factory = BeatActivationModels.Factory(path);
+        var report = FewShotProtocol.Run(Gtzan.Value, factory, path, Tiny with { Sizes = [0], Runs = 2 });
+        var test = report.TestTracks.Select(n => Gtzan.Value.Single(t => t.Name == n)).ToList();
+        var expected = FewShotProtocol.Score(pretrained, test, new Groove.Rhythm.DbnBeatDecoder(50));
+        Assert.All(report.Runs, r => Assert.Equal((expected.F, expected.Cmlt, expected.Amlt), (r.TestF, r.TestCmlt, r.TestAmlt)));
+    }
+
+    [Fact]
     public void Cli_rejects_bad_sizes_and_models_with_one_line()
     {
         var gtzan = SharedData.Path("data", "dev", "gtzan20");
@@ -109,11 +123,22 @@ public class FewShotProtocolTests
         using var dir = new TempDir();
         var r = GrooveProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
             "--test", "2", "--val", "1", "--sizes", "1", "--runs", "1", "--epochs", "1", "--steps", "1", "--batch", "1",
-            "--excerpt", "3", "--csv", dir.File("runs.csv"), "--json-out", dir.File("runs.json"));
+            "--excerpt", "3", "--csv", dir.File("runs.csv"), "--json-out", dir.File("runs.json"), "--save-dir", dir.File("models"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("F-measure", r.Stdout);
         Assert.StartsWith(FewShotReportWriter.CsvHeader, File.ReadAllText(dir.File("runs.csv")));
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("runs.json")));
         Assert.Equal(1, doc.RootElement.GetProperty("runs").GetArrayLength());
+
+        // The saved run model is a beat tracker for `groove beats --model` and a starting point for fine-tuning.
+        var saved = Path.Combine(dir.File("models"), "k1-run0.safetensors");
+        var beats = GrooveProcess.Run("beats", "--model", saved, SharedData.Path("data", "dev", "gtzan20", "audio", "gtzan_disco_00000.wav"));
+        Assert.True(beats.ExitCode == 0, beats.Stderr);
+        Assert.True(beats.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 10, beats.Stdout);
+        var tuned = GrooveProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
+            "--test", "2", "--val", "1", "--sizes", "0", "--runs", "1", "--model", saved, "--json");
+        Assert.True(tuned.ExitCode == 0, tuned.Stderr);
+        using var tunedDoc = System.Text.Json.JsonDocument.Parse(tuned.Stdout);
+        Assert.Equal(saved, tunedDoc.RootElement.GetProperty("model").GetString());
     }
 }

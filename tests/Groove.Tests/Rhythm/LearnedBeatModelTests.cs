@@ -101,6 +101,23 @@ public class LearnedBeatModelTests
     }
 
     [Fact]
+    public void Features_do_not_depend_on_the_sample_rate_or_channel_count()
+    {
+        var (audio, _) = ClickTrack(120, 0.2, 6, 3);
+        var features = new BeatFeatures();
+        var reference = features.Compute(audio);
+        var mono = audio.Mono();
+        var stereo44 = new AudioBuffer([Groove.Audio.Resampler.Resample(mono, 22050, 44100), Groove.Audio.Resampler.Resample(mono, 22050, 44100)], 44100);
+        var other = features.Compute(stereo44);
+        Assert.Equal(reference.Length, other.Length);
+        Assert.Equal(6 * 50 + 1, reference.Length / features.Bands);
+        double diff = 0;
+        for (int i = 0; i < reference.Length; i++) diff += Math.Abs(reference[i] - other[i]);
+        Assert.True(diff / reference.Length < 0.05, $"mean |difference| {diff / reference.Length}");
+        Assert.InRange(reference.Average(), -1e-3, 1e-3); // standardised per band
+    }
+
+    [Fact]
     public void Targets_mark_beat_frames_with_one_and_their_neighbours_with_a_half()
     {
         var y = BeatTargets.Create([0.1, 0.5, 10], 30, 50);

@@ -31,10 +31,11 @@ internal static class FewShotCommand
         var limit = new Option<int?>("--limit") { Description = "Use only the first N tracks (by name)" };
         var csv = new Option<string>("--csv") { Description = "Write per-run results as CSV" };
         var jsonOut = new Option<string>("--json-out") { Description = "Write configuration, split, summary and runs as JSON" };
+        var saveDir = new Option<string>("--save-dir") { Description = "Save each run's kept weights as DIR/k<size>-run<run>.safetensors (usable with --model, groove beats --model)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of the table" };
         var cmd = new Command("few-shot", "Few-shot beat tracking (Zero-Note Samba protocol): train on k labelled tracks, score on a held-out test set")
         {
-            dataset, model, sizes, runs, seed, epochs, steps, batch, excerpt, patience, test, val, limit, csv, jsonOut, json,
+            dataset, model, sizes, runs, seed, epochs, steps, batch, excerpt, patience, test, val, limit, csv, jsonOut, saveDir, json,
         };
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
@@ -50,13 +51,17 @@ internal static class FewShotCommand
             var factory = BeatActivationModels.Factory(modelSpec);
             var data = Dataset.Open(parse.GetValue(dataset)!);
             var features = factory(0).Features;
-            var tracks = FewShotData.Load(data, features, parse.GetValue(limit),
-                (done, total) => Console.Error.Write($"\rfeatures {done}/{total}"));
-            Console.Error.WriteLine();
+            var tracks = FewShotData.Load(data, features, parse.GetValue(limit));
             if (tracks.Count == 0) throw new GrooveException($"{data.Root}: no track has audio and a beat annotation");
-            var report = FewShotProtocol.Run(tracks, factory, modelSpec, options, r => Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "k={0} run {1}: test F {2:0.000} CMLt {3:0.000} AMLt {4:0.000} (val F {5:0.000}, epoch {6}, {7} steps, {8:0.0} s)",
-                r.Size, r.Run, r.TestF, r.TestCmlt, r.TestAmlt, r.ValidationF, r.BestEpoch, r.Steps, r.Seconds)));
+            var saveTo = parse.GetValue(saveDir);
+            if (saveTo is not null) Directory.CreateDirectory(saveTo);
+            var report = FewShotProtocol.Run(tracks, factory, modelSpec, options, (r, trained) =>
+            {
+                Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "k={0} run {1}: test F {2:0.000} CMLt {3:0.000} AMLt {4:0.000} (val F {5:0.000}, epoch {6}, {7} steps, {8:0.0} s)",
+                    r.Size, r.Run, r.TestF, r.TestCmlt, r.TestAmlt, r.ValidationF, r.BestEpoch, r.Steps, r.Seconds));
+                if (saveTo is not null) trained.Save(Path.Combine(saveTo, $"k{r.Size}-run{r.Run}.safetensors"));
+            });
             if (parse.GetValue(csv) is { } csvPath) AtomicFile.WriteAllText(csvPath, FewShotReportWriter.Csv(report));
             if (parse.GetValue(jsonOut) is { } jsonPath) AtomicFile.WriteAllText(jsonPath, FewShotReportWriter.Json(report));
             Console.Out.Write(parse.GetValue(json) ? FewShotReportWriter.Json(report) : FewShotReportWriter.Table(report));

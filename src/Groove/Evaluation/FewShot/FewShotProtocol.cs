@@ -20,10 +20,11 @@ public static class FewShotProtocol
     /// <summary>
     /// Runs the protocol with <paramref name="options"/> on <paramref name="tracks"/> (features computed by the models'
     /// <see cref="BeatFeatures"/>); <paramref name="modelFactory"/> maps a seed to a model to train (fresh, or loaded from
-    /// pretrained weights), reported as <paramref name="modelName"/>; <paramref name="progress"/> gets each finished run.
+    /// pretrained weights), reported as <paramref name="modelName"/>; <paramref name="progress"/> gets each finished run
+    /// and its model with the kept (best-validation) weights, e.g. to save them.
     /// </summary>
     public static FewShotReport Run(IReadOnlyList<FewShotTrack> tracks, Func<ulong, IBeatActivationModel> modelFactory,
-        string modelName, FewShotOptions options, Action<FewShotRunResult>? progress = null,
+        string modelName, FewShotOptions options, Action<FewShotRunResult, IBeatActivationModel>? progress = null,
         CancellationToken cancellationToken = default)
     {
         options.Validate();
@@ -40,15 +41,15 @@ public static class FewShotProtocol
             for (int r = 0; r < options.Runs; r++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = RunOne(tracks, split, test, validation, modelFactory, options, k, r, cancellationToken);
+                var (result, model) = RunOne(tracks, split, test, validation, modelFactory, options, k, r, cancellationToken);
                 runs.Add(result);
-                progress?.Invoke(result);
+                progress?.Invoke(result, model);
             }
         return new FewShotReport(modelName, options, Names(tracks, split.Test), Names(tracks, split.Validation),
             Names(tracks, split.Pool), runs);
     }
 
-    private static FewShotRunResult RunOne(IReadOnlyList<FewShotTrack> tracks, FewShotSplit split, List<FewShotTrack> test,
+    private static (FewShotRunResult, IBeatActivationModel) RunOne(IReadOnlyList<FewShotTrack> tracks, FewShotSplit split, List<FewShotTrack> test,
         List<FewShotTrack> validation, Func<ulong, IBeatActivationModel> modelFactory, FewShotOptions options, int k, int run,
         CancellationToken cancellationToken)
     {
@@ -90,8 +91,8 @@ public static class FewShotProtocol
             model.Restore(best);
         }
         var (testF, cmlt, amlt) = Score(model, test, decoder, cancellationToken);
-        return new FewShotRunResult(k, run, train.Select(t => t.Name).ToList(), bestEpoch, steps, bestF, testF, cmlt, amlt,
-            clock.Elapsed.TotalSeconds);
+        return (new FewShotRunResult(k, run, train.Select(t => t.Name).ToList(), bestEpoch, steps, bestF, testF, cmlt, amlt,
+            clock.Elapsed.TotalSeconds), model);
     }
 
     /// <summary>Mean mir_eval F-measure, CMLt and AMLt of the model's DBN-decoded beats over <paramref name="tracks"/>.</summary>
