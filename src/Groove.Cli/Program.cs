@@ -11,7 +11,8 @@ public static class Program
         var root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke();
+            // Our own handler (Reporter.Fatal) prints one line instead of System.CommandLine's stack trace.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {

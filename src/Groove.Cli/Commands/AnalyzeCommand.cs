@@ -16,17 +16,23 @@ internal static class AnalyzeCommand
         cmd.SetAction(parse =>
         {
             var inputs = parse.GetValue(files) ?? [];
+            var tracker = Groove.Rhythm.BeatTrackers.Create();
+            var keyEstimator = new Groove.Tonality.ProfileKeyEstimator();
             return BatchRunner.Run(inputs, new BatchOptions(Description: "Analysing"), item =>
             {
-                var audio = AudioFile.Load(item.InputPath);
+                var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
                 var sb = new StringBuilder();
                 var ic = CultureInfo.InvariantCulture;
                 sb.AppendLine(item.InputPath);
                 sb.AppendLine(string.Create(ic, $"  duration     {audio.Duration:F2} s"));
                 sb.AppendLine(string.Create(ic, $"  sample rate  {audio.SampleRate} Hz, {audio.ChannelCount} channel(s)"));
-                var beats = new Groove.Rhythm.ClassicalBeatTracker().Track(audio, onWarning: item.Warn);
+                var beats = tracker.Track(audio, onWarning: item.Warn);
                 sb.AppendLine(string.Create(ic, $"  tempo        {beats.Tempo:F1} BPM"));
                 sb.AppendLine(string.Create(ic, $"  beats        {beats.Beats.Count} ({beats.Beats.Count(b => b.IsDownbeat)} downbeats)"));
+                if (beats.Beats.Count > 0)
+                    sb.AppendLine("  first beats  " + string.Join(" ", beats.Beats.Take(8).Select(b => b.Time.ToString("F2", ic))) + (beats.Beats.Count > 8 ? " ..." : ""));
+                var key = keyEstimator.Estimate(audio, item.Warn);
+                sb.AppendLine(string.Create(ic, $"  key          {key.Key} (confidence {key.Confidence:F2})"));
                 return sb.ToString();
             });
         });

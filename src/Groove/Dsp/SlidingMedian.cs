@@ -5,12 +5,13 @@ namespace Groove.Dsp;
 /// window offsets −⌊k/2⌋ … k−1−⌊k/2⌋, the value of rank ⌊k/2⌋ in the sorted window (the upper median for even k),
 /// and <c>mode="reflect"</c> edges (d c b a | a b c d | d c b a). The window is kept sorted: each step removes the
 /// sample leaving and inserts the one arriving by binary search (O(k) moves, O(log k) compares), instead of sorting
-/// every window.
+/// every window. An instance keeps scratch buffers: use one per thread.
 /// </summary>
 internal sealed class SlidingMedian
 {
     private readonly int _k;
     private readonly float[] _sorted;
+    private float[] _ext = [];
 
     public SlidingMedian(int size)
     {
@@ -24,28 +25,31 @@ internal sealed class SlidingMedian
     {
         if (n == 0) return;
         int k = _k, before = k / 2;
-        var s = _sorted;
-        // Initial window for output 0: offsets −before … k−1−before.
-        for (int i = 0; i < k; i++) s[i] = x[Reflect(i - before, n) * stride];
-        Array.Sort(s);
+        // The sequence with its reflected edges, contiguous: ext[i] = x[reflect(i − before)], i < n + k − 1.
+        int extLen = n + k - 1;
+        if (_ext.Length < extLen) _ext = new float[extLen];
+        var ext = _ext.AsSpan(0, extLen);
+        for (int i = 0; i < extLen; i++) ext[i] = x[Reflect(i - before, n) * stride];
+        var s = _sorted.AsSpan();
+        ext[..k].CopyTo(s);
+        s.Sort();
         y[0] = s[before];
         for (int t = 1; t < n; t++)
         {
-            float leaving = x[Reflect(t - 1 - before, n) * stride];
-            float arriving = x[Reflect(t + k - 1 - before, n) * stride];
-            if (leaving != arriving || float.IsNaN(leaving))
+            float leaving = ext[t - 1], arriving = ext[t + k - 1];
+            if (leaving != arriving)
             {
-                int pos = Find(s, leaving);
-                // Shift to close the gap, then open one where the arriving value belongs.
-                int ins = Insertion(s, arriving);
+                int pos = LowerBound(s, leaving);
+                if (pos >= k || s[pos] != leaving) throw new ArgumentException("median window out of sync (NaN input?)");
+                int ins = LowerBound(s, arriving);
                 if (ins > pos)
                 {
                     ins--;
-                    Array.Copy(s, pos + 1, s, pos, ins - pos);
+                    s.Slice(pos + 1, ins - pos).CopyTo(s.Slice(pos, ins - pos));
                 }
                 else if (ins < pos)
                 {
-                    Array.Copy(s, ins, s, ins + 1, pos - ins);
+                    s.Slice(ins, pos - ins).CopyTo(s.Slice(ins + 1, pos - ins));
                 }
                 s[ins] = arriving;
             }
@@ -63,15 +67,8 @@ internal sealed class SlidingMedian
         return i < n ? i : period - 1 - i;
     }
 
-    private static int Find(float[] s, float v)
-    {
-        int i = Array.BinarySearch(s, v);
-        if (i < 0) throw new InvalidOperationException("median window out of sync (NaN input?)");
-        return i;
-    }
-
-    /// <summary>First index whose value is ≥ v (where v goes, the removed slot counted).</summary>
-    private static int Insertion(float[] s, float v)
+    /// <summary>First index whose value is ≥ v.</summary>
+    private static int LowerBound(Span<float> s, float v)
     {
         int lo = 0, hi = s.Length;
         while (lo < hi)

@@ -200,29 +200,11 @@ public sealed partial class Tensor
         return Mul(g, m);
     });
 
-    public Tensor Sigmoid() => Unary(TensorPrimitives.Sigmoid, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = gs[i] * os[i] * (1f - os[i]);
-        return d;
-    });
+    public Tensor Sigmoid() => Functional.KernelActivation(this, Kernels.Activation.Sigmoid);
 
-    public Tensor Tanh() => Unary(TensorPrimitives.Tanh, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = gs[i] * (1f - os[i] * os[i]);
-        return d;
-    });
+    public Tensor Tanh() => Functional.KernelActivation(this, Kernels.Activation.Tanh);
 
-    public Tensor Relu() => Unary((x, o) => TensorPrimitives.Max(x, 0f, o), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g, x, o) =>
-    {
-        var d = NewLike(o.ShapeArray);
-        var os = o.RawSpan; var ds = d.RawSpan; var gs = g.DataContiguous().RawSpan;
-        for (int i = 0; i < ds.Length; i++) ds[i] = os[i] > 0f ? gs[i] : 0f;
-        return d;
-    });
+    public Tensor Relu() => Functional.KernelActivation(this, Kernels.Activation.Relu);
 
     // ---------------------------------------------------------------- autograd entry points
 

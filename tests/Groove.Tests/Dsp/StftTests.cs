@@ -74,6 +74,15 @@ public class StftTests
     }
 
     [Fact]
+    public void OneInstanceServesManyThreads()
+    {
+        var x = DspFixtures.Signal;
+        var mel = new MelSpectrogram(22050, 512, 128, 40);
+        var expected = mel.ComputeDb(x);
+        Parallel.For(0, 16, _ => Assert.Equal(expected, mel.ComputeDb(x)));
+    }
+
+    [Fact]
     public void FrameCountFollowsLibrosa()
     {
         Assert.Equal(1 + 22050 / 512, new Stft(2048, 512).FrameCount(22050));

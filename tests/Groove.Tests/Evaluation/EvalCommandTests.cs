@@ -78,6 +78,22 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Harmonix_dataset_with_one_published_tracker_reproduces_its_F_measures_through_the_CLI()
+    {
+        var root = SharedData.Path("conformance", "harmonix");
+        using var dir = new TempDir();
+        var csv = dir.File("krebs.csv");
+        var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(root, "dataset"),
+            "--est-dir", Path.Combine(root, "results", "beats", "Krebs"), "--no-trim", "--csv", csv);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var expected = File.ReadLines(Path.Combine(root, "results", "beats", "Krebs.csv")).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(c => c[3], c => double.Parse(c[1], CultureInfo.InvariantCulture));
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(912, rows.Count);
+        Assert.All(rows, c => Assert.Equal(expected[c[1]], double.Parse(c[2], CultureInfo.InvariantCulture), 1e-6));
+    }
+
+    [Fact]
     public void A_missing_estimate_is_reported_and_fails_the_run_without_losing_the_rest()
     {
         using var dir = new TempDir();
@@ -119,6 +135,19 @@ public class EvalCommandTests
         var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"), "--estimator", "no-such-tracker");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("unknown beat tracker 'no-such-tracker'", r.Stderr);
+    }
+
+    [Fact]
+    public void Built_in_beat_trackers_run_over_a_dataset()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("more3.csv");
+        var r = GrooveProcess.Run("eval", "beats", "--dataset", SharedData.Path("data", "dev", "more3"), "--estimator", "classical", "--csv", csv);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(["Media-105901", "hains001", "simac_01_H_mikri_Rallou"], rows.Select(c => c[1]));
+        Assert.All(rows, c => Assert.Equal("classical", c[0]));
+        Assert.All(rows, c => Assert.InRange(double.Parse(c[2], CultureInfo.InvariantCulture), 0.0, 1.0));
     }
 
     private static int CountOf(string s, string what)

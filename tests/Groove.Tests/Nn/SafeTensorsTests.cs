@@ -67,6 +67,18 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void WeightsFileIsRejectedAsTrainingCheckpoint()
+    {
+        using var dir = new TempDir();
+        var model = new Linear(2, 2, new Rng(1));
+        SafeTensors.Save(dir.File("w.safetensors"), model.StateDict());
+        var e = Assert.Throws<GrooveException>(() =>
+            TrainingCheckpoint.Load(dir.File("w.safetensors"), model, new Adam(model), new Dictionary<string, Rng>()));
+        Assert.Contains("not a Groove training checkpoint", e.Message);
+        Assert.Throws<GrooveException>(() => SafeTensors.Load(dir.File("missing.safetensors")));
+    }
+
+    [Fact]
     public void ModuleStateDictRoundTripsThroughSafetensors()
     {
         using var dir = new TempDir();

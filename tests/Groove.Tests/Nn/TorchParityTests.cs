@@ -80,6 +80,7 @@ public class TorchParityTests
     [InlineData("conv2d_stride_dilation")]
     [InlineData("conv2d_groups")]
     [InlineData("conv2d_depthwise")]
+    [InlineData("conv2d_depthwise7")]
     public void Conv2d(string name) => Run(name, (fx, l) =>
     {
         var (ph, pw) = fx.Pair("padding");

@@ -22,8 +22,9 @@ public class WebBrowserTests(ITestOutputHelper output)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/install-deps.sh");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var tracker = new PeriodicTestBeatTracker(bpm: 123, stepDelay: TimeSpan.FromMilliseconds(150));
-        await using var server = await WebTestServer.StartAsync(tracker: tracker, keyEstimator: new Groove.Tonality.ProfileKeyEstimator());
+        // The product's own tracker and key estimator, as `groove serve` uses them.
+        await using var server = await WebTestServer.StartAsync(tracker: Groove.Rhythm.BeatTrackers.Create(),
+            keyEstimator: new Groove.Tonality.ProfileKeyEstimator());
         using var profile = new TempDir();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new()
@@ -43,21 +44,30 @@ public class WebBrowserTests(ITestOutputHelper output)
         page.PageError += (_, e) => errors.Add(e);
 
         await page.GotoAsync(server.BaseUri.ToString());
-        Assert.Contains("up to 100 MB", await page.TextContentAsync("#limits"));
+        // The page asks the server for its upload limit.
+        await page.WaitForFunctionAsync("() => document.getElementById('limits').textContent.includes('up to 100 MB')");
         await page.SetInputFilesAsync("#file", Clip);
 
-        // Progress shows while the job runs (the test tracker takes 1.5 s).
-        await page.WaitForFunctionAsync("() => /Finding the beats · [1-9]/.test(document.getElementById('progress-stage').textContent)");
+        // Progress shows while the job runs (a few seconds for a 30 s clip).
+        await page.WaitForFunctionAsync("() => !document.getElementById('progress').hidden || !document.getElementById('result').hidden");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-progress.png") });
 
         // The result appears once the job is done; the canvas reports how many markers it drew.
         await page.WaitForSelectorAsync("#result:not([hidden])");
         await page.WaitForFunctionAsync("() => Number(document.getElementById('wave').dataset.beatMarkers) > 0");
         var song = AudioFile.Load(Clip);
-        int expectedBeats = (int)Math.Ceiling((song.Duration - 0.5) / (60 / 123.0));
+        var id = (await page.EvaluateAsync<string>("() => location.hash")).Replace("#job=", "");
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        var result = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/api/jobs/{id}/result")).RootElement;
+        var beats = result.GetProperty("beats").EnumerateArray().ToList();
+        int expectedBeats = beats.Count;
+        int expectedDownbeats = beats.Count(b => b.GetProperty("beatInBar").GetInt32() == 1);
+        double tempo = result.GetProperty("tempo").GetDouble();
+        Assert.InRange(expectedBeats, 20, 200);
+        Assert.InRange(tempo, 40, 250);
         Assert.Equal(expectedBeats.ToString(), await page.GetAttributeAsync("#wave", "data-beat-markers"));
-        Assert.Equal(((expectedBeats + 3) / 4).ToString(), await page.GetAttributeAsync("#wave", "data-downbeat-markers"));
-        Assert.Equal("123.0", await page.TextContentAsync("#tempo"));
+        Assert.Equal(expectedDownbeats.ToString(), await page.GetAttributeAsync("#wave", "data-downbeat-markers"));
+        Assert.Equal(tempo.ToString("F1", System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("#tempo"));
         Assert.Equal(expectedBeats.ToString(), await page.TextContentAsync("#beat-count"));
         Assert.Equal("0:30", await page.TextContentAsync("#duration"));
         Assert.Matches("^[A-G][#b]? (major|minor)$", await page.TextContentAsync("#key"));

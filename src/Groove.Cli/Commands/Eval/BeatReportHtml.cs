@@ -43,9 +43,23 @@ internal static class BeatReportHtml
         }
         sb.Append("</table>\n");
 
+        // Tracks from the worst F-measure of the first estimator up, linked to their plots.
+        sb.Append("<h2>Tracks, worst first</h2>\n<table><tr><th>Track</th>");
+        foreach (var e in evaluation.Estimators) sb.Append("<th>F (").Append(Enc(e)).Append(")</th>");
+        sb.Append("</tr>\n");
+        double FOf(int e, int t) => evaluation.Result(e, t).Scores is { } sc && sc.TryGet(BeatEvaluation.FMeasure, out var f) ? f : double.NegativeInfinity;
+        foreach (int t in Enumerable.Range(0, evaluation.Tracks.Count).OrderBy(t => FOf(0, t)).ThenBy(t => evaluation.Tracks[t], StringComparer.Ordinal))
+        {
+            sb.Append("<tr><td><a href=\"#t").Append(t.ToString(Ic)).Append("\">").Append(Enc(evaluation.Tracks[t])).Append("</a></td>");
+            for (int e = 0; e < evaluation.Estimators.Count; e++)
+                sb.Append("<td>").Append(double.IsFinite(FOf(e, t)) ? FOf(e, t).ToString("F3", Ic) : "failed").Append("</td>");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</table>\n");
+
         for (int t = 0; t < evaluation.Tracks.Count; t++)
         {
-            sb.Append("<div class=\"track\"><h2>").Append(Enc(evaluation.Tracks[t])).Append("</h2>\n<table><tr><th>Estimator</th>");
+            sb.Append("<div class=\"track\" id=\"t").Append(t.ToString(Ic)).Append("\"><h2>").Append(Enc(evaluation.Tracks[t])).Append("</h2>\n<table><tr><th>Estimator</th>");
             foreach (var m in metrics) sb.Append("<th>").Append(Enc(BeatEvaluation.ShortName(m))).Append("</th>");
             sb.Append("</tr>\n");
             for (int e = 0; e < evaluation.Estimators.Count; e++)

@@ -6,7 +6,8 @@ namespace Groove.Evaluation.Datasets;
 /// DIR/audio/blues.00000.wav   DIR/beats/blues.00000.beats   DIR/tempo/blues.00000.bpm   DIR/key/blues.00000.lerch
 /// </code>
 /// Every sub-folder other than <c>audio</c> is an annotation kind named by the folder ("beats", "downbeats",
-/// "tempo", "key", "jams", ...). Audio files may also lie directly in DIR. Without audio, the tracks are those
+/// "tempo", "key", "jams", ...; a few other datasets' folder names are understood, such as Harmonix's
+/// <c>beats_and_downbeats</c>). Audio files may also lie directly in DIR. Without audio, the tracks are those
 /// with beat annotations (or, failing that, any annotation), which is enough to score estimates from a folder.
 /// </summary>
 public sealed class Dataset
@@ -14,6 +15,13 @@ public sealed class Dataset
     /// <summary>Extensions taken as audio.</summary>
     public static readonly IReadOnlySet<string> AudioExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { ".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff", ".au", ".wma" };
+
+    /// <summary>Folder names that other datasets use for a kind (Harmonix's <c>beats_and_downbeats</c>, ...).</summary>
+    private static readonly Dictionary<string, string> KindAliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["beats_and_downbeats"] = "beats", ["beat"] = "beats", ["annotations_beats"] = "beats",
+        ["bpm"] = "tempo", ["tempi"] = "tempo", ["keys"] = "key",
+    };
 
     private Dataset(string root, IReadOnlyList<DatasetTrack> tracks, IReadOnlyList<string> kinds)
     {
@@ -45,6 +53,7 @@ public sealed class Dataset
         {
             var kind = Path.GetFileName(dir).ToLowerInvariant();
             if (kind == "audio" || kind.StartsWith('.')) continue;
+            if (KindAliases.TryGetValue(kind, out var alias) && !Directory.Exists(Path.Combine(root, alias))) kind = alias;
             kinds.Add(kind);
             indexes[kind] = new StemIndex(dir);
         }

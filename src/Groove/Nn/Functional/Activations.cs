@@ -1,3 +1,5 @@
+using Groove.Nn.Kernels;
+using KernelAct = Groove.Nn.Kernels.Activation;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
@@ -13,6 +15,7 @@ public static partial class Functional
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Elu(Tensor x, float alpha = 1f)
     {
+        if (alpha == 1f) return KernelActivation(x, KernelAct.Elu);
         var xc = x.DataContiguous();
         var o = Tensor.NewLike(x.ShapeArray);
         var xs = xc.RawSpan; var os = o.RawSpan;
@@ -37,80 +40,25 @@ public static partial class Functional
     public static Tensor LeakyRelu(Tensor x, float slope = 0.01f) => Pointwise(x,
         v => v > 0 ? v : slope * v, (v, y) => v > 0 ? 1f : slope);
 
-    /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)).</summary>
+    /// <summary>Exact GELU: x·Φ(x) = x·½(1 + erf(x/√2)) (vectorised in <see cref="ActivationKernels"/>).</summary>
+    public static Tensor Gelu(Tensor x) => KernelActivation(x, KernelAct.Gelu);
+
+    /// <summary>An activation run by <see cref="ActivationKernels"/>, forward and backward.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Tensor Gelu(Tensor x)
+    internal static Tensor KernelActivation(Tensor x, KernelAct act)
     {
         var xc = x.DataContiguous();
         var o = Tensor.NewLike(x.ShapeArray);
-        var xs = xc.RawSpan; var os = o.RawSpan;
-        Span<float> erf = stackalloc float[GeluChunk];
-        for (int i = 0; i < os.Length; i += GeluChunk)
-        {
-            int n = Math.Min(GeluChunk, os.Length - i);
-            var xv = xs.Slice(i, n); var ov = os.Slice(i, n); var e = erf.Slice(0, n);
-            ErfHalfScaled(xv, e, ov);
-            // y = ½x(1 + erf(x/√2))
-            TensorPrimitives.Add(e, 1f, e);
-            TensorPrimitives.Multiply(e, xv, ov);
-            TensorPrimitives.Multiply(ov, 0.5f, ov);
-        }
+        ActivationKernels.Forward(act, xc.RawSpan, o.RawSpan);
         if (Autograd.ShouldRecord(x))
             Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gi = Tensor.NewLike(x.ShapeArray);
-                var gs = g.DataContiguous().RawSpan; var gis = gi.RawSpan; var xall = xc.RawSpan;
-                Span<float> e = stackalloc float[GeluChunk];
-                Span<float> d = stackalloc float[GeluChunk];
-                for (int i = 0; i < gis.Length; i += GeluChunk)
-                {
-                    int n = Math.Min(GeluChunk, gis.Length - i);
-                    var xv = xall.Slice(i, n); var ev = e.Slice(0, n); var dv = d.Slice(0, n); var gv = gis.Slice(i, n);
-                    // Φ(x) = ½(1 + erf(x/√2)); φ(x) = e^{−x²/2}/√(2π); GELU' = Φ + x·φ
-                    ErfHalfScaled(xv, ev, dv);
-                    TensorPrimitives.Add(ev, 1f, ev);
-                    TensorPrimitives.Multiply(ev, 0.5f, ev);
-                    TensorPrimitives.Multiply(xv, xv, dv);
-                    TensorPrimitives.Multiply(dv, -0.5f, dv);
-                    TensorPrimitives.Exp(dv, dv);
-                    TensorPrimitives.Multiply(dv, xv, dv);
-                    TensorPrimitives.MultiplyAdd(dv, 0.39894228f, ev, dv);
-                    TensorPrimitives.Multiply(dv, gs.Slice(i, n), gv);
-                }
+                // GELU's derivative reads the input, the others the saved output.
+                ActivationKernels.Backward(act, xc.RawSpan, o.RawSpan, g.DataContiguous().RawSpan, gi.RawSpan);
                 return new[] { gi };
             });
         return o;
-    }
-
-    private const int GeluChunk = 512;
-
-    /// <summary>
-    /// e = erf(x/√2) for a chunk, vectorised (Abramowitz &amp; Stegun 7.1.26, |error| ≤ 1.5e-7); t is scratch of the
-    /// same length.
-    /// </summary>
-    private static void ErfHalfScaled(ReadOnlySpan<float> x, Span<float> e, Span<float> t)
-    {
-        // z = |x|/√2, t = 1/(1 + p·z)
-        TensorPrimitives.Abs(x, e);
-        TensorPrimitives.Multiply(e, 0.70710678f * 0.3275911f, t);
-        TensorPrimitives.Add(t, 1f, t);
-        TensorPrimitives.Reciprocal(t, t);
-        // poly(t)·t, Horner from a5
-        Span<float> poly = e.Length <= GeluChunk ? stackalloc float[e.Length] : new float[e.Length];
-        TensorPrimitives.Multiply(t, 1.061405429f, poly);
-        TensorPrimitives.Add(poly, -1.453152027f, poly);
-        TensorPrimitives.MultiplyAdd(poly, t, 1.421413741f, poly);
-        TensorPrimitives.MultiplyAdd(poly, t, -0.284496736f, poly);
-        TensorPrimitives.MultiplyAdd(poly, t, 0.254829592f, poly);
-        TensorPrimitives.Multiply(poly, t, poly);
-        // e^{−z²} with z² = x²/2
-        TensorPrimitives.Multiply(x, x, t);
-        TensorPrimitives.Multiply(t, -0.5f, t);
-        TensorPrimitives.Exp(t, t);
-        // erf(z) = 1 − poly·e^{−z²}, sign of x
-        TensorPrimitives.Multiply(poly, t, e);
-        TensorPrimitives.Subtract(1f, e, e);
-        TensorPrimitives.CopySign(e, x, e);
     }
 
     /// <summary>

@@ -100,7 +100,8 @@ internal sealed class GruDirection
     private readonly int _outStride, _outOffset;
     private readonly float[] _xp, _h, _hp;
     private readonly float[]? _hn2;
-    private readonly float[] _rS, _zS, _nS, _hnS, _hPrevS;
+    private readonly float[] _rS = [], _zS = [], _nS = [], _hnS = [], _hPrevS = [];
+    private readonly float[] _hs = [], _cache = []; // ResetAfter: states [B·T, H] and GruSequence's cache [B·T, 4H]
 
     /// <summary>The autograd inputs in order: x, wIh, wHh, bIh, bHh, h0 (x stands in for absent ones).</summary>
     public Tensor[] Inputs => [_x, _wIh, _wHh, _bIh ?? _x, _bHh ?? _x, _h0 ?? _x];
@@ -122,11 +123,20 @@ internal sealed class GruDirection
         _h = TensorArena.Rent(B * H);
         _hp = TensorArena.Rent(B * G);
         _hn2 = _after ? null : TensorArena.Rent(B * H);
-        // Per-step gate states: needed by Backward, and used as the step scratch when no gradient is recorded.
         int n1 = T * B * H;
-        _rS = TensorArena.Rent(n1); _zS = TensorArena.Rent(n1); _nS = TensorArena.Rent(n1);
-        _hnS = TensorArena.Rent(n1);   // ResetAfter: W_hn·h + b_hn; ResetBefore: r ⊙ h
-        _hPrevS = TensorArena.Rent(n1);
+        if (_after)
+        {
+            // ResetAfter runs on the fused recurrence kernel (Nn/Kernels/GruSequence).
+            _hs = TensorArena.Rent(n1);
+            _cache = TensorArena.Rent(GruSequence.CacheWidth * n1);
+        }
+        else
+        {
+            // Per-step gate states: needed by Backward, and used as the step scratch when no gradient is recorded.
+            _rS = TensorArena.Rent(n1); _zS = TensorArena.Rent(n1); _nS = TensorArena.Rent(n1);
+            _hnS = TensorArena.Rent(n1);   // r ⊙ h
+            _hPrevS = TensorArena.Rent(n1);
+        }
     }
 
     private static ReadOnlySpan<float> Data(Tensor? t) => t == null ? default : t.Storage.AsSpan(t.Offset, t.Size);
@@ -140,6 +150,13 @@ internal sealed class GruDirection
         var xp = _xp; var h = _h; var hp = _hp; var hn2 = _hn2;
         if (!bi.IsEmpty) for (int r = 0; r < B * T; r++) bi.CopyTo(xp.AsSpan(r * G, G));
         if (B * T > 0) Sgemm.Multiply(false, true, B * T, G, I, 1f, xs, I, wi, I, bi.IsEmpty ? 0f : 1f, xp, G);
+        if (_after)
+        {
+            GruSequence.Forward(T, B, H, batchFirst: true, _reverse, xp.AsSpan(0, B * T * G), wh, bh, Data(_h0T),
+                _hs.AsSpan(0, B * T * H), _cache.AsSpan(0, GruSequence.CacheWidth * B * T * H));
+            for (int r = 0; r < B * T; r++) _hs.AsSpan(r * H, H).CopyTo(y.AsSpan(r * _outStride + _outOffset, H));
+            return;
+        }
         h.AsSpan(0, B * H).Clear();
         Data(_h0T).CopyTo(h);
         int gates = _after ? G : 2 * H;
@@ -191,7 +208,7 @@ internal sealed class GruDirection
     public sealed class Grads
     {
         public required float[] Dxp, DWhh, Dbhh, Dh, Dhp, Dan;
-        public float[]? Drh;
+        public float[]? Drh, GradHs;
         public Tensor? Gx, GWih, Gbih;
     }
 
@@ -200,6 +217,7 @@ internal sealed class GruDirection
         Dxp = TensorArena.Rent(B * T * G), DWhh = TensorArena.Rent(G * H), Dbhh = TensorArena.Rent(G),
         Dh = TensorArena.Rent(B * H), Dhp = TensorArena.Rent(B * G), Dan = TensorArena.Rent(B * H),
         Drh = _after ? null : TensorArena.Rent(B * H),
+        GradHs = _after && _outStride != H ? TensorArena.Rent(B * T * H) : null,
         Gx = _x.RequiresGrad ? Tensor.NewLike([B, T, I]) : null,
         GWih = _wIh.RequiresGrad ? Tensor.NewLike([G, I]) : null,
         Gbih = _bIh is { RequiresGrad: true } ? Tensor.NewLike([G]) : null,
@@ -211,6 +229,20 @@ internal sealed class GruDirection
     {
         ReadOnlySpan<float> xs = Data(_xc), wi = Data(_wiT), wh = Data(_whT);
         var (dxp, dWhh, dbhh, dh, dhp, drh, dan) = (gr.Dxp, gr.DWhh, gr.Dbhh, gr.Dh, gr.Dhp, gr.Drh, gr.Dan);
+        if (_after)
+        {
+            ReadOnlySpan<float> gradHs = gy.Slice(0, B * T * H);
+            if (gr.GradHs != null)
+            {
+                for (int r = 0; r < B * T; r++) gy.Slice(r * _outStride + _outOffset, H).CopyTo(gr.GradHs.AsSpan(r * H, H));
+                gradHs = gr.GradHs.AsSpan(0, B * T * H);
+            }
+            GruSequence.Backward(T, B, H, batchFirst: true, _reverse, wh, Data(_h0T), _hs.AsSpan(0, B * T * H),
+                _cache.AsSpan(0, GruSequence.CacheWidth * B * T * H), gradHs, default,
+                dxp.AsSpan(0, B * T * G), dWhh.AsSpan(0, G * H), dbhh.AsSpan(0, G), dh.AsSpan(0, B * H));
+            InputGradients(gr, xs, wi);
+            return;
+        }
         var (rS, zS, nS, hnS, hPrevS) = (_rS, _zS, _nS, _hnS, _hPrevS);
         bool after = _after;
         int gates = after ? G : 2 * H;
@@ -273,6 +305,13 @@ internal sealed class GruDirection
             for (int b = 0; b < B; b++)
                 TensorPrimitives.Add(dbhh.AsSpan(0, gates), dhp.AsSpan(b * G, gates), dbhh.AsSpan(0, gates));
         }
+        InputGradients(gr, xs, wi);
+    }
+
+    /// <summary>∂L/∂x, ∂L/∂W_ih and ∂L/∂b_ih from the input-gate gradients.</summary>
+    private void InputGradients(Grads gr, ReadOnlySpan<float> xs, ReadOnlySpan<float> wi)
+    {
+        var dxp = gr.Dxp;
         if (gr.Gx != null) Sgemm.Multiply(false, false, B * T, I, G, 1f, dxp, G, wi, I, 0f, gr.Gx.RawSpan, I);
         if (gr.GWih != null) Sgemm.Multiply(true, false, G, I, B * T, 1f, dxp, G, xs, I, 0f, gr.GWih.RawSpan, I);
         if (gr.Gbih != null) Reductions.SumAxis(dxp, 1, B * T, G, gr.Gbih.RawSpan);

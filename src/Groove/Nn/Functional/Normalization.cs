@@ -82,7 +82,8 @@ public static partial class Functional
 
     /// <summary>
     /// Layer normalisation over one non-last axis (e.g. channels of [N, C, H, W], as ConvNeXt's channels-first
-    /// LayerNorm) without transposing: x is viewed as [outer, C, inner] and every statistic is a vector over inner.
+    /// LayerNorm) without transposing: x is viewed as [outer, C, inner] and run on
+    /// <see cref="Kernels.LayerNormChannelsFirst"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor LayerNormMiddle(Tensor x, int axis, Tensor? weight, Tensor? bias, float eps)
@@ -91,85 +92,23 @@ public static partial class Functional
         if (weight != null && weight.Size != c) throw new ArgumentException($"LayerNorm: weight has {weight.Size} values, axis has {c}.");
         if (bias != null && bias.Size != c) throw new ArgumentException($"LayerNorm: bias has {bias.Size} values, axis has {c}.");
         var xc = x.DataContiguous();
+        var wt = weight?.DataContiguous(); var bt = bias?.DataContiguous();
         var y = Tensor.NewLike(x.ShapeArray);
-        var xhat = TensorArena.Rent(x.Size);
-        var rstd = TensorArena.Rent(outer * inner);
-        var xs = xc.RawSpan; var ys = y.RawSpan;
-        var ws = weight != null ? weight.DataContiguous().RawSpan : default;
-        var bs = bias != null ? bias.DataContiguous().RawSpan : default;
-        var mean = TensorArena.Rent(inner).AsSpan(0, inner);
-        for (int p = 0; p < outer; p++)
-        {
-            int baseI = p * c * inner;
-            var rs = rstd.AsSpan(p * inner, inner);
-            mean.Clear();
-            for (int k = 0; k < c; k++) TensorPrimitives.Add(mean, xs.Slice(baseI + k * inner, inner), mean);
-            TensorPrimitives.Multiply(mean, 1f / c, mean);
-            rs.Clear();
-            for (int k = 0; k < c; k++)
-            {
-                var h = xhat.AsSpan(baseI + k * inner, inner);
-                TensorPrimitives.Subtract(xs.Slice(baseI + k * inner, inner), mean, h);
-                TensorPrimitives.MultiplyAdd(h, h, rs, rs);
-            }
-            // rstd = 1/√(var + eps)
-            TensorPrimitives.Multiply(rs, 1f / c, rs);
-            TensorPrimitives.Add(rs, eps, rs);
-            TensorPrimitives.ReciprocalSqrt(rs, rs);
-            for (int k = 0; k < c; k++)
-            {
-                var h = xhat.AsSpan(baseI + k * inner, inner);
-                TensorPrimitives.Multiply(h, rs, h);
-                var yr = ys.Slice(baseI + k * inner, inner);
-                TensorPrimitives.Multiply(h, weight != null ? ws[k] : 1f, yr);
-                if (bias != null) TensorPrimitives.Add(yr, bs[k], yr);
-            }
-        }
+        int stats = outer * inner;
+        var mean = TensorArena.Rent(stats); var rstd = TensorArena.Rent(stats);
+        Kernels.LayerNormChannelsFirst.Forward(outer, c, inner, xc.RawSpan, wt != null ? wt.RawSpan : default,
+            bt != null ? bt.RawSpan : default, eps, y.RawSpan, mean.AsSpan(0, stats), rstd.AsSpan(0, stats));
         if (Autograd.ShouldRecord(x, weight, bias))
-        {
-            var wt = weight?.DataContiguous();
             Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
-                var gs = g.DataContiguous().RawSpan;
                 Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
                 Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
                 Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
-                var m1 = TensorArena.Rent(inner).AsSpan(0, inner);
-                var m2 = TensorArena.Rent(inner).AsSpan(0, inner);
-                var tmp = TensorArena.Rent(inner).AsSpan(0, inner);
-                for (int p = 0; p < outer; p++)
-                {
-                    int baseI = p * c * inner;
-                    var rs = rstd.AsSpan(p * inner, inner);
-                    m1.Clear(); m2.Clear();
-                    for (int k = 0; k < c; k++)
-                    {
-                        var gr = gs.Slice(baseI + k * inner, inner); var h = xhat.AsSpan(baseI + k * inner, inner);
-                        if (gw != null) gw.RawSpan[k] += TensorPrimitives.Dot(gr, h);
-                        if (gb != null) gb.RawSpan[k] += TensorPrimitives.Sum(gr);
-                        float wk = wt != null ? wt.RawSpan[k] : 1f;
-                        TensorPrimitives.MultiplyAdd(gr, wk, m1, m1);
-                        TensorPrimitives.Multiply(gr, h, tmp);
-                        TensorPrimitives.MultiplyAdd(tmp, wk, m2, m2);
-                    }
-                    if (gx == null) continue;
-                    TensorPrimitives.Multiply(m1, 1f / c, m1);
-                    TensorPrimitives.Multiply(m2, 1f / c, m2);
-                    for (int k = 0; k < c; k++)
-                    {
-                        // gx = rstd·(g·w − m1 − x̂·m2)
-                        float wk = wt != null ? wt.RawSpan[k] : 1f;
-                        var dst = gx.RawSpan.Slice(baseI + k * inner, inner);
-                        TensorPrimitives.Multiply(gs.Slice(baseI + k * inner, inner), wk, dst);
-                        TensorPrimitives.Subtract(dst, m1, dst);
-                        TensorPrimitives.Multiply(xhat.AsSpan(baseI + k * inner, inner), m2, tmp);
-                        TensorPrimitives.Subtract(dst, tmp, dst);
-                        TensorPrimitives.Multiply(dst, rs, dst);
-                    }
-                }
+                Kernels.LayerNormChannelsFirst.Backward(outer, c, inner, xc.RawSpan, wt != null ? wt.RawSpan : default,
+                    mean.AsSpan(0, stats), rstd.AsSpan(0, stats), g.DataContiguous().RawSpan,
+                    gx != null ? gx.RawSpan : default, gw != null ? gw.RawSpan : default, gb != null ? gb.RawSpan : default);
                 return new[] { gx, gw, gb };
             });
-        }
         return y;
     }
 

@@ -77,6 +77,7 @@ public static class SafeTensors
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new GrooveException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new GrooveException($"{path}: file not found"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new GrooveException($"{path}: cannot read ({e.Message})"); }
         return Deserialize(bytes, path);
     }
 

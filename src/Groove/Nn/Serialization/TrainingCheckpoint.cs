@@ -39,13 +39,21 @@ public static class TrainingCheckpoint
             .ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value));
         var optState = tensors.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["optim.".Length..], kv => kv.Value);
-        optimizer.LoadState(optState, long.Parse(meta["optimizer_step"], CultureInfo.InvariantCulture));
+        if (!meta.TryGetValue("optimizer_step", out var stepText) || !long.TryParse(stepText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var step))
+            throw new GrooveException($"{path}: checkpoint lacks the optimiser step");
+        optimizer.LoadState(optState, step);
         for (int gi = 0; gi < optimizer.Groups.Count; gi++)
             if (meta.TryGetValue($"group{gi}.base_lr", out var lr)) optimizer.Groups[gi].BaseLr = float.Parse(lr, CultureInfo.InvariantCulture);
         foreach (var (n, r) in rngs)
         {
             if (!meta.TryGetValue("rng." + n, out var s)) throw new GrooveException($"{path}: checkpoint lacks random generator state '{n}'");
-            r.SetState(s.Split(',').Select(h => ulong.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray());
+            var words = s.Split(',');
+            var state = new ulong[words.Length];
+            for (int i = 0; i < words.Length; i++)
+                if (!ulong.TryParse(words[i], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out state[i]))
+                    throw new GrooveException($"{path}: malformed random generator state '{n}'");
+            if (state.Length != 4 || state.All(w => w == 0)) throw new GrooveException($"{path}: malformed random generator state '{n}'");
+            r.SetState(state);
         }
         return meta.Where(kv => kv.Key.StartsWith("user.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[5..], kv => kv.Value);
     }
