@@ -26,7 +26,7 @@ internal static class TrainCommand
 
     private static Command Stone()
     {
-        var data = new Option<string>("--data") { Description = "Folder of audio files (searched recursively) or a text file listing them", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder of audio files (searched recursively) or a text file listing them (one path per line, relative to the list's folder)", Required = true };
         var outDir = new Option<string>("--out", "-o") { Description = "Run folder (checkpoint, log, weights)", DefaultValueFactory = _ => "runs/stone" };
         var steps = new Option<long>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 2000 };
         var batch = new Option<int>("--batch") { Description = "Tracks per batch (3 excerpts each)", DefaultValueFactory = _ => 8 };
@@ -99,7 +99,12 @@ internal static class TrainCommand
             files = Directory.EnumerateFiles(dataArg, "*", SearchOption.AllDirectories)
                 .Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
         else if (File.Exists(dataArg))
-            files = File.ReadAllLines(dataArg).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        {
+            // Relative paths in a list file are relative to the list file's folder.
+            var baseDir = Path.GetDirectoryName(Path.GetFullPath(dataArg))!;
+            files = File.ReadAllLines(dataArg).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+                .Select(l => Path.GetFullPath(l, baseDir)).ToList();
+        }
         else throw new GrooveException($"{dataArg}: no such folder or list file");
         if (files.Count == 0) throw new GrooveException($"{dataArg}: no audio files");
         return files;

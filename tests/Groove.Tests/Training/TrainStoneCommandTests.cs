@@ -36,4 +36,13 @@ public class TrainStoneCommandTests
 
         Assert.Equal(1, Program.Main(["train", "stone", "--data", tmp.File("nowhere"), "--out", tmp.File("run2")]));
     }
+
+    [Fact]
+    public void ListFilesNameTracksRelativeToTheirFolder()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.File("list.txt"), "# tracks\na/x.ogg\n\n/abs/y.wav\n");
+        Assert.Equal([Path.Combine(tmp.Path, "a", "x.ogg"), "/abs/y.wav"], Groove.Cli.Commands.TrainCommand.ListAudio(tmp.File("list.txt")));
+        Assert.Throws<GrooveException>(() => Groove.Cli.Commands.TrainCommand.ListAudio(tmp.File("missing")));
+    }
 }

@@ -57,6 +57,7 @@ public sealed class StoneModel
             ["stone.omega"] = Omega.ToString("R", CultureInfo.InvariantCulture),
             ["stone.calibration_offset"] = CalibrationOffset.ToString(CultureInfo.InvariantCulture),
         };
+        foreach (var (k, v) in Metadata) if (k.StartsWith("train.", StringComparison.Ordinal)) meta[k] = v;
         if (extra != null) foreach (var (k, v) in extra) meta[k] = v;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir != null) Directory.CreateDirectory(dir);
