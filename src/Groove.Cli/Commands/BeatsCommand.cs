@@ -63,13 +63,8 @@ internal static class BeatsCommand
     }
 
     /// <summary>"time TAB beat-in-bar" lines; the position column is always written (0 = unknown).</summary>
-    internal static string BeatsText(BeatTrackingResult r)
-    {
-        var sb = new StringBuilder();
-        foreach (var b in r.Beats)
-            sb.Append(b.Time.ToString("F3", CultureInfo.InvariantCulture)).Append('\t').Append(b.BeatInBar.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        return sb.ToString();
-    }
+    internal static string BeatsText(BeatTrackingResult r) =>
+        Groove.Evaluation.Annotations.BeatAnnotations.Format(r.Beats, decimals: 3, alwaysWritePositions: true);
 
     private static string Csv(BeatTrackingResult r)
     {

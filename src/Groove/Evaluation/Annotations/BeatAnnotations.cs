@@ -48,15 +48,20 @@ public static class BeatAnnotations
         throw new GrooveException($"{path}:{line}: '{token}' is not a beat position (an integer or bar.beat)");
     }
 
-    /// <summary>Writes beats as "time TAB beat-in-bar" lines (times in seconds with 6 decimals; no position column when all are unknown).</summary>
-    public static string Format(IEnumerable<Beat> beats)
+    /// <summary>
+    /// Writes beats as "time TAB beat-in-bar" lines (the .beats format <c>groove beats</c>, the web app and
+    /// <c>groove decode</c> write). Times have <paramref name="decimals"/> decimals; the position column is left out
+    /// when every position is unknown, unless <paramref name="alwaysWritePositions"/> (then 0 = unknown).
+    /// </summary>
+    public static string Format(IEnumerable<Beat> beats, int decimals = 6, bool alwaysWritePositions = false)
     {
-        var list = beats.ToList();
-        bool positions = list.Any(b => b.BeatInBar != 0);
+        var list = beats as IReadOnlyCollection<Beat> ?? beats.ToList();
+        bool positions = alwaysWritePositions || list.Any(b => b.BeatInBar != 0);
+        string timeFormat = "F" + decimals.ToString(CultureInfo.InvariantCulture);
         var sb = new System.Text.StringBuilder();
         foreach (var b in list)
         {
-            sb.Append(b.Time.ToString("F6", CultureInfo.InvariantCulture));
+            sb.Append(b.Time.ToString(timeFormat, CultureInfo.InvariantCulture));
             if (positions) sb.Append('\t').Append(b.BeatInBar.ToString(CultureInfo.InvariantCulture));
             sb.Append('\n');
         }
