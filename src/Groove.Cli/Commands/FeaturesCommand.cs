@@ -13,8 +13,7 @@ namespace Groove.Cli.Commands;
 /// transpose of librosa's <c>[features, frames]</c>). Prints one line per file: the output, its shape and frame rate.
 /// </summary>
 /// <remarks>
-/// Each kind is one <see cref="FeatureKind"/> entry in <see cref="Kinds"/>: to add one (vqt, cqt, chroma from
-/// <c>Dsp/ConstantQ*</c> and <c>Dsp/Chroma*</c>; onset from <c>Dsp/OnsetStrength*</c>), append an entry whose
+/// Each kind is one <see cref="FeatureKind"/> entry in <see cref="Kinds"/>: to add one, append an entry whose
 /// <c>Compute</c> maps mono samples and <see cref="FeatureSettings"/> to a frame-major matrix.
 /// </remarks>
 internal static class FeaturesCommand
@@ -48,8 +47,23 @@ internal static class FeaturesCommand
             (y, s) => ConstantQ(y, s, ConstantQOptions.Vqt(s.SampleRate, s.HopLength))),
         new("chroma", "chroma_cqt: 36-bin/octave CQT over 7 octaves from C1, tuning estimated, max-normalised [frames, 12]",
             (y, s) => ChromaCqt(y, s)),
-        // Extension point: onset (rhythm helper: Dsp/OnsetStrength*) adds one entry here.
+        new("onset", "SuperFlux onset strength (log-frequency flux with max filtering), then its bass/mid/high sub-bands [frames, 4]",
+            (y, s) => Onset(y, s)),
     ];
+
+    private static FeatureMatrix Onset(float[] y, FeatureSettings s)
+    {
+        var env = new SuperFluxOnsetStrength(new SuperFluxOptions { SampleRate = s.SampleRate, NFft = s.NFft, HopLength = s.HopLength })
+            .Compute(y, s.SampleRate);
+        int columns = 1 + env.SubBands.Length;
+        var data = new float[env.Frames * columns];
+        for (int t = 0; t < env.Frames; t++)
+        {
+            data[t * columns] = env.Values[t];
+            for (int b = 0; b < env.SubBands.Length; b++) data[t * columns + 1 + b] = env.SubBands[b][t];
+        }
+        return new FeatureMatrix(data, columns, env.FramesPerSecond);
+    }
 
     private static FeatureMatrix ConstantQ(float[] y, FeatureSettings s, ConstantQOptions options) =>
         FrameMajor(TonalTransform(options).Compute(y), s);
