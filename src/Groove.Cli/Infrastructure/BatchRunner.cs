@@ -88,8 +88,7 @@ internal static class BatchRunner
         var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
         if (showProgress)
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            console.Progress().AutoClear(true).Start(ctx =>
+            Reporter.ErrorConsole.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask(options.Description, maxValue: items.Count);
                 Parallel.For(0, items.Count, po, i => { RunOne(i); task.Increment(1); });

@@ -18,6 +18,12 @@ internal static class Reporter
     public static void Error(string message) => Write("error", "red", message);
     public static void Warning(string message) => Write("warning", "yellow", message);
 
+    /// <summary>A Spectre console on stderr (colours and the progress bar go there, never into piped stdout).</summary>
+    internal static IAnsiConsole ErrorConsole => StderrConsole.Value;
+
+    private static readonly Lazy<IAnsiConsole> StderrConsole =
+        new(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
+
     private static void Write(string label, string colour, string message)
     {
         var line = OneLine(message);
@@ -26,12 +32,7 @@ internal static class Reporter
             if (Console.IsErrorRedirected)
                 Console.Error.WriteLine($"groove: {label}: {line}");
             else
-                AnsiConsole.Console.Profile.Out.Writer.Flush();
-            if (!Console.IsErrorRedirected)
-            {
-                var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-                err.MarkupLine($"[{colour}]groove: {label}:[/] {Markup.Escape(line)}");
-            }
+                ErrorConsole.MarkupLine($"[{colour}]groove: {label}:[/] {Markup.Escape(line)}");
         }
     }
 

@@ -15,8 +15,7 @@ internal static class DatasetEvaluationRunner
         bool showProgress = total > 1 && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (showProgress)
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            console.Progress().AutoClear(true).Start(ctx =>
+            Groove.Cli.Infrastructure.Reporter.ErrorConsole.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask(description, maxValue: total);
                 result = DatasetEvaluation.Run(tracks, estimators, progress: new SynchronousProgress(n => task.Value = n));
