@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Renders Groove's key-labelled audio datasets (see scripts/keydata/README.md):
+#   OUT/nottingham-train  OUT/mma-train  OUT/nottingham-test  OUT/mma-test
+# each holding audio/<id>.wav (mono 22050 Hz) and key/<id>.key ("F# minor"). Training sets first; each set is
+# rendered by 2 niced processes. When a set is complete, "READY <folder> <count>" is appended to OUT/STATUS.
+# Deterministic (seeds below) and resumable: rerun after a kill and only the missing clips are rendered.
+# Usage: scripts/keydata/render-all.sh OUT   (e.g. /work/keydata; keep audio out of git)
+set -euo pipefail
+out=${1:?usage: render-all.sh OUT}
+here=$(cd "$(dirname "$0")" && pwd)
+nott=$(cd "$here/../../../shared/data/midi/nottingham" && pwd)
+jobs=${KEYDATA_JOBS:-2}
+
+need=()
+command -v mma >/dev/null || need+=(mma)
+command -v fluidsynth >/dev/null || need+=(fluidsynth)
+command -v sox >/dev/null || need+=(sox)
+[ -e /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || need+=(fluid-soundfont-gm)
+[ -e /usr/share/sounds/sf2/MuseScore_General_Full.sf2 ] || need+=(musescore-general-soundfont-lossless)
+[ -e /usr/share/sounds/sf2/TimGM6mb.sf2 ] || need+=(timgm6mb-soundfont)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+mkdir -p "$out"
+# render_set NAME COMMAND...: runs COMMAND --shard i/$jobs for every shard in parallel, then reports the set
+render_set() {
+  local name=$1; shift
+  local start=$SECONDS pids=() i
+  for ((i = 0; i < jobs; i++)); do
+    nice -n 10 "$@" "$out/$name" --shard "$i/$jobs" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  local n
+  n=$(find "$out/$name/audio" -maxdepth 1 -name '*.wav' ! -name '.*' | wc -l)
+  echo "$name: $n clips ($((SECONDS - start)) s)"
+  grep -qx "READY $out/$name $n" "$out/STATUS" 2>/dev/null || echo "READY $out/$name $n" >> "$out/STATUS"
+}
+
+render_set nottingham-train python3 "$here/render_nottingham.py" "$nott" train
+render_set mma-train python3 "$here/render_mma.py" train
+render_set nottingham-test python3 "$here/render_nottingham.py" "$nott" test
+render_set mma-test python3 "$here/render_mma.py" test
+for set in nottingham-train mma-train nottingham-test mma-test; do
+  printf '%s\t%s clips\t%s minor\n' "$set" "$(ls "$out/$set/key" | wc -l)" "$(cat "$out/$set"/key/*.key | grep -c minor)"
+done
