@@ -6,6 +6,7 @@ set -euo pipefail
 declare -A need=(
   [ffmpeg]=ffmpeg
   [oggdec]=vorbis-tools
+  [mma]=mma
   [chromium]=chromium
 )
 missing=()

@@ -2,7 +2,8 @@
 """Key-labelled accompaniment songs for Debian's mma (Musical MIDI Accompaniment): the train/test design.
 
 usage: mma_songs.py train|test [--seed N] [--count N] [--grooves-dir DIR]
-Prints one line per song: '<id>\t<key>\t<groove>\t<tempo>\t<chords, space separated, one per bar>'.
+Prints one line per song: '<id>\t<key>\t<groove>\t<tempo>\t<chords, one per bar, space separated>\t<phrases>'
+(the phrases the song strings together, in roman numerals, separated by '|').
 
 A song is a chord progression that is unambiguous in its key: phrases of diatonic chords (major: the major scale;
 minor: natural minor plus the raised 7th of harmonic minor, so V and V7 are major, with a leading tone), every
@@ -91,7 +92,7 @@ def chord_name(tonic_pc, mode, numeral):
 
 
 def songs(which, seed=1, count=None, grooves_dir=GROOVES_DIR):
-    """[(id, key, groove, tempo, [chord per bar])] for one split: count songs (default 480 train, 96 test)."""
+    """[(id, key, groove, tempo, [chord per bar], [phrases used, in numerals])] for one split: count songs (default 480 train, 96 test)."""
     part = design(seed, grooves_dir)[which]
     count = count or (480 if which == 'train' else 96)
     files = sorted(part['grooves'])
@@ -105,14 +106,15 @@ def songs(which, seed=1, count=None, grooves_dir=GROOVES_DIR):
         bars_per_chord = 2 if tempo > 130 and rng.random() < 0.5 else 1
         # enough bars for 32 s even in 2/4
         beats_needed = 32 * tempo / 60
-        bars = []
+        bars, used = [], []
         tonic = tonic_chord(mode)
         phrase = rng.choice([p for p in part[mode] if p.split()[0] == tonic])
         while len(bars) * 2 < beats_needed:
             for numeral in phrase.split():
                 bars += [chord_name(tonic_pc, mode, numeral)] * bars_per_chord
+            used.append(phrase)
             phrase = rng.choice(part[mode])
-        out.append((f'{which}{i:04d}-{groove_file}', f'{PC_NAMES[tonic_pc]} {mode}', groove, tempo, bars))
+        out.append((f'{which}{i:04d}-{groove_file}', f'{PC_NAMES[tonic_pc]} {mode}', groove, tempo, bars, used))
     return out
 
 
@@ -139,8 +141,8 @@ def main(argv):
     if len(args) != 1 or args[0] not in ('train', 'test') or not os.path.isdir(gdir):
         print('usage: mma_songs.py train|test [--seed N] [--count N] [--grooves-dir DIR]', file=sys.stderr)
         return 2
-    for sid, key, groove, tempo, bars in songs(args[0], seed, count, gdir):
-        print(f'{sid}\t{key}\t{groove}\t{tempo}\t{" ".join(bars)}')
+    for sid, key, groove, tempo, bars, phrases in songs(args[0], seed, count, gdir):
+        print(f'{sid}\t{key}\t{groove}\t{tempo}\t{" ".join(bars)}\t{"|".join(phrases)}')
     return 0
 
 

@@ -26,7 +26,7 @@ def run(cmd):
 
 
 def render_clip(out, song, seed, tmpdir):
-    sid, key, groove, tempo, bars = song
+    sid, key, groove, tempo, bars, _ = song
     wav = os.path.join(out, 'audio', sid + '.wav')
     keyfile = os.path.join(out, 'key', sid + '.key')
     if os.path.exists(wav) and os.path.exists(keyfile):
