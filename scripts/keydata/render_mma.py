@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 
+import midifile
 import mma_songs
 
 SOUNDFONTS = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/MuseScore_General_Full.sf2',
@@ -43,6 +44,8 @@ def render_clip(out, song, seed, tmpdir):
     mid = os.path.join(tmpdir, sid + '.mid')
     full = os.path.join(tmpdir, sid + '.wav')
     run(['mma', src, '-f', mid])
+    fmt, division, tracks = midifile.read(mid)  # the song runs past 30 s in most metres: cut it at 31 s
+    midifile.write(mid, fmt, division, midifile.rewrite(tracks, division, seconds=31.0))
     run(['fluidsynth', '-ni', '-g', f'{gain:.3f}', '-r', '22050', '-R', '1' if reverb else '0',
          '-C', '1' if chorus else '0', '-F', full, soundfont, mid])
     part = os.path.join(out, 'audio', f'.{sid}.part.wav')
