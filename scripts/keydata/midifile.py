@@ -122,7 +122,7 @@ def rewrite(tracks, division, programs=None, transpose=0, tempo_factor=1.0, seco
     """A new track list: track i's channel messages moved to channel i (channel 9, drums, left as is) with
     program programs[i] at tick 0; non-drum notes transposed; all tempi multiplied by tempo_factor (faster when
     > 1); velocities of track i scaled by velocity[i]; events after `seconds` (at the new tempo) dropped, with
-    all notes released there."""
+    all notes released there (or at the track's end, if earlier: a short tune is not padded with silence)."""
     tmap = [(tick, max(1, int(round(us / tempo_factor)))) for tick, us in tempo_map(tracks)]
     cut = tick_at_seconds(seconds, division, tmap) if seconds else None
     out = []
@@ -159,8 +159,9 @@ def rewrite(tracks, division, programs=None, transpose=0, tempo_factor=1.0, seco
             new.insert(0, (0, 0xC0 | channel, bytes([programs[i]])))
         if i == 0:
             new[0:0] = [(tick, 0xFF, b'\x51' + us.to_bytes(3, 'big')) for tick, us in tmap if cut is None or tick <= cut]
-        if cut is not None:
+        if cut is not None:  # release everything at the cut (or at the track's end when it ends earlier)
+            end = min(cut, max((e[0] for e in new), default=0))
             for ch in range(16):
-                new.append((cut, 0xB0 | ch, bytes([123, 0])))
+                new.append((end, 0xB0 | ch, bytes([123, 0])))
         out.append(new)
     return out
