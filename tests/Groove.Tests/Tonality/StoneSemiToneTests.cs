@@ -182,6 +182,31 @@ public class StoneSemiToneTests
     }
 
     [Fact]
+    public void WithoutLabelsA24OutputModelIsCalibratedSoThatColumn0IsMajor()
+    {
+        // 24-STONE: the mode loss does not say which column is major; the trained model is calibrated on cadences.
+        using var tmp = new TempDir();
+        var (u, _) = SmallSets();
+        var trainer = new StoneTrainer(new StoneTrainingOptions { Steps = 1, Batch = 2, ExcerptSeconds = 0.5, Model = Tiny with { Modes = 2 } }, tmp.Path);
+        Assert.True(trainer.Train(u, null, null, null, CancellationToken.None));
+        Assert.True(float.IsFinite(trainer.LastLosses.Mode));
+        var model = trainer.ToModel();
+        double Major(KeyMode mode) => Enumerable.Range(0, 12).Sum(t =>
+        {
+            var cqt = StoneFrontEnd.Compute(SyntheticCadence.Render(t, mode), out int frames);
+            return model.RawOutput(cqt, frames).Take(12).Sum();
+        });
+        Assert.True(Major(KeyMode.Major) >= Major(KeyMode.Minor));
+        // Swapping the head's rows swaps the two columns exactly.
+        var x = Tensor.Uniform(new Rng(1), 0f, 1f, 1, 1, StoneFrontEnd.CropBins, 16);
+        trainer.Net.Eval();
+        var y = trainer.Net.Forward(x).ToArray();
+        trainer.Net.SwapModeColumns();
+        var swapped = trainer.Net.Forward(x).ToArray();
+        for (int q = 0; q < 12; q++) { Assert.Equal(y[q], swapped[12 + q]); Assert.Equal(y[12 + q], swapped[q]); }
+    }
+
+    [Fact]
     public void ModelFilesWithoutTheModesEntryAre12OutputModels()
     {
         var path = RepoPaths.Path("models", "stone-small.safetensors");
