@@ -29,12 +29,12 @@ internal static class TrainCommand
 
     private static Command Stone()
     {
-        var data = new Option<string>("--data") { Description = "Folder of audio files (searched recursively) or a text file listing them (one path per line, relative to the list's folder)",  };
+        var data = new Option<string?>("--data") { Description = "Unlabelled audio: a folder (searched recursively) or a text file listing files (one path per line, relative to the list's folder); optional with --labelled" };
         var outDir = new Option<string>("--out", "-o") { Description = "Run folder (checkpoint, log, weights)", DefaultValueFactory = _ => "runs/stone" };
         var steps = new Option<long>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 2000 };
         var batch = new Option<int>("--batch") { Description = "Tracks per batch (3 excerpts each)", DefaultValueFactory = _ => 8 };
         var excerpt = new Option<double>("--excerpt-seconds") { Description = "Excerpt length (the paper uses 15 s)", DefaultValueFactory = _ => 5 };
-        var width = new Option<int>("--width") { Description = "ChromaNet channels", DefaultValueFactory = _ => 16 };
+        var width = new Option<int>("--width") { Description = "ChromaNet channels (with --init or --resume the size comes from that model)", DefaultValueFactory = _ => 16 };
         var lr = new Option<float>("--lr") { Description = "Peak learning rate (AdamW)", DefaultValueFactory = _ => 1e-3f };
         var omega = new Option<int>("--omega") { Description = "Circle of the loss: 7 (fifths) or 1 (semitones)", DefaultValueFactory = _ => 7 };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
