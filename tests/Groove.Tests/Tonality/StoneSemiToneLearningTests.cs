@@ -31,7 +31,7 @@ public class StoneSemiToneLearningTests(ITestOutputHelper output)
         using var tmp = new TempDir();
         var options = new StoneTrainingOptions
         {
-            Steps = 120, Batch = 1, LabelledBatch = 8, Labelled = true, LearningRate = 3e-3f, WarmupSteps = 5,
+            Steps = 200, Batch = 1, LabelledBatch = 8, Labelled = true, LearningRate = 3e-3f, WarmupSteps = 5,
             ExcerptSeconds = 2.4, Model = Tiny with { Modes = 2 }, CheckpointEvery = 1000, Seed = 3,
         };
         var trainer = new StoneTrainer(options, tmp.Path);
@@ -58,7 +58,7 @@ public class StoneSemiToneLearningTests(ITestOutputHelper output)
                 if (StoneLabelledData.Signature(est) == StoneLabelledData.Signature(truth)) signature++;
             }
         output.WriteLine($"keys {right}/{keys}, mode {modeOk}/{keys}, signature {signature}/{keys}");
-        // Chance: mode 6/12, signature 1/12. Unseen tonics are only found if the targets rotate with the crop
+        // Chance: mode 6/12, signature 1/12. (Seeds 1–7 gave mode 12/12 and signature 10–12/12 with these settings.) Unseen tonics are only found if the targets rotate with the crop
         // offset the way the content does and the inference crop reads the classes the labels defined (a wrong
         // sign or offset would scramble the targets or shift every estimate).
         Assert.True(modeOk >= 10, $"mode {modeOk}/{keys}");
