@@ -3,10 +3,11 @@ using Groove.Audio;
 namespace Groove.Tonality.Stone;
 
 /// <summary>
-/// Key from a self-supervised STONE model: the model gives the key signature (12 classes; a major key and its
-/// relative minor share one), the classical <see cref="ProfileKeyEstimator"/> decides between the two modes
+/// Key from a STONE model. A 12-output (self-supervised) model gives the key signature (a major key and its
+/// relative minor share one) and the classical <see cref="ProfileKeyEstimator"/> decides between the two modes
 /// (its relative scores of "s major" against "relative minor of s"). Scores: P(signature) × P(mode | signature);
-/// the key is the more likely mode of the most likely signature.
+/// the key is the more likely mode of the most likely signature. A 24-output model (Semi-TONE) gives the 24 key
+/// scores itself (<see cref="StoneModel.KeyScores"/>) and the key is the best of them; no classical estimate is used.
 /// </summary>
 public sealed class StoneKeyEstimator : IKeyEstimator
 {
@@ -23,23 +24,42 @@ public sealed class StoneKeyEstimator : IKeyEstimator
 
     public string Name { get; }
 
+    /// <summary>Whether the model gives the mode itself (a 24-output model).</summary>
+    public bool ModelsMode => _model.Net.Config.Modes == 2;
+
     /// <summary>The calibrated key-signature profile (index s = signature of s major) of <paramref name="audio"/>.</summary>
     public float[] KeySignatureProfile(AudioBuffer audio, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(audio);
-        var mono = audio.Mono();
-        if (audio.SampleRate != StoneFrontEnd.SampleRate) mono = Resampler.Resample(mono, audio.SampleRate, StoneFrontEnd.SampleRate);
-        var cqt = StoneFrontEnd.Compute(mono, out int frames, cancellationToken);
+        var cqt = Cqt(audio, out int frames, cancellationToken);
         // Modules are not documented as re-entrant: one forward pass at a time.
         lock (_gate) return _model.KeySignatureProfile(cqt, frames);
     }
 
     public KeyEstimate Estimate(AudioBuffer audio, Action<string>? onWarning = null, CancellationToken cancellationToken = default) =>
-        Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
+        ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
 
-    /// <summary>The key of <paramref name="audio"/> given the classical estimate already computed for it (for its mode decision).</summary>
+    /// <summary>The key of <paramref name="audio"/> given the classical estimate already computed for it (for the mode
+    /// decision of a 12-output model; a 24-output model ignores it).</summary>
     public KeyEstimate Estimate(AudioBuffer audio, KeyEstimate classicalEstimate, CancellationToken cancellationToken = default) =>
-        Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+        ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+
+    private KeyEstimate FromKeyScores(AudioBuffer audio, CancellationToken cancellationToken)
+    {
+        var cqt = Cqt(audio, out int frames, cancellationToken);
+        float[] scores;
+        lock (_gate) scores = _model.KeyScores(cqt, frames);
+        int best = 0;
+        for (int i = 1; i < 24; i++) if (scores[i] > scores[best]) best = i;
+        return new KeyEstimate(new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor), scores[best], scores);
+    }
+
+    private static float[] Cqt(AudioBuffer audio, out int frames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        var mono = audio.Mono();
+        if (audio.SampleRate != StoneFrontEnd.SampleRate) mono = Resampler.Resample(mono, audio.SampleRate, StoneFrontEnd.SampleRate);
+        return StoneFrontEnd.Compute(mono, out frames, cancellationToken);
+    }
 
     /// <summary>24-key scores from a key-signature profile and a classical estimate's 24 scores.</summary>
     public static KeyEstimate Combine(ReadOnlySpan<float> sig, KeyEstimate classicalEstimate)

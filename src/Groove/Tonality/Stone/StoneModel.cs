@@ -7,6 +7,8 @@ namespace Groove.Tonality.Stone;
 /// A trained ChromaNet with what is needed to read its output as a key signature: the crop offset used at
 /// inference and the calibration offset (output class of C major / A minor, found with <see cref="SyntheticCadence"/>
 /// audio, since a self-supervised model learns key signatures only up to a rotation).
+/// A 24-output model (<see cref="ChromaNetConfig.Modes"/> = 2, Semi-TONE) also tells the mode; trained with labels
+/// its calibration offset is the labels' (<see cref="StoneLabelledData.TargetIndex"/>), not a synthetic calibration.
 /// Stored as safetensors with metadata <c>format = groove.stone.v1</c>.
 /// </summary>
 public sealed class StoneModel
@@ -65,13 +67,15 @@ public sealed class StoneModel
     }
 
     /// <summary>
-    /// The raw (uncalibrated) 12-class profile of a scaled [99, frames] CQT: the mean of the network's softmax over
-    /// windows of at most <paramref name="windowFrames"/> frames, weighted by their length.
+    /// The raw (uncalibrated) output distribution of a scaled [99, frames] CQT, 12·<see cref="ChromaNetConfig.Modes"/>
+    /// values: the mean of the network's softmax over windows of at most <paramref name="windowFrames"/> frames,
+    /// weighted by their length.
     /// </summary>
-    public float[] RawProfile(ReadOnlySpan<float> cqt, int frames, int windowFrames = 1292)
+    public float[] RawOutput(ReadOnlySpan<float> cqt, int frames, int windowFrames = 1292)
     {
-        var sum = new double[12];
-        if (frames == 0) { Array.Fill(sum, 1.0 / 12); return sum.Select(v => (float)v).ToArray(); }
+        int outputs = Net.Config.Outputs;
+        var sum = new double[outputs];
+        if (frames == 0) return Enumerable.Repeat(1f / outputs, outputs).ToArray();
         using var _ = GradMode.Inference();
         Net.Eval();
         for (int start = 0; start < frames; start += windowFrames)
@@ -81,10 +85,41 @@ public sealed class StoneModel
             var x = new float[StoneFrontEnd.CropBins * len];
             StoneFrontEnd.Crop(cqt, frames, InferenceCropOffset, start, len, x);
             var p = Net.Forward(Tensor.Wrap(x, 1, 1, StoneFrontEnd.CropBins, len)).ToArray();
-            for (int q = 0; q < 12; q++) sum[q] += p[q] * len;
+            for (int q = 0; q < outputs; q++) sum[q] += p[q] * len;
         }
         double z = sum.Sum();
         return sum.Select(v => (float)(v / z)).ToArray();
+    }
+
+    /// <summary>
+    /// The raw (uncalibrated) 12-class profile of a scaled [99, frames] CQT: <see cref="RawOutput"/> summed over the
+    /// mode columns.
+    /// </summary>
+    public float[] RawProfile(ReadOnlySpan<float> cqt, int frames, int windowFrames = 1292)
+    {
+        var raw = RawOutput(cqt, frames, windowFrames);
+        var p = new float[12];
+        for (int i = 0; i < raw.Length; i++) p[i % 12] += raw[i];
+        return p;
+    }
+
+    /// <summary>
+    /// Scores of the 24 keys from a 24-output model (index = mode·12 + tonic, as <see cref="KeyEstimate.Scores"/>),
+    /// summing to 1. The network's index is mode·12 + signature class (a minor key's signature is its relative
+    /// major), so the minor column is re-indexed by tonic = signature − 3.
+    /// </summary>
+    public float[] KeyScores(ReadOnlySpan<float> cqt, int frames)
+    {
+        if (Net.Config.Modes != 2) throw new InvalidOperationException("a 12-output STONE model gives key signatures only");
+        var raw = RawOutput(cqt, frames);
+        var scores = new float[24];
+        for (int s = 0; s < 12; s++)
+        {
+            int cls = (s + CalibrationOffset) % 12;
+            scores[s] = raw[cls];                                  // s major
+            scores[12 + (s + 9) % 12] = raw[12 + cls];             // relative minor of s major
+        }
+        return scores;
     }
 
     /// <summary>Key-signature profile: index s = the signature of s major (and of its relative minor).</summary>
@@ -113,5 +148,26 @@ public sealed class StoneModel
         for (int q = 1; q < 12; q++) if (agg[q] > agg[best]) best = q;
         CalibrationOffset = best;
         return best;
+    }
+
+    /// <summary>
+    /// For a 24-output model trained without labels: makes column 0 the major one, by comparing the probability of
+    /// column 0 on synthetic cadences in the 12 major keys with that on the 12 minor keys, and swapping the columns if
+    /// the minor cadences score higher. Returns true when the columns were swapped.
+    /// </summary>
+    public bool CalibrateMode()
+    {
+        if (Net.Config.Modes != 2) throw new InvalidOperationException("only a 24-output STONE model has a mode");
+        double major = 0, minor = 0;
+        for (int t = 0; t < 12; t++)
+            foreach (var mode in new[] { KeyMode.Major, KeyMode.Minor })
+            {
+                var cqt = StoneFrontEnd.Compute(SyntheticCadence.Render(t, mode), out int frames);
+                double m = RawOutput(cqt, frames).Take(12).Sum();
+                if (mode == KeyMode.Major) major += m; else minor += m;
+            }
+        if (major >= minor) return false;
+        Net.SwapModeColumns();
+        return true;
     }
 }
