@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders Groove's key-labelled audio datasets (see scripts/keydata/README.md):
-#   OUT/nottingham-train  OUT/mma-train  OUT/nottingham-test  OUT/mma-test
+#   OUT/nottingham-train  OUT/mma-train  OUT/nottingham-test  OUT/mma-test  OUT/nottingham-test-varied
 # each holding audio/<id>.wav (mono 22050 Hz) and key/<id>.key ("F# minor"). Training sets first; each set is
 # rendered by 2 niced processes. When a set is complete, "READY <folder> <count>" is appended to OUT/STATUS.
 # Deterministic (seeds below) and resumable: rerun after a kill and only the missing clips are rendered.
@@ -43,6 +43,7 @@ render_set nottingham-train python3 "$here/render_nottingham.py" "$nott" train
 render_set mma-train python3 "$here/render_mma.py" train
 render_set nottingham-test python3 "$here/render_nottingham.py" "$nott" test
 render_set mma-test python3 "$here/render_mma.py" test
-for set in nottingham-train mma-train nottingham-test mma-test; do
+render_set nottingham-test-varied python3 "$here/render_nottingham.py" "$nott" test-varied
+for set in nottingham-train mma-train nottingham-test mma-test nottingham-test-varied; do
   printf '%s\t%s clips\t%s minor\n' "$set" "$(ls "$out/$set/key" | wc -l)" "$(cat "$out/$set"/key/*.key | grep -c minor)"
 done

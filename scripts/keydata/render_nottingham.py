@@ -2,13 +2,15 @@
 """Renders one split of the Nottingham tunes (nottingham_split.py) to a key dataset: OUT/audio/<id>.wav (mono
 22050 Hz) and OUT/key/<id>.key ('F# minor').
 
-usage: render_nottingham.py NOTTINGHAM_DIR train|test OUT [--seed N] [--shard I/N] [--minor-variants K]
+usage: render_nottingham.py NOTTINGHAM_DIR train|test|test-varied OUT [--seed N] [--shard I/N] [--minor-variants K]
 
 test:  each tune as-is, like bench/tonal/render-nottingham.sh: the full MIDI, FluidR3_GM, gain 0.8, first 30 s.
 train: every tune once (minor tunes --minor-variants times, default 8, to balance the modes), each clip with its
        own seeded draw of: transposition (-6..+5 semitones; the label moves with it), GM programs for the melody
        and chord tracks, chord/melody balance, tempo factor (0.8-1.25), soundfont, reverb/chorus on/off,
        length (30-45 s from the start, where the key is most certain) and output level (peak -1..-12 dBFS).
+test-varied: the test tunes, each once, rendered like train (transposed, other timbres): a held-out set whose
+       keys are spread over all 24 instead of the folk keys (D, G, A, E minor, A minor) the tunes are written in.
 Deterministic: a clip's draw depends only on --seed and its id, so shards, order and resuming do not change it.
 Idempotent: a clip whose .wav and .key both exist is skipped; every file is written to a temporary name and renamed.
 """
@@ -110,14 +112,16 @@ def main(argv):
             i = args.index(name)
             opts[name] = args[i + 1]
             del args[i:i + 2]
-    if len(args) != 3 or args[1] not in ('train', 'test'):
+    if len(args) != 3 or args[1] not in ('train', 'test', 'test-varied'):
         print(__doc__.strip().splitlines()[3], file=sys.stderr)
         return 2
     nott, which, out = args
     shard, nshards = (int(x) for x in opts['--shard'].split('/'))
-    tunes = nottingham_split.split(nott)[which]
+    tunes = nottingham_split.split(nott)['test' if which == 'test-varied' else which]
     if which == 'test':
         clips = [(tid, tid, key, None) for tid, key in tunes]
+    elif which == 'test-varied':
+        clips = train_clips(tunes, int(opts['--seed']), 1)
     else:
         clips = train_clips(tunes, int(opts['--seed']), int(opts['--minor-variants']))
     os.makedirs(os.path.join(out, 'audio'), exist_ok=True)
