@@ -13,6 +13,7 @@ Train and test are disjoint in BOTH grooves (a quarter of the library files, wit
 out) and phrases (a third of each mode's phrases are held out). Keys cycle through all 24 in order, so each split
 is balanced in mode and tonic. Deterministic given --seed (default 1).
 """
+import hashlib
 import os
 import random
 import re
@@ -118,8 +119,10 @@ def songs(which, seed=1, count=None, grooves_dir=GROOVES_DIR):
     return out
 
 
-def mma_text(groove, tempo, bars):
-    lines = [f'Tempo {tempo}', f'Groove {groove}']
+def mma_text(song_id, groove, tempo, bars):
+    """The .mma source of one song; RndSeed fixes mma's humanising randomness (timing, velocity, skipped notes)."""
+    seed = int(hashlib.sha256(song_id.encode()).hexdigest()[:8], 16)
+    lines = [f'RndSeed {seed}', f'Tempo {tempo}', f'Groove {groove}']
     lines += [f'{n + 1} {chord}' for n, chord in enumerate(bars)]
     return '\n'.join(lines) + '\n'
 

@@ -28,6 +28,8 @@ mkdir -p "$out"
 render_set() {
   local name=$1; shift
   local start=$SECONDS pids=() i
+  # temporary files a killed run left behind (each clip is written as .<id>.part* and renamed when complete)
+  [ -d "$out/$name" ] && find "$out/$name" -name '.*.part*' -delete
   for ((i = 0; i < jobs; i++)); do
     nice -n 10 "$@" "$out/$name" --shard "$i/$jobs" &
     pids+=($!)

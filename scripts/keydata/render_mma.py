@@ -35,7 +35,7 @@ def render_clip(out, song, seed, tmpdir):
     r = random.Random(int(hashlib.sha256(f'{seed}:render:{sid}'.encode()).hexdigest()[:16], 16))
     soundfont, gain = r.choice(SOUNDFONTS), r.uniform(0.5, 0.9)
     reverb, chorus, peak_db = r.random() < 0.6, r.random() < 0.4, r.uniform(-12.0, -1.0)
-    text = mma_songs.mma_text(groove, tempo, bars)
+    text = mma_songs.mma_text(sid, groove, tempo, bars)
     src = os.path.join(out, 'mma', sid + '.mma')
     tmp = src + '.part'
     with open(tmp, 'w') as f:
@@ -49,7 +49,7 @@ def render_clip(out, song, seed, tmpdir):
     run(['fluidsynth', '-ni', '-g', f'{gain:.3f}', '-r', '22050', '-R', '1' if reverb else '0',
          '-C', '1' if chorus else '0', '-F', full, soundfont, mid])
     part = os.path.join(out, 'audio', f'.{sid}.part.wav')
-    run(['sox', full, '-c', '1', '-r', '22050', '-b', '16', part, 'trim', '0', '30', 'gain', '-n', f'{peak_db:.2f}'])
+    run(['sox', '-R', full, '-c', '1', '-r', '22050', '-b', '16', part, 'trim', '0', '30', 'gain', '-n', f'{peak_db:.2f}'])
     os.remove(full)
     os.remove(mid)
     tmp = os.path.join(out, 'key', f'.{sid}.part')

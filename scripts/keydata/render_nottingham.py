@@ -94,7 +94,7 @@ def render_clip(nott, out, cid, tid, label, p, tmpdir):
              '-F', full, p['soundfont'], mid])
         sox_tail = ['trim', '0', f"{p['seconds']}", 'gain', '-n', f"{p['peak_db']}"]
     part = os.path.join(out, 'audio', f'.{cid}.part.wav')
-    run(['sox', full, '-c', '1', '-r', '22050', '-b', '16', part] + sox_tail)
+    run(['sox', '-R', full, '-c', '1', '-r', '22050', '-b', '16', part] + sox_tail)
     os.remove(full)
     tmp = os.path.join(out, 'key', f'.{cid}.part')
     with open(tmp, 'w') as f:
