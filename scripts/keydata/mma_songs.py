@@ -19,6 +19,8 @@ import random
 import re
 import sys
 
+import deps
+
 PC_NAMES = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B']
 GROOVES_DIR = '/usr/share/mma/lib/stdlib'
 # library files left out: click tracks, the empty groove, and drum-only or silent-start grooves
@@ -141,6 +143,8 @@ def main(argv):
                 count = int(value)
             else:
                 gdir = value
+    if gdir == GROOVES_DIR:
+        deps.require(deps.MMA)
     if len(args) != 1 or args[0] not in ('train', 'test') or not os.path.isdir(gdir):
         print('usage: mma_songs.py train|test [--seed N] [--count N] [--grooves-dir DIR]', file=sys.stderr)
         return 2

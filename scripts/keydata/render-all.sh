@@ -11,17 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 nott=$(cd "$here/../../../shared/data/midi/nottingham" && pwd)
 jobs=${KEYDATA_JOBS:-2}
 
-need=()
-command -v mma >/dev/null || need+=(mma)
-command -v fluidsynth >/dev/null || need+=(fluidsynth)
-command -v sox >/dev/null || need+=(sox)
-[ -e /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || need+=(fluid-soundfont-gm)
-[ -e /usr/share/sounds/sf2/MuseScore_General_Full.sf2 ] || need+=(musescore-general-soundfont-lossless)
-[ -e /usr/share/sounds/sf2/TimGM6mb.sf2 ] || need+=(timgm6mb-soundfont)
-if [ ${#need[@]} -gt 0 ]; then
-  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+# the renderers install what they miss (scripts/keydata/deps.py); do it once here, before the parallel shards
+python3 -c "import sys; sys.path.insert(0, '$here'); import deps; deps.require({**deps.RENDER, **deps.MMA})"
 
 mkdir -p "$out"
 # render_set NAME COMMAND...: runs COMMAND --shard i/$jobs for every shard in parallel, then reports the set

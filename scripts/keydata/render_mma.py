@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 
+import deps
 import midifile
 import mma_songs
 
@@ -72,6 +73,7 @@ def main(argv):
         print('usage: render_mma.py train|test OUT [--seed N] [--count N] [--shard I/N]', file=sys.stderr)
         return 2
     which, out = args
+    deps.require({**deps.RENDER, **deps.MMA})
     seed = int(opts['--seed'])
     shard, nshards = (int(x) for x in opts['--shard'].split('/'))
     songs = mma_songs.songs(which, seed, int(opts['--count']) or None)
