@@ -5,10 +5,13 @@ import subprocess
 import sys
 
 # what must exist (a command on PATH, or an absolute path) -> the Debian package that provides it
-RENDER = {
+FLUID = {
     'fluidsynth': 'fluidsynth',
     'sox': 'sox',
     '/usr/share/sounds/sf2/FluidR3_GM.sf2': 'fluid-soundfont-gm',
+}
+RENDER = {
+    **FLUID,
     '/usr/share/sounds/sf2/MuseScore_General_Full.sf2': 'musescore-general-soundfont-lossless',
     '/usr/share/sounds/sf2/TimGM6mb.sf2': 'timgm6mb-soundfont',
 }

@@ -117,7 +117,7 @@ def main(argv):
         print(__doc__.strip().splitlines()[3], file=sys.stderr)
         return 2
     nott, which, out = args
-    deps.require(deps.RENDER)
+    deps.require(deps.FLUID if which == 'test' else deps.RENDER)
     shard, nshards = (int(x) for x in opts['--shard'].split('/'))
     tunes = nottingham_split.split(nott)['test' if which == 'test-varied' else which]
     if which == 'test':

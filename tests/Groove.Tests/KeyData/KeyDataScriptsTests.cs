@@ -15,7 +15,9 @@ public partial class KeyDataScriptsTests
 {
     private static readonly string Nottingham = SharedData.Path("data", "midi", "nottingham");
 
-    private static string Python(params string[] args)
+    private static string Python(params string[] args) => PythonWithStderr(args).Stdout;
+
+    private static (string Stdout, string Stderr) PythonWithStderr(params string[] args)
     {
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -24,7 +26,7 @@ public partial class KeyDataScriptsTests
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException($"python3 {string.Join(' ', args)}: over 60 s"); }
         Assert.True(p.ExitCode == 0, $"python3 {string.Join(' ', args)} failed: {stderr.Result}");
-        return stdout.Result;
+        return (stdout.Result, stderr.Result);
     }
 
     private static string Script(string name) => RepoPaths.Path("scripts", "keydata", name);
@@ -91,6 +93,31 @@ public partial class KeyDataScriptsTests
         Assert.DoesNotContain("reelsa-c17", train.Concat(test));
         // ...while the bench set's clean tunes stay in test: jigs99 (K:Em, ends on Em).
         Assert.Contains("jigs99", test);
+    }
+
+    [Fact]
+    public void RenderingATestTuneIsReproducibleLabelledAndSkippedWhenDone()
+    {
+        using var tmp = new TempDir();
+        var first = Rows(Python(Script("nottingham_split.py"), Nottingham)).First(r => r[0] == "test");
+        string A = tmp.File("a"), B = tmp.File("b");
+        // shard 0 of 100 = the first test tune only (about a second of synthesis)
+        foreach (var dir in new[] { A, B })
+            Python(Script("render_nottingham.py"), Nottingham, "test", dir, "--shard", "0/100");
+
+        var wav = Path.Combine(A, "audio", first[1] + ".wav");
+        Assert.Equal(File.ReadAllBytes(wav), File.ReadAllBytes(Path.Combine(B, "audio", first[1] + ".wav")));
+        Assert.Equal(first[2], File.ReadAllLines(Path.Combine(A, "key", first[1] + ".key"))[0]);
+        Assert.Equal(KeyNames.Parse(first[2]), KeyAnnotations.Read(Path.Combine(A, "key", first[1] + ".key")));
+        var audio = Groove.Audio.AudioFile.Load(wav);
+        Assert.Equal(1, audio.Channels.Length);
+        Assert.Equal(22050, audio.SampleRate);
+        Assert.InRange(audio.Channels[0].Length / 22050.0, 15.0, 30.001);
+        Assert.True(audio.Channels[0].Max(Math.Abs) > 0.05f, "the render is (nearly) silent");
+        Assert.Single(Directory.GetFiles(Path.Combine(A, "audio"), "*", SearchOption.AllDirectories)); // no temporaries left
+
+        var again = PythonWithStderr(Script("render_nottingham.py"), Nottingham, "test", A, "--shard", "0/100");
+        Assert.Contains("rendered 0 new clips", again.Stderr);
     }
 
     /// <summary>Semitones above the root of each chord suffix mma_songs.py may write.</summary>
