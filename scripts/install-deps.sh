@@ -7,6 +7,8 @@ declare -A need=(
   [ffmpeg]=ffmpeg
   [oggdec]=vorbis-tools
   [mma]=mma
+  [fluidsynth]=fluidsynth
+  [sox]=sox
   [chromium]=chromium
 )
 missing=()
