@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The one train/test split of the Nottingham folk tunes for key estimation, with a key label per tune.
 
-usage: nottingham_split.py NOTTINGHAM_DIR [--seed N] [--test-size N] [--why]
+usage: nottingham_split.py NOTTINGHAM_DIR [--seed N] [--test-size N] [--exclude-modal] [--why]
 Prints one line per kept tune: '<split>\t<id>\t<key>' (split = train | test, id = MIDI name without .mid,
 key such as 'F# minor'), then counts on stderr. --why prints every excluded tune and its reason to stderr.
 
@@ -18,6 +18,8 @@ Rules (each is checked; a tune failing any of them is excluded from both splits)
 Test split: the 30 tunes bench/tonal/nottingham_pick.py picks (seed 1; kept only if they pass the rules above),
 plus seeded picks (--seed, default 6) from the rest until --test-size (default 100) tunes, taking every remaining
 minor tune first (there are few) and then major tunes. Train: all other kept tunes.
+--exclude-modal then drops, from both splits, tunes whose melody is Dorian or Mixolydian under a plain minor/major
+K: (see modal_reason; 11 test and 11 train tunes): the strict subsets, which are subsets of the default splits.
 """
 import hashlib
 import os
@@ -120,6 +122,24 @@ def kept_tunes(nott, why=None):
     return kept
 
 
+def modal_reason(nott, tid, key):
+    """Why the tune's melody looks modal rather than major/minor in `key` ('C# minor'), or None: a minor tune whose
+    melody uses the major 6th more often than the minor 6th (Dorian), or a major tune whose melody uses the minor 7th
+    more often than the leading tone (Mixolydian). Nottingham writes such tunes with plain minor/major K: fields."""
+    tonic, mode = key.split()
+    tonic = PC_NAMES.index(tonic)
+    _, _, tracks = midifile.read(os.path.join(nott, tid + '.mid'))
+    count = [0] * 12
+    for _, status, payload in tracks[0]:  # track 0 is the melody (the melody/ stems hold the same notes)
+        if status < 0xF0 and status & 0xF0 == 0x90 and payload[1] > 0:
+            count[(payload[0] - tonic) % 12] += 1
+    if mode == 'minor' and count[9] > count[8]:
+        return f'Dorian: major 6th {count[9]} times, minor 6th {count[8]}'
+    if mode == 'major' and count[10] > count[11]:
+        return f'Mixolydian: minor 7th {count[10]} times, major 7th {count[11]}'
+    return None
+
+
 def bench_pick_ids(nott):
     """The 30 ids bench/tonal/nottingham_pick.py picks (seed 1), recomputed here exactly as it does."""
     out = []
@@ -163,6 +183,20 @@ def split(nott, seed=6, test_size=100, why=None):
             'test': [(t, label[t]) for t in sorted(test)]}
 
 
+def strict(nott, parts, why=None):
+    """parts without the tunes modal_reason flags (the rest of each split unchanged)."""
+    out = {}
+    for name, tunes in parts.items():
+        out[name] = []
+        for tid, key in tunes:
+            reason = modal_reason(nott, tid, key)
+            if reason is None:
+                out[name].append((tid, key))
+            elif why:
+                why(f'{tid}\t{reason} (--exclude-modal)')
+    return out
+
+
 def main(argv):
     args = list(argv)
     seed, test_size, why = 6, 100, None
@@ -170,12 +204,18 @@ def main(argv):
         i = args.index('--seed'); seed = int(args[i + 1]); del args[i:i + 2]
     if '--test-size' in args:
         i = args.index('--test-size'); test_size = int(args[i + 1]); del args[i:i + 2]
+    exclude_modal = '--exclude-modal' in args
+    if exclude_modal:
+        args.remove('--exclude-modal')
     if '--why' in args:
         args.remove('--why'); why = lambda s: print('excluded\t' + s, file=sys.stderr)
     if len(args) != 1 or not os.path.isdir(os.path.join(args[0], 'abc')):
-        print('usage: nottingham_split.py NOTTINGHAM_DIR [--seed N] [--test-size N] [--why]', file=sys.stderr)
+        print('usage: nottingham_split.py NOTTINGHAM_DIR [--seed N] [--test-size N] [--exclude-modal] [--why]',
+              file=sys.stderr)
         return 2
     parts = split(args[0], seed, test_size, why)
+    if exclude_modal:
+        parts = strict(args[0], parts, why)
     for name in ('train', 'test'):
         for tid, key in parts[name]:
             print(f'{name}\t{tid}\t{key}')

@@ -93,6 +93,14 @@ public partial class KeyDataScriptsTests
         Assert.DoesNotContain("reelsa-c17", train.Concat(test));
         // ...while the bench set's clean tunes stay in test: jigs99 (K:Em, ends on Em).
         Assert.Contains("jigs99", test);
+
+        // --exclude-modal keeps subsets of both splits and drops Dorian-in-practice tunes such as reelsd-g68
+        // (written K:Am; its melody has F# 26 times and F 4 times)
+        var strict = Rows(Python(Script("nottingham_split.py"), Nottingham, "--exclude-modal"));
+        Assert.Contains("reelsd-g68", test);
+        Assert.DoesNotContain(strict, r => r[1] == "reelsd-g68");
+        Assert.All(strict, r => Assert.Contains(rows, d => d[0] == r[0] && d[1] == r[1] && d[2] == r[2]));
+        Assert.InRange(strict.Count(r => r[0] == "test"), 80, 99);
     }
 
     [Fact]
