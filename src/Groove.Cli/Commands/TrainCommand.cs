@@ -24,6 +24,7 @@ internal static class TrainCommand
     {
         var cmd = new Command("train", "Train models on unlabelled music");
         cmd.Subcommands.Add(Stone());
+        cmd.Subcommands.Add(TrainCalibrateCommand.Create());
         return cmd;
     }
 
@@ -159,7 +160,7 @@ internal static class TrainCommand
         return cmd;
     }
 
-    private static string DefaultCache() =>
+    internal static string DefaultCache() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "groove", "stone-cqt");
 
     internal static List<string> ListAudio(string dataArg)

@@ -28,6 +28,9 @@ public sealed class StoneLabelledData
     /// <summary>The keys of the tracks, in the order added.</summary>
     public IEnumerable<MusicalKey> Keys => _tracks.Select(t => t.Key);
 
+    /// <summary>The tracks: quantised [99, frames] CQTs with their keys.</summary>
+    internal IReadOnlyList<(string Name, byte[] Cqt, int Frames, MusicalKey Key)> Tracks => _tracks;
+
     /// <summary>Adds a track (a quantised [99, frames] CQT); tracks shorter than <paramref name="minFrames"/> are skipped (returns false).</summary>
     public bool Add(string name, byte[] cqt, int frames, MusicalKey key, int minFrames)
     {
