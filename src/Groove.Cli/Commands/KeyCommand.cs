@@ -33,9 +33,15 @@ internal static class KeyCommand
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
         var force = new Option<bool>("--force") { Description = "Redo inputs whose output exists" };
         var model = new Option<string?>("--model") { Description = "Key from a trained STONE model (e.g. stone-small, or a .safetensors path): a 12-output model gives the key signature and --profile the mode; a 24-output (--modes 2) model gives both" };
+        var modeFrom = new Option<string>("--mode-from")
+        {
+            Description = "With a 24-output --model: take major/minor from the model (model) or decide it with --profile within the model's key signature (profile)",
+            DefaultValueFactory = _ => "model",
+        };
+        modeFrom.AcceptOnlyFromAmong("model", "profile");
         var cmd = new Command("key", "Estimate the musical key of audio files (e.g. \"F# minor\") with a confidence")
         {
-            files, outDir, profile, local, json, force, model,
+            files, outDir, profile, local, json, force, model, modeFrom,
         };
         cmd.SetAction(parse =>
         {
@@ -48,7 +54,7 @@ internal static class KeyCommand
             }
             var estimator = new ProfileKeyEstimator(new ProfileKeyOptions { Profile = chosen });
             StoneKeyEstimator? stone;
-            try { stone = parse.GetValue(model) is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator) : null; }
+            try { stone = parse.GetValue(model) is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator, parse.GetValue(modeFrom) == "profile") : null; }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
             bool asJson = parse.GetValue(json), withLocal = parse.GetValue(local);
             var dir = parse.GetValue(outDir);

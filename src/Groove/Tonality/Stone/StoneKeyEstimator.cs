@@ -7,7 +7,9 @@ namespace Groove.Tonality.Stone;
 /// relative minor share one) and the classical <see cref="ProfileKeyEstimator"/> decides between the two modes
 /// (its relative scores of "s major" against "relative minor of s"). Scores: P(signature) × P(mode | signature);
 /// the key is the more likely mode of the most likely signature. A 24-output model (Semi-TONE) gives the 24 key
-/// scores itself (<see cref="StoneModel.KeyScores"/>) and the key is the best of them; no classical estimate is used.
+/// scores itself (<see cref="StoneModel.KeyScores"/>) and the key is the best of them; no classical estimate is used,
+/// unless <c>modeFromProfile</c> asks for a 24-output model's signature (its two columns summed) with the classical
+/// mode decision, as for a 12-output model.
 /// </summary>
 public sealed class StoneKeyEstimator : IKeyEstimator
 {
@@ -15,17 +17,20 @@ public sealed class StoneKeyEstimator : IKeyEstimator
     private readonly ProfileKeyEstimator _mode;
     private readonly object _gate = new();
 
-    public StoneKeyEstimator(StoneModel model, string name, ProfileKeyEstimator? modeEstimator = null)
+    public StoneKeyEstimator(StoneModel model, string name, ProfileKeyEstimator? modeEstimator = null, bool modeFromProfile = false)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _mode = modeEstimator ?? new ProfileKeyEstimator();
         Name = name;
+        _modeFromProfile = modeFromProfile;
     }
+
+    private readonly bool _modeFromProfile;
 
     public string Name { get; }
 
-    /// <summary>Whether the model gives the mode itself (a 24-output model).</summary>
-    public bool ModelsMode => _model.Net.Config.Modes == 2;
+    /// <summary>Whether the model gives the mode itself (a 24-output model not told to take it from the profile).</summary>
+    public bool ModelsMode => _model.Net.Config.Modes == 2 && !_modeFromProfile;
 
     /// <summary>The calibrated key-signature profile (index s = signature of s major) of <paramref name="audio"/>.</summary>
     public float[] KeySignatureProfile(AudioBuffer audio, CancellationToken cancellationToken = default)
