@@ -3,7 +3,8 @@
 # dev set (gtzan20) and on held-out rendered sets (made by scripts/keydata/render-all.sh), by `groove eval key`.
 # Usage: bench/tonal/key-models-eval.sh [KEYDATA_DIR] [MODEL...]
 #   KEYDATA_DIR default /work/keydata (nottingham-test, nottingham-test-varied, mma-test; missing sets are skipped)
-#   MODEL: names in models/ or .safetensors paths (default: every models/*.safetensors)
+#   MODEL: names in models/ or .safetensors paths (default: every models/*.safetensors); MODEL:profile runs a
+#   24-output model with --mode-from profile
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,9 +22,12 @@ for set in "$root/../shared/data/dev/gtzan20" "$keydata/nottingham-test" "$keyda
   dirs=""
   $g key "$set"/audio/*.wav --out "$tmp/$name/profile" >/dev/null
   dirs="--est-dir $tmp/$name/profile"
-  for m in $models; do
+  for spec in $models; do
+    m=${spec%:profile}
     label=$(basename "$m" .safetensors)
-    $g key "$set"/audio/*.wav --model "$m" --out "$tmp/$name/$label" >/dev/null
+    opt=""
+    if [ "$m" != "$spec" ]; then opt="--mode-from profile"; label="$label+profile-mode"; fi
+    $g key "$set"/audio/*.wav --model "$m" $opt --out "$tmp/$name/$label" >/dev/null
     dirs="$dirs --est-dir $tmp/$name/$label"
   done
   echo "== $name ($(ls "$set/audio" | wc -l) clips)"
