@@ -10,11 +10,14 @@ declare -A need=(
   [fluidsynth]=fluidsynth
   [sox]=sox
   [chromium]=chromium
+  [python3]=python3
 )
 missing=()
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
 done
+# files -> Debian package (the key-data renders name FluidR3 explicitly; fluidsynth alone may bring another soundfont)
+[ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing+=(fluid-soundfont-gm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
