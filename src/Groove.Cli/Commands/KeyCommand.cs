@@ -32,7 +32,7 @@ internal static class KeyCommand
         var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s)" };
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
         var force = new Option<bool>("--force") { Description = "Redo inputs whose output exists" };
-        var model = new Option<string?>("--model") { Description = "Key from a trained STONE model (e.g. stone-small, or a .safetensors path): a 12-output model gives the key signature and --profile the mode; a 24-output (--modes 2) model gives both" };
+        var model = new Option<string?>("--model") { Description = "Key from a trained STONE model (stone12, stone24, or a .safetensors path): a 12-output model gives the key signature and --profile the mode; a 24-output (--modes 2) model gives both" };
         var modeFrom = new Option<string>("--mode-from")
         {
             Description = "With a 24-output --model: take major/minor from the model (model) or decide it with --profile within the model's key signature (profile)",
