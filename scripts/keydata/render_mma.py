@@ -15,16 +15,13 @@ import subprocess
 import sys
 import tempfile
 
+import clipio
 import deps
 import midifile
 import mma_songs
 
 SOUNDFONTS = ['/usr/share/sounds/sf2/FluidR3_GM.sf2', '/usr/share/sounds/sf2/MuseScore_General_Full.sf2',
               '/usr/share/sounds/sf2/TimGM6mb.sf2']
-
-
-def run(cmd):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def render_clip(out, song, seed, tmpdir):
@@ -44,31 +41,19 @@ def render_clip(out, song, seed, tmpdir):
     os.replace(tmp, src)
     mid = os.path.join(tmpdir, sid + '.mid')
     full = os.path.join(tmpdir, sid + '.wav')
-    run(['mma', src, '-f', mid])
+    clipio.run(['mma', src, '-f', mid])
     fmt, division, tracks = midifile.read(mid)  # the song runs past 30 s in most metres: cut it at 31 s
     midifile.write(mid, fmt, division, midifile.rewrite(tracks, division, seconds=31.0))
-    run(['fluidsynth', '-ni', '-g', f'{gain:.3f}', '-r', '22050', '-R', '1' if reverb else '0',
+    clipio.run(['fluidsynth', '-ni', '-g', f'{gain:.3f}', '-r', '22050', '-R', '1' if reverb else '0',
          '-C', '1' if chorus else '0', '-F', full, soundfont, mid])
-    part = os.path.join(out, 'audio', f'.{sid}.part.wav')
-    run(['sox', '-R', full, '-c', '1', '-r', '22050', '-b', '16', part, 'trim', '0', '30', 'gain', '-n', f'{peak_db:.2f}'])
-    os.remove(full)
     os.remove(mid)
-    tmp = os.path.join(out, 'key', f'.{sid}.part')
-    with open(tmp, 'w') as f:
-        f.write(key + '\n')
-    os.replace(tmp, keyfile)
-    os.replace(part, wav)
+    clipio.finish_clip(out, sid, full, ['trim', '0', '30', 'gain', '-n', f'{peak_db:.2f}'], key, wav, keyfile)
     return True
 
 
 def main(argv):
     args = list(argv)
-    opts = {'--seed': '1', '--count': '0', '--shard': '0/1'}
-    for name in list(opts):
-        if name in args:
-            i = args.index(name)
-            opts[name] = args[i + 1]
-            del args[i:i + 2]
+    opts = clipio.take_options(args, {'--seed': '1', '--count': '0', '--shard': '0/1'})
     if len(args) != 2 or args[0] not in ('train', 'test'):
         print('usage: render_mma.py train|test OUT [--seed N] [--count N] [--shard I/N]', file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 
+import clipio
 import deps
 import midifile
 import nottingham_split
@@ -70,10 +71,6 @@ def train_clips(tunes, seed, minor_variants):
     return clips
 
 
-def run(cmd):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def render_clip(nott, out, cid, tid, label, p, tmpdir):
     wav = os.path.join(out, 'audio', cid + '.wav')
     key = os.path.join(out, 'key', cid + '.key')
@@ -82,7 +79,7 @@ def render_clip(nott, out, cid, tid, label, p, tmpdir):
     src = os.path.join(nott, tid + '.mid')
     full = os.path.join(tmpdir, cid + '.full.wav')
     if p is None:  # test: as-is
-        run(['fluidsynth', '-ni', '-g', '0.8', '-r', '22050', '-F', full, FLUID_R3, src])
+        clipio.run(['fluidsynth', '-ni', '-g', '0.8', '-r', '22050', '-F', full, FLUID_R3, src])
         sox_tail = ['trim', '0', '30']
     else:
         fmt, division, tracks = midifile.read(src)
@@ -90,29 +87,17 @@ def render_clip(nott, out, cid, tid, label, p, tmpdir):
                                tempo_factor=p['tempo'], seconds=p['seconds'] + 1.0, velocity=p['velocity'])
         mid = os.path.join(tmpdir, cid + '.mid')
         midifile.write(mid, 1, division, new)
-        run(['fluidsynth', '-ni', '-g', f"{p['gain']:.3f}", '-r', '22050',
+        clipio.run(['fluidsynth', '-ni', '-g', f"{p['gain']:.3f}", '-r', '22050',
              '-R', '1' if p['reverb'] else '0', '-C', '1' if p['chorus'] else '0',
              '-F', full, p['soundfont'], mid])
         sox_tail = ['trim', '0', f"{p['seconds']}", 'gain', '-n', f"{p['peak_db']}"]
-    part = os.path.join(out, 'audio', f'.{cid}.part.wav')
-    run(['sox', '-R', full, '-c', '1', '-r', '22050', '-b', '16', part] + sox_tail)
-    os.remove(full)
-    tmp = os.path.join(out, 'key', f'.{cid}.part')
-    with open(tmp, 'w') as f:
-        f.write(label + '\n')
-    os.replace(tmp, key)
-    os.replace(part, wav)
+    clipio.finish_clip(out, cid, full, sox_tail, label, wav, key)
     return True
 
 
 def main(argv):
     args = list(argv)
-    opts = {'--seed': '1', '--shard': '0/1', '--minor-variants': '8'}
-    for name in list(opts):
-        if name in args:
-            i = args.index(name)
-            opts[name] = args[i + 1]
-            del args[i:i + 2]
+    opts = clipio.take_options(args, {'--seed': '1', '--shard': '0/1', '--minor-variants': '8'})
     if len(args) != 3 or args[1] not in ('train', 'test', 'test-varied'):
         print(__doc__.strip().splitlines()[3], file=sys.stderr)
         return 2
