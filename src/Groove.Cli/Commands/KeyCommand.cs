@@ -29,7 +29,7 @@ internal static class KeyCommand
             Description = $"Key templates: {string.Join(", ", KeyProfile.All.Select(p => p.Name))}",
             DefaultValueFactory = _ => KeyProfile.AlbrechtShanahan.Name,
         };
-        var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s)" };
+        var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s; from --profile, also with --model)" };
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
         var force = new Option<bool>("--force") { Description = "Redo inputs whose output exists" };
         var model = new Option<string?>("--model") { Description = "Key from a trained STONE model (stone12, stone24, or a .safetensors path): a 12-output model gives the key signature and --profile the mode; a 24-output (--modes 2) model gives both" };
