@@ -118,7 +118,7 @@ public partial class KeyDataScriptsTests
         Assert.Equal(first[2], File.ReadAllLines(Path.Combine(A, "key", first[1] + ".key"))[0]);
         Assert.Equal(KeyNames.Parse(first[2]), KeyAnnotations.Read(Path.Combine(A, "key", first[1] + ".key")));
         var audio = Groove.Audio.AudioFile.Load(wav);
-        Assert.Equal(1, audio.Channels.Length);
+        Assert.Single(audio.Channels);
         Assert.Equal(22050, audio.SampleRate);
         Assert.InRange(audio.Channels[0].Length / 22050.0, 15.0, 30.001);
         Assert.True(audio.Channels[0].Max(Math.Abs) > 0.05f, "the render is (nearly) silent");

@@ -123,6 +123,6 @@ public class WebBrowserTests(ITestOutputHelper output)
 
         output.WriteLine($"screenshots in {ArtifactDirectory}");
         // The failed upload logs a 415 in the console; anything else is a bug in the page.
-        Assert.Empty(errors.Where(e => !e.Contains("415")));
+        Assert.DoesNotContain(errors, e => !e.Contains("415"));
     }
 }
