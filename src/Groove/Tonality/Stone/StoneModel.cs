@@ -173,8 +173,8 @@ public sealed class StoneModel
 
     /// <summary>
     /// Sets <see cref="CalibrationOffset"/> from tracks with known keys: the rotation of the model's signature classes
-    /// under which the most tracks get their key signature right (each track's profile taken at the inference crop
-    /// over its first <paramref name="maxFrames"/> frames). A self-supervised model is equivariant, so this one
+    /// under which the most tracks get their key signature right (each track's profile read as at inference,
+    /// <see cref="RawProfile"/>, over its first <paramref name="maxFrames"/> frames). A self-supervised model is equivariant, so this one
     /// number is all it needs from labels; a handful of tracks fixes it far more reliably than synthetic cadences,
     /// whose timbre is unlike real music. Returns the number of tracks right for each candidate offset (index =
     /// offset); ties go to the offset with the larger summed probability of the true signature.
@@ -189,15 +189,15 @@ public sealed class StoneModel
         {
             cancellationToken.ThrowIfCancellationRequested();
             int frames = Math.Min(n, maxFrames);
-            var x = new float[StoneFrontEnd.CropBins * frames];
-            StoneCqtCache.Crop(cqt, n, InferenceCropOffset, 0, frames, x);
-            float[] raw;
-            using (GradMode.Inference())
+            // The first `frames` frames of the quantised [99, n] CQT, dequantised, read exactly as at inference.
+            var x = new float[StoneFrontEnd.Bins * frames];
+            for (int b = 0; b < StoneFrontEnd.Bins; b++)
             {
-                Net.Eval();
-                var y = Net.Forward(Tensor.Wrap(x, 1, 1, StoneFrontEnd.CropBins, frames));
-                raw = (Net.Config.Modes == 2 ? ChromaNet.SignatureProfile(y) : y).ToArray();
+                var src = cqt.AsSpan(b * n, frames);
+                var dst = x.AsSpan(b * frames, frames);
+                for (int i = 0; i < frames; i++) dst[i] = src[i] * (1f / 255f);
             }
+            var raw = RawProfile(x, frames);
             int best = 0;
             for (int q = 1; q < 12; q++) if (raw[q] > raw[best]) best = q;
             int sig = StoneLabelledData.Signature(key);
