@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
+using Groove.Tonality;
 
 namespace Groove.Cli.Commands;
 
@@ -34,7 +35,9 @@ internal static class AnalyzeCommand
                 if (beats.Beats.Count > 0)
                     sb.AppendLine("  first beats  " + string.Join(" ", beats.Beats.Take(8).Select(b => b.Time.ToString("F2", ic))) + (beats.Beats.Count > 8 ? " ..." : ""));
                 var key = keyTask.GetAwaiter().GetResult();
-                sb.AppendLine(string.Create(ic, $"  key          {key.Key} (confidence {key.Confidence:F2})"));
+                sb.AppendLine(key.HasKey
+                    ? string.Create(ic, $"  key          {key.Key} (confidence {key.Confidence:F2})")
+                    : $"  key          {KeyEstimate.NoKeyLabel} ({key.NoKeyReason})");
                 return sb.ToString();
             });
         });

@@ -80,7 +80,7 @@ internal static class KeyCommand
     {
         var ic = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(a.Global.Key).Append('\n');
+        sb.Append(a.Global.Label).Append('\n');
         sb.Append(string.Create(ic, $"# confidence {a.Global.Confidence:F3}\n"));
         if (withLocal)
             foreach (var l in a.Local)
@@ -91,7 +91,7 @@ internal static class KeyCommand
     private static string Line(string input, KeyAnalysis a, bool withLocal)
     {
         var ic = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder(string.Create(ic, $"{input}\t{a.Global.Key}\t{a.Global.Confidence:F3}"));
+        var sb = new StringBuilder(string.Create(ic, $"{input}\t{a.Global.Label}\t{a.Global.Confidence:F3}"));
         if (withLocal)
             foreach (var l in a.Local)
                 sb.Append(string.Create(ic, $"\n  {l.Start,7:F2} {l.End,7:F2}  {l.Key,-9} {l.Confidence:F3}"));
@@ -105,7 +105,8 @@ internal static class KeyCommand
         {
             w.WriteStartObject();
             w.WriteString("file", input);
-            w.WriteString("key", a.Global.Key.ToString());
+            w.WriteString("key", a.Global.Label);
+            if (a.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
             w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
             w.WriteString("profile", profile.Name);
             w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));

@@ -133,7 +133,7 @@ internal sealed class AnalysisQueue : BackgroundService
             var result = new AnalysisResult(
                 job.Name, Math.Round(audio.Duration, 4), audio.SampleRate, audio.ChannelCount, _tracker.Name,
                 double.IsFinite(tracked.Tempo) && tracked.Tempo > 0 ? Math.Round(tracked.Tempo, 2) : 0,
-                key?.Key.ToString(), key is null || !double.IsFinite(key.Confidence) ? null : Math.Round(key.Confidence, 3),
+                key?.Label, key is null || !double.IsFinite(key.Confidence) ? null : Math.Round(key.Confidence, 3),
                 _keyEstimator?.Name,
                 // JSON has no NaN, and a marker outside the song means nothing: keep the beats that can be shown.
                 tracked.Beats.Where(b => double.IsFinite(b.Time) && b.Time >= 0 && b.Time <= audio.Duration)

@@ -155,7 +155,7 @@ async function loadResult(id) {
   ui.tempo.textContent = result.tempo > 0 ? result.tempo.toFixed(1) : '–';
   ui.key.textContent = result.key || '–';
   ui.key.title = result.key ? `estimated by ${result.keyEstimator}` : 'no key estimator on this server';
-  $('key-confidence').textContent = result.key && result.keyConfidence != null ? `${Math.round(result.keyConfidence * 100)}% sure` : '';
+  $('key-confidence').textContent = result.key && result.key !== 'no key' && result.keyConfidence != null ? `${Math.round(result.keyConfidence * 100)}% sure` : '';
   $('key-confidence').title = 'How sure the estimator is of this key (its probability among the 24 keys)';
   ui.beatCount.textContent = String(result.beats.length);
   ui.duration.textContent = formatTime(result.duration);

@@ -7,7 +7,7 @@ public sealed partial class Tensor
 {
     /// <summary>
     /// Matrix product over the last two dims: [..., M, K] × [K, N] or batched [B..., M, K] × [B..., K, N]
-    /// (batch dims broadcast). Runs on <see cref="Sgemm.Multiply"/>.
+    /// (batch dims broadcast). Runs on <c>Sgemm.Multiply</c>.
     /// </summary>
     public Tensor Matmul(Tensor b)
     {

@@ -8,6 +8,9 @@ internal static class AudioChecks
     /// <summary>Minimum duration for a meaningful beat estimate.</summary>
     public const double MinSeconds = 2.0;
 
+    /// <summary>Shorter inputs get no beats at all: under a second not even two beats of the slowest tempo (55 BPM) fit.</summary>
+    public const double MinTrackableSeconds = 1.0;
+
     /// <summary>
     /// A mono copy with any DC offset removed; warns about short, clipped, offset or silent input.
     /// <paramref name="silent"/> is true when there is nothing to track (silence, or an empty buffer).
@@ -16,7 +19,14 @@ internal static class AudioChecks
     {
         var mono = (float[])audio.Mono().Clone();
         silent = false;
-        if (mono.Length == 0) { onWarning?.Invoke("the audio is empty: no beats"); silent = true; return mono; }
+        if (mono.Length == 0) { onWarning?.Invoke("no beats: the audio is empty"); silent = true; return mono; }
+        if (audio.Duration < MinTrackableSeconds)
+        {
+            onWarning?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"no beats: the audio is only {audio.Duration:0.###} s long, too short to find beats (at least {MinTrackableSeconds:0.#} s needed)"));
+            silent = true;
+            return mono;
+        }
         if (audio.Duration < MinSeconds)
             onWarning?.Invoke($"the audio is only {audio.Duration:F2} s long; beats need at least {MinSeconds:F0} s to be reliable");
         double sum = 0;
@@ -31,7 +41,7 @@ internal static class AudioChecks
         for (int i = 0; i < mono.Length; i++) { mono[i] -= mean; peak = Math.Max(peak, Math.Abs(mono[i])); }
         if (!(peak > 1e-4f) || float.IsNaN(peak))
         {
-            onWarning?.Invoke("the audio is silent: no beats");
+            onWarning?.Invoke("no beats: the audio is silent");
             silent = true;
         }
         return mono;

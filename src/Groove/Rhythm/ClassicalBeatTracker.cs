@@ -98,6 +98,11 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         Beat[] beats = Options.Downbeats && times.Length >= 8
             ? DownbeatEstimator.Assign(times, envelope, barSpan: Options.DownbeatBarSpan)
             : times.Select(t => new Beat(t, 0)).ToArray();
+        // Downbeats are assigned on the whole decoded grid (its bar phase is steadier), then beats the music never
+        // played (a fade-out, silence before or after) are dropped.
+        var (from, to) = SoundingSpan.Find(times, activation, fps);
+        beats = Array.FindAll(beats, b => b.Time >= from && b.Time <= to);
+        times = Array.FindAll(times, t => t >= from && t <= to);
         if (beats.Length == 0) onWarning?.Invoke("no beats found");
         progress?.Report(1);
         return new BeatTrackingResult(beats, TempoFromBeats(times), activation, fps);

@@ -11,6 +11,7 @@ public interface IBeatTracker
     /// <param name="audio">Any sample rate and channel count.</param>
     /// <param name="progress">Receives values in [0, 1] as work proceeds (may be null).</param>
     /// <param name="onWarning">Receives one-line warnings (silence, very short input...) (may be null).</param>
+    /// <param name="cancellationToken">Stops the work with an <see cref="OperationCanceledException"/>.</param>
     BeatTrackingResult Track(AudioBuffer audio, IProgress<double>? progress = null, Action<string>? onWarning = null,
         CancellationToken cancellationToken = default);
 }

@@ -70,11 +70,21 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     {
         ArgumentNullException.ThrowIfNull(audio);
         var mono = audio.Mono();
+        if (KeyInputCheck.Problem(audio, mono) is { } problem)
+        {
+            onWarning?.Invoke($"no key: {problem}");
+            return new KeyAnalysis(KeyEstimate.None(problem), [], 0);
+        }
         if (_o.HarmonicOnly) mono = Hpss.Separate(mono, cancellationToken: cancellationToken).Harmonic;
         var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken, _transforms);
         var chroma = TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm);
         var mean = chroma.Mean();
-        if (mean.All(v => v == 0)) onWarning?.Invoke("no tonal content (silence?): the key is a guess");
+        if (mean.All(v => v == 0))
+        {
+            const string reason = "no tonal content (no pitched sound found)";
+            onWarning?.Invoke($"no key: {reason}");
+            return new KeyAnalysis(KeyEstimate.None(reason), [], tuning);
+        }
         var global = FromChroma(mean, _profile, _o.Similarity, _sharpness);
 
         var local = new List<LocalKey>();

@@ -29,6 +29,9 @@ internal sealed class StockhamStage
 
     private readonly bool _simd;
 
+    /// <param name="radix">Butterfly size p of this stage.</param>
+    /// <param name="stride">Stride s between the elements one butterfly combines.</param>
+    /// <param name="m">Number of twiddle groups M (the transform length is radix · stride · m).</param>
     /// <param name="simd">Allow the AVX2 paths (false: the portable scalar path, used on other CPUs and by tests).</param>
     public StockhamStage(int radix, int stride, int m, bool simd = true)
     {

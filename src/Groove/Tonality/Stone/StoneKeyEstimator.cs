@@ -40,13 +40,25 @@ public sealed class StoneKeyEstimator : IKeyEstimator
         lock (_gate) return _model.KeySignatureProfile(cqt, frames);
     }
 
-    public KeyEstimate Estimate(AudioBuffer audio, Action<string>? onWarning = null, CancellationToken cancellationToken = default) =>
-        ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
+    public KeyEstimate Estimate(AudioBuffer audio, Action<string>? onWarning = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        if (KeyInputCheck.Problem(audio, audio.Mono()) is { } problem)
+        {
+            onWarning?.Invoke($"no key: {problem}");
+            return KeyEstimate.None(problem);
+        }
+        return ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
+    }
 
     /// <summary>The key of <paramref name="audio"/> given the classical estimate already computed for it (for the mode
     /// decision of a 12-output model; a 24-output model ignores it).</summary>
-    public KeyEstimate Estimate(AudioBuffer audio, KeyEstimate classicalEstimate, CancellationToken cancellationToken = default) =>
-        ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+    public KeyEstimate Estimate(AudioBuffer audio, KeyEstimate classicalEstimate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(classicalEstimate);
+        if (!classicalEstimate.HasKey) return classicalEstimate; // silence or a fragment: no model can do better
+        return ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+    }
 
     private KeyEstimate FromKeyScores(AudioBuffer audio, CancellationToken cancellationToken)
     {
