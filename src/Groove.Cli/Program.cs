@@ -12,7 +12,14 @@ public static class Program
         try
         {
             // Our own handler (Reporter.Fatal) prints one line instead of System.CommandLine's stack trace.
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parse = root.Parse(args);
+            // Every mistake in the command line is one line and exit 2, before any work starts.
+            if (CommandLineErrors.Find(parse) is { } problem)
+            {
+                Reporter.Error(problem);
+                return Reporter.UsageError;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
@@ -24,6 +31,7 @@ public static class Program
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("groove: beats, downbeats, tempo, key and embeddings from recorded music");
+        root.Options.Add(MaxDurationOption.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());

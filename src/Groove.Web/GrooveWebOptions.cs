@@ -15,6 +15,9 @@ public sealed record GrooveWebOptions
     /// <summary>Largest accepted upload in bytes (default 100 MB).</summary>
     public long MaxUploadBytes { get; init; } = 100L * 1024 * 1024;
 
+    /// <summary>Longest song accepted (default 30 minutes): longer uploads are refused as soon as their header is read.</summary>
+    public TimeSpan MaxDuration { get; init; } = Groove.Audio.AudioLoadOptions.DefaultMaxDuration;
+
     /// <summary>Analyses that run at once (default: half the cores, at least 1, at most 4).</summary>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
@@ -46,6 +49,7 @@ public sealed record GrooveWebOptions
     {
         if (Port is < 0 or > 65535) throw new GrooveException($"port {Port} is out of range (0-65535)");
         if (MaxUploadBytes < 1024) throw new GrooveException("the upload limit must be at least 1 KB");
+        if (MaxDuration <= TimeSpan.Zero) throw new GrooveException("the longest accepted song must be longer than zero");
         if (Workers < 1) throw new GrooveException("at least one worker is needed");
         if (QueueCapacity < 0) throw new GrooveException("the queue capacity cannot be negative");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new GrooveException("no data directory given");

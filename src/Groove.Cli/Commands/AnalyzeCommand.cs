@@ -21,7 +21,7 @@ internal static class AnalyzeCommand
             var keyEstimator = new Groove.Tonality.ProfileKeyEstimator();
             return BatchRunner.Run(inputs, new BatchOptions(Description: "Analysing"), item =>
             {
-                var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
+                var audio = AudioFile.Load(item.InputPath, MaxDurationOption.Apply(parse), item.Warn);
                 var sb = new StringBuilder();
                 var ic = CultureInfo.InvariantCulture;
                 sb.AppendLine(item.InputPath);

@@ -37,11 +37,17 @@ internal static class BeatsCommand
             try { tracker = BeatTrackers.Create(parse.GetValue(model)); }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
             string? plotPath = parse.GetValue(plot);
+            if (plotPath is not null && OutputPaths.CheckFile(plotPath, overwrite: true, "--plot") is { } problem)
+            {
+                Reporter.Error(problem);
+                return Reporter.UsageError;
+            }
             string ext = fmt switch { "json" => ".json", "csv" => ".csv", _ => ".beats" };
             var options = new BatchOptions(parse.GetValue(outDir), ext, parse.GetValue(force), Description: "Tracking beats");
+            var load = MaxDurationOption.Apply(parse, new AudioLoadOptions { Mono = true, SampleRate = 22050 });
             return BatchRunner.Run(inputs, options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, new AudioLoadOptions { Mono = true, SampleRate = 22050 }, item.Warn);
+                var audio = AudioFile.Load(item.InputPath, load, item.Warn);
                 var result = tracker.Track(audio, onWarning: item.Warn);
                 var text = fmt switch
                 {

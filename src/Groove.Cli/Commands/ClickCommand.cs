@@ -21,9 +21,10 @@ internal static class ClickCommand
         var accent = new Option<bool>("--downbeat-accent") { Description = "Sound downbeats with a higher, louder click" };
         var gain = new Option<double>("--gain") { Description = "Click peak level in dB relative to full scale", DefaultValueFactory = _ => -6 };
         var float32 = new Option<bool>("--float") { Description = "Write 32-bit float samples (default: 16-bit PCM)" };
+        var force = new Option<bool>("--force", "-f") { Description = "Overwrite the output file if it exists" };
         var cmd = new Command("click", "Mix a click into a song at its beats and write a WAV file")
         {
-            file, output, beatsFile, model, accent, gain, float32,
+            file, output, beatsFile, model, accent, gain, float32, force,
         };
         cmd.SetAction(parse =>
         {
@@ -43,11 +44,16 @@ internal static class ClickCommand
             string input = parse.GetValue(file)!, outPath = parse.GetValue(output)!;
             if (Path.GetFullPath(input) == Path.GetFullPath(outPath))
                 throw new GrooveException($"{outPath}: the output would overwrite the input");
+            if (OutputPaths.CheckFile(outPath, parse.GetValue(force), "--output") is { } problem)
+            {
+                Reporter.Error(problem);
+                return Reporter.UsageError;
+            }
             var options = new ClickTrackOptions { GainDb = parse.GetValue(gain), AccentDownbeats = parse.GetValue(accent) };
             options.Validate();
             string? beatsPath = parse.GetValue(beatsFile);
             var tracker = beatsPath is null ? BeatTrackers.Create(parse.GetValue(model)) : null;
-            var audio = AudioFile.Load(input, onWarning: Reporter.Warning);
+            var audio = AudioFile.Load(input, MaxDurationOption.Apply(parse), Reporter.Warning);
             IReadOnlyList<Beat> beats = tracker is null
                 ? ReadBeats(beatsPath!)
                 : tracker.Track(audio, onWarning: m => Reporter.Warning($"{input}: {m}")).Beats;

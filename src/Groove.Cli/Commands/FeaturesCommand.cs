@@ -132,7 +132,7 @@ internal static class FeaturesCommand
                 return Reporter.InputError;
             }
             var options = new BatchOptions(parse.GetValue(outDir), $".{k.Name}.npy", parse.GetValue(force), Description: $"Computing {k.Name}");
-            var load = new AudioLoadOptions { SampleRate = rate, Mono = true };
+            var load = MaxDurationOption.Apply(parse, new AudioLoadOptions { SampleRate = rate, Mono = true });
             return BatchRunner.Run(parse.GetValue(files) ?? [], options, item =>
             {
                 var audio = AudioFile.Load(item.InputPath, load, item.Warn);

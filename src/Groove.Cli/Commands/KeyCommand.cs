@@ -61,7 +61,7 @@ internal static class KeyCommand
             var options = new BatchOptions(dir, asJson ? ".key.json" : ".key", parse.GetValue(force), Description: "Finding keys");
             return BatchRunner.Run(parse.GetValue(files) ?? [], options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
+                var audio = AudioFile.Load(item.InputPath, MaxDurationOption.Apply(parse), item.Warn);
                 var analysis = estimator.Analyze(audio, item.Warn);
                 if (stone != null) analysis = analysis with { Global = stone.Estimate(audio, analysis.Global) };
                 if (item.OutputPath is { } path)

@@ -41,6 +41,9 @@ internal static class ServeCommand
                     ConsoleLog = true,
                 };
                 if (parse.GetValue(workers) is int w) options = options with { Workers = w };
+                options = options with { MaxDuration = MaxDurationOption.From(parse) };
+                // Kestrel logs a stack trace when the port is taken; find out first and say it in one line.
+                if (PortCheck.Problem(options.Host, options.Port) is { } taken) throw new GrooveException(taken);
                 var app = GrooveWebApp.Build(options, BeatTrackers.Create(parse.GetValue(model)), new ProfileKeyEstimator());
                 try
                 {

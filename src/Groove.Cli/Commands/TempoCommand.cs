@@ -24,9 +24,10 @@ internal static class TempoCommand
             var inputs = parse.GetValue(files) ?? [];
             var tracker = new ClassicalBeatTracker();
             var options = new BatchOptions(parse.GetValue(outDir), ".bpm", parse.GetValue(force), Description: "Estimating tempo");
+            var load = MaxDurationOption.Apply(parse, new AudioLoadOptions { Mono = true, SampleRate = 22050 });
             return BatchRunner.Run(inputs, options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, new AudioLoadOptions { Mono = true, SampleRate = 22050 }, item.Warn);
+                var audio = AudioFile.Load(item.InputPath, load, item.Warn);
                 var (beats, tempo) = tracker.Analyse(audio, onWarning: item.Warn);
                 var text = Format(beats.Tempo, tempo);
                 if (beats.Tempo <= 0 && tempo.Bpm <= 0) item.Warn("no tempo found");

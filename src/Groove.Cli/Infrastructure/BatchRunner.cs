@@ -36,26 +36,35 @@ internal static class BatchRunner
             Reporter.Error("no input files given");
             return Reporter.InputError;
         }
-        if (options.OutDir is { } dir)
+        // Everything about the outputs is checked before any input is touched.
+        if (options.OutDir is { } dir && OutputPaths.CheckFolder(dir) is { } problem)
         {
-            if (File.Exists(dir))
-            {
-                Reporter.Error($"{dir}: --out must be a folder, and this is a file");
-                return Reporter.InputError;
-            }
-            Directory.CreateDirectory(dir);
+            Reporter.Error(problem);
+            return Reporter.UsageError;
         }
 
         var items = new List<BatchItem>(inputs.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var writers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {
+            if (!listed.Add(input == Groove.Audio.AudioFile.StandardInputName ? input : SafeFullPath(input)))
+            {
+                Reporter.Warning($"{input}: listed more than once; analysed once");
+                continue;
+            }
             string? output = null;
             if (options.OutDir is { } d && options.OutputExtension is { } ext)
             {
                 output = Path.Combine(d, OutputName(input, ext));
-                if (!seen.Add(output))
-                    Reporter.Warning($"{input}: writes {output}, which an earlier input in this batch also writes");
+                // Two inputs with one output name (rock.mp3, rock.ogg): refuse the batch rather than let one
+                // result silently replace the other.
+                if (writers.TryGetValue(output, out var earlier))
+                {
+                    Reporter.Error($"{earlier} and {input} would both write {output}; rename one, or give them separate --out folders");
+                    return Reporter.UsageError;
+                }
+                writers[output] = input;
             }
             items.Add(new BatchItem(input, output, msg => Reporter.Warning(PrefixWithInput(input, msg))));
         }
@@ -110,6 +119,13 @@ internal static class BatchRunner
     private static string PrefixWithInput(string input, string message) =>
         message.StartsWith(input + ":", StringComparison.Ordinal) ? message : $"{input}: {message}";
 
+    private static string SafeFullPath(string path)
+    {
+        try { return Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException) { return path; }
+    }
+
     /// <summary>The output file name for an input: its name without its last extension, plus <paramref name="ext"/>.</summary>
-    public static string OutputName(string input, string ext) => Path.GetFileNameWithoutExtension(input) + ext;
+    public static string OutputName(string input, string ext) =>
+        (input == Groove.Audio.AudioFile.StandardInputName ? "stdin" : Path.GetFileNameWithoutExtension(input)) + ext;
 }

@@ -12,6 +12,8 @@ internal static class Reporter
 
     /// <summary>Exit code for bad input (a file we cannot use).</summary>
     public const int InputError = 1;
+    /// <summary>Exit code for a command line that cannot run (an unknown option, a bad value, an unusable output path).</summary>
+    public const int UsageError = 2;
     /// <summary>Exit code for a bug in Groove.</summary>
     public const int InternalError = 70;
 
@@ -42,7 +44,7 @@ internal static class Reporter
         if (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerExceptions[0];
         if (e is Groove.GrooveException)
         {
-            Error(e.Message);
+            Error(Describe(e));
             return InputError;
         }
         Error($"internal error: {e.GetType().Name}: {e.Message}");
@@ -53,6 +55,7 @@ internal static class Reporter
     /// <summary>Describes a per-file failure in one line: user errors as they are, I/O errors plainly, bugs marked.</summary>
     public static string Describe(Exception e) => e switch
     {
+        Groove.Audio.AudioTooLongException t => $"{t.Message} (raise it with {MaxDurationOption.Name})",
         Groove.GrooveException g => g.Message,
         FileNotFoundException f => $"no such file: {f.FileName}",
         DirectoryNotFoundException d => d.Message,

@@ -25,6 +25,7 @@ internal static class JobEndpoints
             Results.Json(new
             {
                 maxUploadBytes = options.MaxUploadBytes,
+                maxDurationSeconds = options.MaxDuration.TotalSeconds,
                 formats = AudioSniffer.Expected,
                 beatTracker = tracker.Name,
                 keyEstimator = key?.Name,

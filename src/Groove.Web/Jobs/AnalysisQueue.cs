@@ -20,6 +20,7 @@ internal sealed class AnalysisQueue : BackgroundService
     private readonly IKeyEstimator? _keyEstimator;
     private readonly ILogger _log;
     private readonly int _workers;
+    private readonly TimeSpan _maxDuration;
     private readonly int _slots;
     private int _used;
     private long _issued;
@@ -29,6 +30,7 @@ internal sealed class AnalysisQueue : BackgroundService
     public AnalysisQueue(GrooveWebOptions options, JobStore store, IBeatTracker tracker, IKeyEstimator? keyEstimator, ILogger<AnalysisQueue> log)
     {
         _workers = options.Workers;
+        _maxDuration = options.MaxDuration;
         _slots = options.Workers + options.QueueCapacity;
         _channel = Channel.CreateBounded<AnalysisJob>(new BoundedChannelOptions(_slots) { SingleWriter = false, SingleReader = false });
         _store = store;
@@ -79,8 +81,34 @@ internal sealed class AnalysisQueue : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Taken at once (before the first request can look a job up) so that unfinished jobs show as queued.
+        var pending = _store.Pending();
+        return Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => RequeueStoredAsync(pending, stoppingToken), CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// Queues again the jobs an earlier run of the server accepted but did not finish (stopped or killed): their
+    /// uploads are on disk, and an analysis writes its results atomically, so running one again is safe. They go
+    /// first come, first served, each as a slot frees up.
+    /// </summary>
+    private async Task RequeueStoredAsync(IReadOnlyList<AnalysisJob> pending, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var job in pending)
+            {
+                while (!TryReserve()) await Task.Delay(200, ct);
+                _log.LogInformation("re-queued job {Id} left unfinished by an earlier run", job.Id);
+                Enqueue(job);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
 
     private async Task WorkAsync(CancellationToken ct)
     {
@@ -115,7 +143,7 @@ internal sealed class AnalysisQueue : BackgroundService
         try
         {
             job.Update(JobState.Decoding, 0.02);
-            var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct }, Warn);
+            var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct, MaxDuration = _maxDuration }, Warn);
             ct.ThrowIfCancellationRequested();
 
             double beatsEnd = _keyEstimator is null ? 0.92 : 0.8;
@@ -144,7 +172,12 @@ internal sealed class AnalysisQueue : BackgroundService
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Fail(job, "The server stopped before the analysis finished; please upload the song again.");
+            // Nothing is stored: the upload stays on disk and the next start queues it again (JobStore.Pending).
+            job.Update(JobState.Failed, 1, "The server stopped before the analysis finished; it resumes when the server starts again.");
+        }
+        catch (AudioTooLongException e)
+        {
+            Fail(job, $"{job.Name}: the song is longer than the {Upload.UploadReceiver.Clock(e.Limit.TotalSeconds)} this server analyses.");
         }
         catch (GrooveException e)
         {

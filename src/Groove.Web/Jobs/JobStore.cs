@@ -80,6 +80,30 @@ internal sealed class JobStore
         return _live.GetOrAdd(id!, job);
     }
 
+    /// <summary>
+    /// The stored jobs with an upload but neither a result nor an error (an earlier run stopped before finishing them),
+    /// oldest first, registered as queued so that <see cref="Find"/> shows them waiting.
+    /// </summary>
+    public IReadOnlyList<AnalysisJob> Pending()
+    {
+        var pending = new List<AnalysisJob>();
+        IEnumerable<string> dirs;
+        try { dirs = Directory.EnumerateDirectories(Root).ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return pending; }
+        foreach (var dir in dirs)
+        {
+            var id = Path.GetFileName(dir);
+            if (!JobId.IsValid(id) || _live.ContainsKey(id)) continue;
+            if (ReadMeta(id) is not { } meta) continue;
+            var input = InputPath(id, meta.Format);
+            if (!File.Exists(input) || File.Exists(ResultPath(id)) || File.Exists(ErrorPath(id))) continue;
+            var job = new AnalysisJob(id, meta.Name, input, meta.Created);
+            if (_live.TryAdd(id, job)) pending.Add(job);
+        }
+        pending.Sort((a, b) => a.Created.CompareTo(b.Created));
+        return pending;
+    }
+
     public void SaveResult(string id, AnalysisResult result, WaveformPeaks peaks)
     {
         AtomicFile.WriteAllText(WaveformPath(id), JsonSerializer.Serialize(peaks, Json));

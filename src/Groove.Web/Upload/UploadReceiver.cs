@@ -57,6 +57,7 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
                 }
                 var input = store.InputPath(id, format!);
                 File.Move(partial, input);
+                if (TooLong(input, name) is { } refusal) return refusal;
                 var job = new AnalysisJob(id, name, input, DateTimeOffset.UtcNow);
                 store.Register(job, new JobMeta(name, format!, bytes, job.Created));
                 queue.Enqueue(job);
@@ -73,9 +74,14 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "The upload was malformed or cut short.");
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException && ct.IsCancellationRequested)
+        catch (Exception e) when ((e is IOException or OperationCanceledException) && ct.IsCancellationRequested)
         {
             return Results.Empty; // the client went away
+        }
+        catch (IOException)
+        {
+            // The body ended before the multipart did (no closing boundary, an empty body).
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "The upload was malformed or cut short (the multipart body ended early).");
         }
         finally
         {
@@ -126,6 +132,25 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A 413 when the header of the stored upload says it is longer than the server takes; null otherwise
+    /// (also when the header has no duration: then decoding stops at the limit).</summary>
+    private IResult? TooLong(string input, string name)
+    {
+        double? seconds;
+        try { seconds = Groove.Audio.AudioFile.Probe(input).Duration; }
+        catch (GrooveException) { return null; } // the analysis reports what is wrong with it
+        if (seconds is not { } s || s <= options.MaxDuration.TotalSeconds) return null;
+        return ApiResults.Error(StatusCodes.Status413PayloadTooLarge,
+            $"{name}: the song is {Clock(s)} long; this server analyses songs up to {Clock(options.MaxDuration.TotalSeconds)}.");
+    }
+
+    /// <summary>"3:05" or "1:02:03".</summary>
+    internal static string Clock(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}" : $"{(int)t.TotalMinutes}:{t.Seconds:D2}";
     }
 
     private IResult TooLarge() => ApiResults.Error(StatusCodes.Status413PayloadTooLarge,

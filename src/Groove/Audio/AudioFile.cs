@@ -106,20 +106,33 @@ public static class AudioFile
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0) throw new GrooveException("an empty file name was given");
+        if (path == StandardInputName)
+        {
+            if (!Console.IsInputRedirected)
+                throw new GrooveException("-: standard input is a terminal; pipe or redirect audio into it (groove beats - < song.wav)");
+            using var stdin = Console.OpenStandardInput();
+            return StreamSpool.Decode(path, stdin, cancellation, spooled => Decode(spooled, tools, onWarning, cancellation, consume));
+        }
         if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not an audio file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
         cancellation.ThrowIfCancellationRequested();
 
+        var file = StreamSpool.Open(path, cancellation);
+        if (!file.CanSeek)
+        {
+            // A pipe (FIFO) or device: read it once into a temporary file, then decode that.
+            using (file) return StreamSpool.Decode(path, file, cancellation, spooled => Decode(spooled, tools, onWarning, cancellation, consume));
+        }
+        return DecodeFile(path, file, tools, onWarning, cancellation, consume);
+    }
+
+    /// <summary>The name that reads standard input instead of a file (as in <c>groove beats - &lt; song.wav</c>).</summary>
+    public const string StandardInputName = "-";
+
+    private static T DecodeFile<T>(string path, FileStream file, DecoderTools tools, Action<string>? onWarning, CancellationToken cancellation,
+        Func<IAudioSource, T> consume)
+    {
         bool ogg;
-        FileStream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new GrooveException($"{path}: permission denied");
-        }
         using (file)
         {
             Span<byte> head = stackalloc byte[12];

@@ -129,9 +129,9 @@ internal sealed class SampleCollector
     }
 
     /// <summary>The error for an input longer than the limit (<paramref name="seconds"/>: its known length, if any).</summary>
-    public GrooveException TooLong(double? seconds) => new(
+    public AudioTooLongException TooLong(double? seconds) => new(
         $"{_name}: {(seconds is { } s ? $"is {FormatDuration(s)} long" : $"is longer than {FormatDuration(_maxDuration.TotalSeconds)}")}, " +
-        $"over the {FormatDuration(_maxDuration.TotalSeconds)} limit for loading a whole file (AudioLoadOptions.MaxDuration)");
+        $"over the {FormatDuration(_maxDuration.TotalSeconds)} limit on one file's length", _maxDuration);
 
     /// <summary>Flushes the resamplers and returns the collected audio.</summary>
     public AudioBuffer Finish()
