@@ -7,6 +7,10 @@ namespace Groove;
 /// </summary>
 public class GrooveException : Exception
 {
-    public GrooveException(string message) : base(message) { }
-    public GrooveException(string message, Exception inner) : base(message, inner) { }
+    public GrooveException(string message) : base(OneLine(message)) { }
+    public GrooveException(string message, Exception inner) : base(OneLine(message), inner) { }
+
+    /// <summary>Line breaks (from a quoted header or a file name) become spaces: the message stays one line.</summary>
+    private static string OneLine(string message) =>
+        message is null ? "" : message.ReplaceLineEndings(" ").Replace('\0', ' ');
 }

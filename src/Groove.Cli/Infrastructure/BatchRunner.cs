@@ -42,6 +42,8 @@ internal static class BatchRunner
             Reporter.Error(problem);
             return Reporter.UsageError;
         }
+        // A run killed mid-write leaves only temporary files (outputs are renamed into place whole): tidy them.
+        if (options.OutDir is { } outDir) Groove.IO.AtomicFile.RemoveAbandoned(outDir);
 
         var items = new List<BatchItem>(inputs.Count);
         var writers = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -48,6 +48,39 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files that writers killed mid-write left in <paramref name="directory"/> (those of
+    /// processes no longer running; a live writer's are kept). Returns how many were deleted.
+    /// </summary>
+    public static int RemoveAbandoned(string directory)
+    {
+        int removed = 0;
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(directory, ".*.tmp").ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+        foreach (var file in candidates)
+        {
+            // ".<name>.<pid>.<32 hex digits>.tmp"
+            var parts = Path.GetFileName(file).Split('.');
+            if (parts.Length < 5 || parts[^2].Length != 32 || !int.TryParse(parts[^3], out int pid)) continue;
+            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { File.Delete(file); removed++; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
     private static string TempPathFor(string path)
     {
         var full = Path.GetFullPath(path);

@@ -10,13 +10,17 @@ internal static class CliProcess
         public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWithInput(null, args);
+
+    /// <summary>Runs with the bytes of <paramref name="stdinFile"/> piped into standard input (null: no input, closed at once).</summary>
+    public static Result RunWithInput(string? stdinFile, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "groove.dll");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(dll);
@@ -24,6 +28,16 @@ internal static class CliProcess
         psi.Environment.Remove("GROOVE_DEBUG");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
+        var feed = Task.Run(() =>
+        {
+            try
+            {
+                if (stdinFile is not null)
+                    using (var f = File.OpenRead(stdinFile)) f.CopyTo(p.StandardInput.BaseStream);
+                p.StandardInput.Close();
+            }
+            catch (IOException) { } // it stopped reading
+        });
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
         {

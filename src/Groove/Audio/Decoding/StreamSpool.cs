@@ -9,7 +9,7 @@ namespace Groove.Audio.Decoding;
 internal static class StreamSpool
 {
     /// <summary>How long opening a file may take before it is given up (only a FIFO with no writer takes long).</summary>
-    public static readonly TimeSpan PipeOpenTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan PipeOpenTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The most bytes read from a pipe (4 GiB: 30 minutes of 8-channel 96 kHz 32-bit PCM is 2.8 GB).</summary>
     public const long MaxBytes = 4L << 30;

@@ -90,6 +90,8 @@ public static class SafeTensors
         var data = bytes.Slice(dataStart);
         var tensors = new Dictionary<string, Tensor>();
         var meta = new Dictionary<string, string>();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Slice(8, (int)hlen)))
+            throw new GrooveException($"{name}: not a safetensors file (header is not UTF-8 text)");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes.Slice(8, (int)hlen).ToArray()); }
         catch (JsonException) { throw new GrooveException($"{name}: not a safetensors file (header is not JSON)"); }
