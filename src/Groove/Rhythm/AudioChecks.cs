@@ -23,7 +23,7 @@ internal static class AudioChecks
         if (audio.Duration < MinTrackableSeconds)
         {
             onWarning?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"no beats: the audio is only {audio.Duration:0.###} s long, too short to find beats (at least {MinTrackableSeconds:0.#} s needed)"));
+                $"no beats: the audio is only {audio.Duration:0.###} s long, too short to find beats; at least {MinTrackableSeconds:0.#} s is needed"));
             silent = true;
             return mono;
         }

@@ -26,7 +26,7 @@ public static class KeyInputCheck
         if (peak < SilentPeak) return "the audio is silent";
         if (audio.Duration < MinSeconds)
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the audio is only {audio.Duration:0.###} s long, too short to tell a key (at least {MinSeconds:0.#} s needed)");
+                $"the audio is only {audio.Duration:0.###} s long, too short to tell a key; at least {MinSeconds:0.#} s is needed");
         return null;
     }
 }
