@@ -57,7 +57,7 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
                 }
                 var input = store.InputPath(id, format!);
                 File.Move(partial, input);
-                if (TooLong(input, name) is { } refusal) return refusal;
+                if (TooLong(input, name, format!) is { } refusal) return refusal;
                 var job = new AnalysisJob(id, name, input, DateTimeOffset.UtcNow);
                 store.Register(job, new JobMeta(name, format!, bytes, job.Created));
                 queue.Enqueue(job);
@@ -136,12 +136,15 @@ internal sealed class UploadReceiver(JobStore store, AnalysisQueue queue, Groove
 
     /// <summary>A 413 when the header of the stored upload says it is longer than the server takes; null otherwise
     /// (also when the header has no duration: then decoding stops at the limit).</summary>
-    private IResult? TooLong(string input, string name)
+    private IResult? TooLong(string input, string name, string format)
     {
         double? seconds;
         try { seconds = Groove.Audio.AudioFile.Probe(input).Duration; }
         catch (GrooveException) { return null; } // the analysis reports what is wrong with it
-        if (seconds is not { } s || s <= options.MaxDuration.TotalSeconds) return null;
+        double limit = options.MaxDuration.TotalSeconds;
+        // A WAV header's length is exact; compressed formats may only estimate it: refuse those when clearly over
+        // (as AudioFile.Load does), and let decoding stop at the limit otherwise.
+        if (seconds is not { } s || s <= (format == "wav" ? limit : limit * 1.02 + 1)) return null;
         return ApiResults.Error(StatusCodes.Status413PayloadTooLarge,
             $"{name}: the song is {Clock(s)} long; this server analyses songs up to {Clock(options.MaxDuration.TotalSeconds)}.");
     }

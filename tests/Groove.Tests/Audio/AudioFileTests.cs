@@ -180,16 +180,16 @@ public class AudioFileTests(EncodedFiles files) : IClassFixture<EncodedFiles>
     public void MaxDurationIsEnforcedFromTheHeaderAndWhileStreaming()
     {
         var limit = new AudioLoadOptions { MaxDuration = TimeSpan.FromSeconds(1) };
-        var wav = Assert.Throws<GrooveException>(() => AudioFile.Load(files.Wav, limit));
+        var wav = Assert.Throws<AudioTooLongException>(() => AudioFile.Load(files.Wav, limit));
         Assert.Contains("limit", wav.Message);
         OneLine(wav, files.Wav);
-        var mp3 = Assert.Throws<GrooveException>(() => AudioFile.Load(files.Mp3, limit));
+        var mp3 = Assert.Throws<AudioTooLongException>(() => AudioFile.Load(files.Mp3, limit));
         Assert.Contains("limit", mp3.Message);
         // A WAV header's length is exact: refused at once. A compressed file's may be an estimate: within 2% + 1 s
         // of the limit, decoding goes ahead and the exact count decides.
         var tight = new AudioLoadOptions { MaxDuration = TimeSpan.FromSeconds(2.5) };
-        Assert.Contains("is 0:03 long", Assert.Throws<GrooveException>(() => AudioFile.Load(files.Wav, tight)).Message);
-        Assert.Contains("is longer than", Assert.Throws<GrooveException>(() => AudioFile.Load(files.Flac, tight)).Message);
+        Assert.Contains("is 0:03 long", Assert.Throws<AudioTooLongException>(() => AudioFile.Load(files.Wav, tight)).Message);
+        Assert.Contains("is longer than", Assert.Throws<AudioTooLongException>(() => AudioFile.Load(files.Flac, tight)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => AudioFile.Load(files.Wav, new AudioLoadOptions { MaxDuration = TimeSpan.Zero }));
         Assert.Equal(3 * 44100, AudioFile.Load(files.Wav, new AudioLoadOptions { MaxDuration = TimeSpan.FromSeconds(3) }).Length);
     }
@@ -211,7 +211,7 @@ public class AudioFileTests(EncodedFiles files) : IClassFixture<EncodedFiles>
         // Allocations are counted on this thread only: other tests run in parallel.
         var sw = Stopwatch.StartNew();
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<GrooveException>(() => AudioFile.Load(path));
+        var e = Assert.Throws<AudioTooLongException>(() => AudioFile.Load(path));
         long refusing = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"refusing took {sw.Elapsed}");
         Assert.True(refusing < 1 << 20, $"refusing allocated {refusing} bytes");

@@ -24,7 +24,7 @@ public static class KeyNames
         var s = label.Trim().Replace('♯', '#').Replace('♭', 'b');
         if (s.Length == 0) return false;
         var lower = s.ToLowerInvariant();
-        if (lower is "x" or "n" or "none" or "-" or "unknown" or "n/a") return true;
+        if (lower is "x" or "n" or "none" or "-" or "unknown" or "n/a" or "no key") return true; // "no key": what groove key writes for silence
         char letter = char.ToUpperInvariant(s[0]);
         int tonic = letter switch { 'C' => 0, 'D' => 2, 'E' => 4, 'F' => 5, 'G' => 7, 'A' => 9, 'B' => 11, _ => -1 };
         if (tonic < 0) return false;
