@@ -64,12 +64,37 @@ async function loadConfig() {
   ui.limits.textContent = `${state.config.formats || 'WAV, MP3, FLAC, Ogg, M4A, AAC or AIFF'} · up to ${Math.round(mb * 10) / 10} MB`;
 }
 
+/** The file's duration in seconds as the browser reads it, or 0 when it cannot tell (within 3 s). */
+function mediaDuration(file) {
+  return new Promise((resolve) => {
+    const url = URL.createObjectURL(file);
+    const audio = new Audio();
+    const done = (value) => { clearTimeout(timer); URL.revokeObjectURL(url); audio.removeAttribute('src'); resolve(value); };
+    const timer = setTimeout(() => done(0), 3000);
+    audio.preload = 'metadata';
+    audio.onloadedmetadata = () => done(Number.isFinite(audio.duration) ? audio.duration : 0);
+    audio.onerror = () => done(0);
+    audio.src = url;
+  });
+}
+
+/** "3:05" or "1:02:03". */
+function durationText(seconds) {
+  const s = Math.round(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}
+
 async function upload(file) {
   if (!file) return;
   stopPlayback();
   if (file.size === 0) return showUploadError(`${file.name}: the file is empty.`);
   if (file.size > state.config.maxUploadBytes) {
     return showUploadError(`${file.name}: the file is larger than the ${Math.round(state.config.maxUploadBytes / 1048576)} MB upload limit.`);
+  }
+  // A song longer than the server analyses is refused before it is sent (the server checks again).
+  const seconds = await mediaDuration(file);
+  if (state.config.maxDurationSeconds && seconds > state.config.maxDurationSeconds) {
+    return showUploadError(`${file.name}: the song is ${durationText(seconds)} long; this server analyses songs up to ${durationText(state.config.maxDurationSeconds)}.`);
   }
   show(ui.progress);
   ui.progressName.textContent = file.name;

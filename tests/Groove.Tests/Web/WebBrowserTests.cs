@@ -39,8 +39,8 @@ public class WebBrowserTests(ITestOutputHelper output)
         RequireChromium();
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var example = RepoPaths.Path("examples", "groove-example.wav");
-        await using var server = await WebTestServer.StartAsync(tracker: new Groove.Rhythm.ClassicalBeatTracker(),
-            keyEstimator: new Groove.Tonality.ProfileKeyEstimator());
+        await using var server = await WebTestServer.StartAsync(o => o with { MaxDuration = TimeSpan.FromSeconds(25) },
+            tracker: new Groove.Rhythm.ClassicalBeatTracker(), keyEstimator: new Groove.Tonality.ProfileKeyEstimator());
         using var profile = new TempDir();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright, profile.Path);
@@ -64,6 +64,15 @@ public class WebBrowserTests(ITestOutputHelper output)
         Assert.Equal("0:22", await page.TextContentAsync("#duration"));
         Assert.Equal("groove-example.wav", await page.TextContentAsync("#song-name"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDirectory, "web-example-real-tracker.png"), FullPage = true });
+
+        // A 30 s song on a server that takes 25 s is refused in the page, before anything is sent.
+        int posts = 0;
+        page.Request += (_, r) => { if (r.Method == "POST") posts++; };
+        await page.ClickAsync("#new-song");
+        await page.SetInputFilesAsync("#file", Clip);
+        await page.WaitForSelectorAsync("#upload-error:not([hidden])");
+        Assert.Equal("gtzan_disco_00000.wav: the song is 0:30 long; this server analyses songs up to 0:25.", await page.TextContentAsync("#upload-error"));
+        Assert.Equal(0, posts);
         Assert.Empty(errors);
     }
 
