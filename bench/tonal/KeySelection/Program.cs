@@ -19,6 +19,7 @@
 // other two rendered sets only). Ties go to the earlier candidate (simpler settings are listed first).
 //
 // usage: KeySelection --gtzan DIR --keydata DIR --out DIR [--stone MODEL] [--threads N] [--top N]
+//        KeySelection --time WAV   (times the library's default estimator and the CQT one on WAV, one thread)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -36,6 +37,25 @@ string Arg(string name, string? fallback = null)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"missing {name}");
+}
+if (args.Contains("--time"))
+{
+    var audio = AudioFile.Load(Arg("--time"));
+    foreach (var (label, est) in new[] { ("groove key (library default)", new ProfileKeyEstimator()),
+                                         ("groove key, CQT chroma (old default)", new ProfileKeyEstimator(KeyMethods.Find("cqt")!)) })
+    {
+        for (int w = 0; w < 2; w++) est.Estimate(audio); // JIT and kernel caches
+        var times = new List<double>();
+        for (int r = 0; r < 7; r++)
+        {
+            var t = Stopwatch.StartNew();
+            est.Estimate(audio);
+            times.Add(t.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        Console.WriteLine($"{label}: median {times[3] * 1000:F1} ms for {audio.Duration:F1} s = {100 * times[3] / audio.Duration:F3}% of real time (min {times[0] * 1000:F1} ms, 7 runs)");
+    }
+    return;
 }
 string gtzanDir = Arg("--gtzan");
 string keydata = Arg("--keydata");
@@ -71,17 +91,13 @@ var hp = new HpcpOptions();
 var frontEnds = new List<(string Name, ProfileKeyOptions Options)>
 {
     ("cqt", new ProfileKeyOptions()),
-    ("cqt-hpss", new ProfileKeyOptions { HarmonicOnly = true }),
 };
 ProfileKeyOptions Hpcp(HpcpOptions h) => new() { Chroma = KeyChroma.Hpcp, Hpcp = h };
 frontEnds.Add(("hpcp-h4", Hpcp(hp with { Whitening = false })));
 frontEnds.Add(("hpcp-h1", Hpcp(hp with { Whitening = false, Harmonics = 1 })));
 frontEnds.Add(("hpcp-h4-hpss", Hpcp(hp with { Whitening = false, PercussiveSuppression = true })));
 frontEnds.Add(("hpcp-h4-fmax", Hpcp(hp with { Whitening = false, FrameNorm = ChromaNorm.Max })));
-frontEnds.Add(("hpcp-h4-3500", Hpcp(hp with { Whitening = false, MaxFrequency = 3500 })));
-frontEnds.Add(("hpcp-h4-lo100", Hpcp(hp with { Whitening = false, MinFrequency = 100 })));
 frontEnds.Add(("hpcp-white-h4", Hpcp(hp with { Whitening = true })));
-frontEnds.Add(("hpcp-white-h4-hpss", Hpcp(hp with { Whitening = true, PercussiveSuppression = true })));
 
 // mean chroma per (front end, set, clip), cached as OUT/chroma/<set>/<front end>.tsv
 var chroma = new Dictionary<(int F, int S), float[][]>();
