@@ -5,13 +5,15 @@
 # weighted score (fifths both ways, `groove eval key`'s default, and mir_eval's upward-only), accuracy and
 # key-signature accuracy per set, then the speed of one 30 s clip for both (analysis only, one thread, same run).
 # essentia.js gets the clips resampled to 44.1 kHz (sox; not timed), the rate its defaults are made for.
-# usage: bench/tonal/key-vs-essentia.sh [KEYDATA_DIR] [GROOVE_KEY_OPTION...]   (default /work/keydata)
+# usage: bench/tonal/key-vs-essentia.sh [KEYDATA_DIR] [METHOD...]   (default /work/keydata; every `groove key --method`)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${GROOVE_SHARED:-$root/../shared}"
 keydata=${1:-/work/keydata}
 [ $# -gt 0 ] && shift
+methods=("$@")
+[ ${#methods[@]} -gt 0 ] || methods=(cqt hpcp essentia)
 out="$root/bench/out/key-essentia"
 mkdir -p "$out"
 
@@ -28,9 +30,12 @@ else echo "essentia.js: not installed (npm unreachable or no node), essentia col
 for set in "$shared/data/dev/gtzan20" "$keydata/nottingham-test" "$keydata/nottingham-test-varied" "$keydata/mma-test"; do
   [ -d "$set/audio" ] || { echo "skipping $set (not found)"; continue; }
   name=$(basename "$set")
-  rm -rf "$out/$name/groove" "$out/$name/essentia"
-  "${groove[@]}" key "$set"/audio/*.wav --out "$out/$name/groove" "$@" >/dev/null
-  dirs=(--est-dir "$out/$name/groove")
+  rm -rf "$out/$name/groove-"* "$out/$name/essentia"
+  dirs=()
+  for m in "${methods[@]}"; do
+    "${groove[@]}" key "$set"/audio/*.wav --method "$m" --out "$out/$name/groove-$m" >/dev/null
+    dirs+=(--est-dir "$out/$name/groove-$m")
+  done
   if [ $have_essentia = 1 ]; then
     mkdir -p "$out/$name/44k"
     for c in "$set"/audio/*.wav; do
@@ -43,7 +48,8 @@ for set in "$shared/data/dev/gtzan20" "$keydata/nottingham-test" "$keydata/notti
   echo "== $name ($(ls "$set/audio" | wc -l) clips): MIREX weighted, fifths both ways"
   "${groove[@]}" eval key --dataset "$set" "${dirs[@]}"
   echo "-- $name: fifths up only (mir_eval)"
-  "${groove[@]}" eval key --dataset "$set" "${dirs[@]}" --fifths up | head -3
+  "${groove[@]}" eval key --dataset "$set" "${dirs[@]}" --fifths up 2>/dev/null | sed -n '2p;4p'
+  [ $have_essentia = 1 ] && sed 's/^/essentia.js analysis time: /' "$out/$name/essentia-time.txt"
 done
 
 echo "== speed: key of a 30 s clip (analysis only, single thread)"

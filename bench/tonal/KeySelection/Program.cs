@@ -19,7 +19,7 @@
 // other two rendered sets only). Ties go to the earlier candidate (simpler settings are listed first).
 //
 // usage: KeySelection --gtzan DIR --keydata DIR --out DIR [--stone MODEL] [--threads N] [--top N]
-//        KeySelection --time WAV   (times the library's default estimator and the CQT one on WAV, one thread)
+//        KeySelection --time WAV   (times every KeyMethods method on WAV, one thread)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -41,9 +41,9 @@ string Arg(string name, string? fallback = null)
 if (args.Contains("--time"))
 {
     var audio = AudioFile.Load(Arg("--time"));
-    foreach (var (label, est) in new[] { ("groove key (library default)", new ProfileKeyEstimator()),
-                                         ("groove key, CQT chroma (old default)", new ProfileKeyEstimator(KeyMethods.Find("cqt")!)) })
+    foreach (var m in KeyMethods.All)
     {
+        var (label, est) = ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", new ProfileKeyEstimator(m.Options));
         for (int w = 0; w < 2; w++) est.Estimate(audio); // JIT and kernel caches
         var times = new List<double>();
         for (int r = 0; r < 7; r++)
@@ -234,6 +234,11 @@ void Table(string title, IEnumerable<int> rows)
     foreach (int c in rows)
         Console.WriteLine($"{candidates[c].Name,-52} {G(c),7:F3} {Mean(up[c][0]),6:F3} {string.Join(" ", rendered.Select(s => $"{Mean(score[c][s]),22:F3}"))} {R(c),13:F3} {0.5 * G(c) + 0.5 * R(c),6:F3}");
 }
+// every candidate's scores, for reading beyond the tables below
+var tsv = new List<string> { "candidate\tgtzan20\tgtzan20_up\t" + string.Join('\t', rendered.Select(s => sets[s].Name)) + "\trendered_mean\tJ" };
+for (int c = 0; c < nc; c++)
+    tsv.Add(candidates[c].Name + "\t" + string.Join('\t', new[] { G(c), Mean(up[c][0]) }.Concat(rendered.Select(s => Mean(score[c][s]))).Append(R(c)).Append(0.5 * G(c) + 0.5 * R(c)).Select(v => v.ToString("F4", ic))));
+File.WriteAllLines(Path.Combine(outDir, "candidates.tsv"), tsv);
 int chosen = procedures[0].Choose(-1, -1);
 int oldDefault = candidates.FindIndex(c => c.Name == "cqt albrecht cos");
 Table("the chosen default and the old one", new[] { chosen, oldDefault });

@@ -13,19 +13,25 @@ public sealed record KeyMethod(string Name, string Description, ProfileKeyOption
 public static class KeyMethods
 {
     /// <summary>The default method's name.</summary>
-    public const string DefaultName = "hpcp";
+    public const string DefaultName = "cqt";
 
     /// <summary>All methods, the default first.</summary>
     public static IReadOnlyList<KeyMethod> All { get; } =
     [
-        new(DefaultName, "HPCP from spectral peaks (harmonics summed) vs. key profiles (the default)", new ProfileKeyOptions()),
-        new("cqt", "tuned CQT chroma (amplitude-weighted spectral peaks), Albrecht-Shanahan profiles, cosine (the default before 2026-12)",
-            new ProfileKeyOptions { Chroma = KeyChroma.Cqt, Profile = KeyProfile.AlbrechtShanahan, Similarity = KeySimilarity.Cosine, ChromaGate = 0, ProfileHarmonics = 1 }),
-        new("essentia", "after essentia's KeyExtractor: whitened HPCP to 3.5 kHz, bgate profiles, Pearson, gate 0.2",
+        new(DefaultName, "tuned CQT chroma (amplitude-weighted spectral peaks), Albrecht-Shanahan profiles, cosine (the default)",
+            new ProfileKeyOptions()),
+        new("hpcp", "whitened HPCP (spectral peaks 50 Hz-5 kHz, 4 harmonics summed), Albrecht-Shanahan profiles spread over 4 harmonics, cosine, gate 0.2",
             new ProfileKeyOptions
             {
                 Chroma = KeyChroma.Hpcp,
-                Hpcp = new HpcpOptions { Whitening = true, MinFrequency = 25, MaxFrequency = 3500, Harmonics = 4, PercussiveSuppression = false, FrameNorm = Dsp.ChromaNorm.None },
+                Hpcp = new HpcpOptions(),
+                Profile = KeyProfile.AlbrechtShanahan, Similarity = KeySimilarity.Cosine, ChromaGate = 0.2, ProfileHarmonics = 4,
+            }),
+        new("essentia", "after essentia's KeyExtractor: whitened HPCP 25 Hz-3.5 kHz, bgate profiles, Pearson, gate 0.2",
+            new ProfileKeyOptions
+            {
+                Chroma = KeyChroma.Hpcp,
+                Hpcp = new HpcpOptions { MinFrequency = 25, MaxFrequency = 3500 },
                 Profile = KeyProfile.BeatportGated, Similarity = KeySimilarity.Pearson, ChromaGate = 0.2, ProfileHarmonics = 1,
             }),
     ];
