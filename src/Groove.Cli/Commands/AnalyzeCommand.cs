@@ -23,9 +23,10 @@ internal static class AnalyzeCommand
             bool asJson = parse.GetValue(json);
             var tracker = Groove.Rhythm.BeatTrackers.Create();
             var keyEstimator = new Groove.Tonality.ProfileKeyEstimator();
+            var load = MaxDurationOption.Apply(parse);
             return BatchRunner.Run(inputs, new BatchOptions(Description: "Analysing"), item =>
             {
-                var audio = AudioFile.Load(item.InputPath, MaxDurationOption.Apply(parse), item.Warn);
+                var audio = AudioFile.Load(item.InputPath, load, item.Warn);
                 var ic = CultureInfo.InvariantCulture;
                 if (asJson)
                 {

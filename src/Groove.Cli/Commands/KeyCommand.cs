@@ -83,9 +83,10 @@ internal static class KeyCommand
             bool asJson = parse.GetValue(json), withLocal = parse.GetValue(local);
             var dir = parse.GetValue(outDir);
             var options = new BatchOptions(dir, asJson ? ".key.json" : ".key", parse.GetValue(force), Description: "Finding keys");
+            var load = MaxDurationOption.Apply(parse);
             return BatchRunner.Run(parse.GetValue(files) ?? [], options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, MaxDurationOption.Apply(parse), item.Warn);
+                var audio = AudioFile.Load(item.InputPath, load, item.Warn);
                 var analysis = estimator.Analyze(audio, item.Warn);
                 if (stone != null) analysis = analysis with { Global = stone.Estimate(audio, analysis.Global) };
                 if (item.OutputPath is { } path)

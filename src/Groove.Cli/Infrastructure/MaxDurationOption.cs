@@ -31,9 +31,13 @@ internal static class MaxDurationOption
         return option;
     }
 
-    /// <summary>The limit given on the command line, or the default.</summary>
-    public static TimeSpan From(ParseResult parse) =>
-        parse.GetResult(Name) is null ? AudioLoadOptions.DefaultMaxDuration : parse.GetValue<TimeSpan?>(Name) ?? AudioLoadOptions.DefaultMaxDuration;
+    /// <summary>The limit given on the command line, or the default. Read it once, before a batch's parallel jobs
+    /// (System.CommandLine's lookups are not thread-safe).</summary>
+    public static TimeSpan From(ParseResult parse)
+    {
+        var option = parse.RootCommandResult.Command.Options.OfType<Option<TimeSpan?>>().FirstOrDefault(o => o.Name == Name);
+        return option is null ? AudioLoadOptions.DefaultMaxDuration : parse.GetValue(option) ?? AudioLoadOptions.DefaultMaxDuration;
+    }
 
     /// <summary><paramref name="options"/> (or the defaults) with the command line's limit.</summary>
     public static AudioLoadOptions Apply(ParseResult parse, AudioLoadOptions? options = null) =>
