@@ -6,7 +6,7 @@ namespace Groove.EngineBench;
 
 /// <summary>
 /// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
-/// zerons, bigru, bigru-kernels, chromanet (prints <c>result NAME BEST_MS MEDIAN_MS</c>) or peak (prints the clock and peak-rate
+/// zerons[-fwd], chromanet[-fwd], beatgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
 /// estimates and SGEMM GFLOP/s on one core and on all cores).
 /// </summary>
 static class Program
@@ -17,7 +17,7 @@ static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons|bigru|bigru-kernels|chromanet|peak [reps]");
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|chromanet[-fwd]|beatgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv [reps]");
             return 2;
         }
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -30,10 +30,26 @@ static class Program
                 break;
             }
             case "zerons":
+            case "zerons-fwd":
             {
-                var model = new ZeroNsBranch();
+                var model = new ZeroNsBranch(ZeroNsBatch());
                 var x = model.Input();
-                Report("zerons", Timed(() => model.Step(x), reps > 0 ? reps : 3, 1));
+                Action step = args[0] == "zerons" ? () => model.Step(x) : () => model.Infer(x);
+                Report(args[0], Timed(step, reps > 0 ? reps : 1, 1));
+                break;
+            }
+            case "chromanet":
+            case "chromanet-fwd":
+            {
+                var model = new ChromaNetBench();
+                Report(args[0], Timed(args[0] == "chromanet" ? model.Step : model.Infer, reps > 0 ? reps : 5, 2));
+                break;
+            }
+            case "beatgru":
+            case "beatgru-fwd":
+            {
+                var model = new BeatGruBench();
+                Report(args[0], Timed(args[0] == "beatgru" ? model.Step : model.Infer, reps > 0 ? reps : 20, 3));
                 break;
             }
             case "bigru":
@@ -46,13 +62,6 @@ static class Program
             {
                 var model = new BiGruStack();
                 Report("bigru-kernels", Timed(model.Step, reps > 0 ? reps : 2, 1));
-                break;
-            }
-            case "chromanet":
-            {
-                var model = new ChromaNet();
-                var x = model.Input();
-                Report("chromanet", Timed(() => model.Step(x), reps > 0 ? reps : 2, 1));
                 break;
             }
             case "shapes":
@@ -90,7 +99,14 @@ static class Program
     }
 
     static void Report(string name, (double best, double median) t) =>
-        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3}");
+        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3} {VectorPathName()}");
+
+    /// <summary>The SIMD path the engine's kernels chose at start-up.</summary>
+    static string VectorPathName() => SgemmMicroKernel.IsAccelerated ? "avx2+fma" : "scalar";
+
+    /// <summary>Windows per ZeroNS step: 16 (the pretext batch) unless BENCH_ZERONS_BATCH says otherwise.</summary>
+    static int ZeroNsBatch() =>
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_ZERONS_BATCH"), out int b) && b > 0 ? b : 16;
 
     static (double best, double median) Timed(Action step, int reps, int warmup)
     {
