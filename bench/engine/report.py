@@ -17,6 +17,7 @@ DESCRIPTIONS = {
 
 def main(results_path, peak_path):
     times = {}
+    cpus = {}
     paths = {}
     order = []
     for line in open(results_path):
@@ -25,8 +26,10 @@ def main(results_path, peak_path):
             continue
         peer, name, best = parts[0], parts[2], float(parts[3])
         times.setdefault(name, {})[peer] = best
-        if peer == "groove" and len(parts) > 5:
-            paths[name] = parts[5]
+        if len(parts) > 5:
+            cpus.setdefault(name, {})[peer] = float(parts[5])
+        if peer == "groove" and len(parts) > 6:
+            paths[name] = parts[6]
         if name not in order:
             order.append(name)
     for name, t in times.items():
@@ -42,7 +45,7 @@ def main(results_path, peak_path):
     head += f" {'groove ms':>10} {'speedup':>8}"
     if has_oblas:
         head += f" {'vs OpenBLAS':>12}"
-    head += f"  {'path':<10}"
+    head += f" {'CPU-ms ratio':>13}  {'path':<10}"
     print(head)
     print("-" * len(head))
     speedups, speedups_oblas = [], []
@@ -62,9 +65,14 @@ def main(results_path, peak_path):
             row += f" {so:>11.2f}x"
         elif has_oblas:
             row += f" {'':>12}"
+        c = cpus.get(name, {})
+        peer = "torch_openblas" if "torch_openblas" in c else "torch"
+        row += f" {c[peer] / c['groove']:>12.2f}x" if peer in c and "groove" in c else f" {'':>13}"
         row += f"  {paths.get(name, '?'):<10}"
         print(row)
     print()
+    print("speedup = torch ms / groove ms (best wall-clock step); CPU-ms ratio = torch+OpenBLAS's (else torch's) process")
+    print("CPU time per step / groove's (work done, robust to other load on a shared machine).")
     for line in open(peak_path):
         print(line.rstrip())
     if speedups_oblas:

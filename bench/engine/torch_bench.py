@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch side of bench/engine-vs-torch.sh: the same workloads as Groove.EngineBench, same shapes and models.
 
-Prints one line per workload: `result <name> <best_ms> <median_ms> <reps>`.
+Prints one line per workload: `result <name> <best_ms> <median_ms> <cpu_ms>`.
 Usage: torch_bench.py WORKLOAD [REPS]
 """
 import os
@@ -18,14 +18,16 @@ torch.manual_seed(0)
 
 
 def timed(fn, reps, warmup=1):
+    """Best and median wall ms, and the least process CPU ms (all threads) of one step."""
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
-    return min(times), statistics.median(times)
+        cpu.append((time.process_time() - c0) * 1e3)
+    return min(times), statistics.median(times), min(cpu)
 
 
 # ---- Zero-Note Samba branch, full size (see ZeroNsBranch.cs and bench/engine/README.md) ----
@@ -149,5 +151,5 @@ def run(name, reps):
 if __name__ == "__main__":
     workload = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    best, median = run(workload, reps)
-    print(f"result {workload} {best:.3f} {median:.3f}")
+    best, median, cpu = run(workload, reps)
+    print(f"result {workload} {best:.3f} {median:.3f} {cpu:.3f}")

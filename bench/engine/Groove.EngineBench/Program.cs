@@ -85,6 +85,9 @@ static class Program
                 }
                 break;
             }
+            case "conv-layers":
+                ConvLayers(reps > 0 ? reps : 2);
+                break;
             case "dwconv":
                 DepthwiseVsIm2Col(reps > 0 ? reps : 5);
                 break;
@@ -98,29 +101,32 @@ static class Program
         return 0;
     }
 
-    static void Report(string name, (double best, double median) t) =>
-        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3} {VectorPathName()}");
+    static void Report(string name, (double best, double median, double cpu) t) =>
+        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3} {t.cpu:F3} {VectorPathName()}");
 
     /// <summary>The SIMD path the engine's kernels chose at start-up.</summary>
-    static string VectorPathName() => SgemmMicroKernel.IsAccelerated ? "avx2+fma" : "scalar";
+    static string VectorPathName() => SimdPaths.Name(SimdPaths.Best);
 
     /// <summary>Windows per ZeroNS step: 16 (the pretext batch) unless BENCH_ZERONS_BATCH says otherwise.</summary>
     static int ZeroNsBatch() =>
         int.TryParse(Environment.GetEnvironmentVariable("BENCH_ZERONS_BATCH"), out int b) && b > 0 ? b : 16;
 
-    static (double best, double median) Timed(Action step, int reps, int warmup)
+    /// <summary>Best and median wall-clock ms of <paramref name="reps"/> steps, and the least process CPU ms of a
+    /// step (all threads: on a shared machine this is the work done, whoever else held the cores).</summary>
+    static (double best, double median, double cpu) Timed(Action step, int reps, int warmup)
     {
         for (int i = 0; i < warmup; i++) step();
         var times = new double[reps];
+        double cpu = double.MaxValue;
         for (int i = 0; i < reps; i++)
         {
-            var sw = Stopwatch.StartNew();
-            step();
-            times[i] = sw.Elapsed.TotalMilliseconds;
+            var (wall, cpuSeconds) = CpuPeak.Measure(step);
+            times[i] = wall * 1e3;
+            cpu = Math.Min(cpu, cpuSeconds * 1e3);
         }
         Array.Sort(times);
         double median = reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
-        return (times[0], median);
+        return (times[0], median, cpu);
     }
 
     /// <summary>
@@ -147,6 +153,45 @@ static class Program
             Step();
             var (wall, cpu) = CpuPeak.Measure(() => { for (int r = 0; r < reps; r++) Step(); });
             Console.WriteLine($"dwconv {name,-18} cpu_ms_per_step={cpu * 1e3 / reps:F1} wall_ms_per_step={wall * 1e3 / reps:F1}");
+        }
+    }
+
+    /// <summary>
+    /// Profile of the ZeroNS branch's eight convolutions (one window, 96×313): forward, data gradient and weight
+    /// gradient of each through the implicit-GEMM kernel and through im2col + Sgemm, as GFLOP per CPU-second (the
+    /// rate of a busy core; robust to other load) and wall ms.
+    /// </summary>
+    static void ConvLayers(int reps)
+    {
+        (int cin, int cout, int h, int kh, int kw)[] layers =
+            [(1, 64, 96, 3, 11), (64, 64, 96, 7, 13), (64, 128, 32, 5, 15), (128, 128, 32, 9, 17),
+             (128, 256, 8, 3, 19), (256, 256, 8, 5, 21), (256, 128, 1, 1, 23), (128, 128, 1, 1, 25)];
+        var rng = new Random(9);
+        foreach (var (cin, cout, h, kh, kw) in layers)
+        {
+            var g = new Groove.Nn.Conv2dGeometry(1, cin, h, 313, cout, kh, kw, 1, 1, 1, 1, kh / 2, kw / 2, h, 313, 1);
+            float[] x = new float[cin * h * 313], w = new float[cout * cin * kh * kw], y = new float[cout * h * 313];
+            float[] gx = new float[x.Length], gw = new float[w.Length], gy = new float[y.Length];
+            foreach (var arr in new[] { x, w, gy }) for (int i = 0; i < arr.Length; i++) arr[i] = (float)rng.NextDouble() - 0.5f;
+            double flops = 2.0 * cout * cin * kh * kw * h * 313;
+            foreach (var (name, kernel) in new (string, Groove.Nn.IConv2dKernel)[]
+                     { ("implicit", new ImplicitGemmConv2dKernel()), ("im2col", new Groove.Nn.Im2ColConv2dKernel()) })
+            {
+                var parts = new (string, Action)[]
+                {
+                    ("fwd", () => kernel.Forward(g, x, w, default, y)),
+                    ("dgrad", () => kernel.BackwardData(g, gy, w, gx)),
+                    ("wgrad", () => kernel.BackwardWeight(g, x, gy, gw, default)),
+                };
+                var line = $"conv {cin,3}->{cout,3} {h,2}x313 k({kh},{kw}) {name,-8}";
+                foreach (var (part, act) in parts)
+                {
+                    act();
+                    var (wall, cpu) = CpuPeak.Measure(() => { for (int r = 0; r < reps; r++) act(); });
+                    line += $" {part} {flops * reps / cpu / 1e9,5:F1} GF/cpu-s {wall * 1e3 / reps,7:F1} ms";
+                }
+                Console.WriteLine(line);
+            }
         }
     }
 

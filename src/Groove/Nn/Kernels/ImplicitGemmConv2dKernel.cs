@@ -37,9 +37,20 @@ internal sealed class ImplicitGemmConv2dKernel(SimdPath path, int maxThreads) : 
             ConvolveStride1(g, px, pw, py, bias.IsEmpty ? 0f : 1f);
     }
 
+    /// <summary>The data gradient as a transposed convolution has Cin output rows; below this many (a convolution
+    /// of the input spectrogram) the GEMM's row tiles would be mostly padding, so im2col's col2im runs instead.</summary>
+    const int MinRowsForTransposed = 16;
+
+    static readonly Im2ColConv2dKernel Fallback = new();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
     {
+        if (g.Cin < MinRowsForTransposed)
+        {
+            Fallback.BackwardData(g, gy, w, gx);
+            return;
+        }
         // gx[c, h, w] = Σ_{o,i,j} W[o, c, i, j] · gy[o, h + pt − i·dh, w + pl − j·dw]: a stride-1 convolution of gy
         // with W'[c, o, i', j'] = W[o, c, Kh−1−i', Kw−1−j'] and padding dh·(Kh−1) − pt, dw·(Kw−1) − pl.
         var gt = new Conv2dGeometry(g.N, g.Cout, g.Hout, g.Wout, g.Cin, g.Kh, g.Kw, 1, 1, g.DilationH, g.DilationW,

@@ -61,6 +61,8 @@ public class ImplicitGemmConv2dTests
         [1, 5, 6, 20, 3, 3, 3, 1, 1, 0, 0],     // valid convolution (no padding)
         [2, 2, 7, 19, 6, 4, 4, 1, 1, 1, 2],     // even kernel: asymmetric 'same' padding
         [1, 1, 1, 300, 2, 1, 5, 1, 4, 0, 8],    // 1-D dilated (TCN style)
+        [2, 16, 5, 40, 3, 3, 7, 1, 2, 1, 6],    // Cin ≥ 16: the data gradient runs as a transposed implicit GEMM
+        [1, 17, 4, 21, 18, 2, 3, 1, 1, 0, 1],   // … with an even kernel height (asymmetric padding) and Cout > MR
     }.Select(r => r.Cast<object>().ToArray());
 
     /// <summary>Every SIMD path that can run here: the scalar kernel, AVX2+FMA where present, and the AVX-512 tile
