@@ -139,9 +139,9 @@ def run(name, reps):
         batch = int(os.environ.get("BENCH_ZERONS_BATCH", "16"))
         return timed(make(ZeroNsBranch(), torch.randn(batch, 1, 96, 313)), reps or 1)
     if base == "chromanet":
-        return timed(make(ChromaNet(), torch.randn(24, 1, 84, 258)), reps or 5, warmup=2)
+        return timed(make(ChromaNet(), torch.randn(24, 1, 84, 258)), reps or 3, warmup=1)
     if base == "beatgru":
-        return timed(make(BeatGru(), torch.randn(4, 400, 81)), reps or 20, warmup=3)
+        return timed(make(BeatGru(), torch.randn(4, 400, 81)), reps or 10, warmup=2)
     if name in ("bigru", "bigru-kernels"):
         model = nn.GRU(256, 20, num_layers=10, bidirectional=True, batch_first=True)
         return timed(training_step(model, torch.randn(64, 430, 256)), reps or 2)

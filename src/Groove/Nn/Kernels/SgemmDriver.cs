@@ -6,7 +6,7 @@ namespace Groove.Nn.Kernels;
 /// <summary>
 /// The single-threaded blocked loop nest of <see cref="Sgemm"/> (BLIS order: jc over NC columns, pc over KC depth,
 /// ic over MC rows, then jr/ir over micro-tiles), with the packed panels in pooled buffers. Generic over the
-/// micro-kernel (<typeparamref name="TK"/>: MR, NR and the tile) and over where the operands come from, so that each
+/// micro-kernel (an <see cref="ISgemmTile"/>: MR, NR and the tile) and over where the operands come from, so that each
 /// combination is compiled with its tile size as a constant.
 /// </summary>
 internal static class SgemmDriver
