@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Groove.Nn.Kernels;
@@ -17,9 +18,11 @@ internal enum SimdPath
 /// <summary>Chooses the SIMD path once, at start-up, from what the CPU (and the runtime's settings) offer.</summary>
 internal static class SimdPaths
 {
-    /// <summary>The fastest path this process can run in hardware (immutable after start-up).</summary>
+    /// <summary>The fastest path this process can run in hardware (immutable after start-up). AVX-512 is taken only
+    /// where the runtime reports 512-bit vectors as accelerated (it does not on CPUs that slow down under them), and
+    /// not under <c>DOTNET_EnableAVX512=0</c>.</summary>
     public static SimdPath Best { get; } =
-        Avx512F.IsSupported && Fma.IsSupported ? SimdPath.Avx512
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported ? SimdPath.Avx512
         : Avx2.IsSupported && Fma.IsSupported ? SimdPath.Avx2Fma
         : SimdPath.Scalar;
 

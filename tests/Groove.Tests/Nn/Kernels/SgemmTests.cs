@@ -159,8 +159,14 @@ public class SgemmTests
         // Both tiles accumulate each element of C as the same sequence of fused multiply-adds over k (same KC
         // blocks, A pre-scaled by alpha alike, the same fused beta update in full and edge tiles), so their results
         // are equal bit for bit whatever the tile sizes: exact comparison is the right test here. Needs FMA
-        // hardware for the AVX2 kernel.
-        if (!SimdPaths.CanRun(SimdPath.Avx2Fma)) return;
+        // hardware for the AVX2 kernel: without it (DOTNET_EnableHWIntrinsic=0) that kernel must refuse to run, and
+        // the AVX-512 path alone is checked against the naive product by Avx512PathMatchesNaive.
+        if (!SimdPaths.CanRun(SimdPath.Avx2Fma))
+        {
+            Assert.Throws<ArgumentException>(() => Sgemm.Multiply(false, false, 2, 2, 2, 1f, new float[4], 2, new float[4], 2, 0f,
+                new float[4], 2, 1, SimdPath.Avx2Fma));
+            return;
+        }
         foreach (var (ta, tb, m, n, k, beta) in new[] { (false, false, 37, 75, 600, 0.5f), (true, true, 13, 40, 33, 0f), (false, true, 25, 33, 7, 1f) })
         {
             int lda = ta ? m : k, ldb = tb ? k : n;
