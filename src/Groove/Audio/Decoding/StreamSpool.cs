@@ -17,7 +17,24 @@ internal static class StreamSpool
     /// <summary>Opens <paramref name="path"/> for reading, giving up after <see cref="PipeOpenTimeout"/>.</summary>
     public static FileStream Open(string path, CancellationToken cancellation)
     {
-        var open = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), CancellationToken.None);
+        try
+        {
+            // A file with a size is a regular file (or a block device): opening it cannot block.
+            if (new FileInfo(path).Length > 0) return OpenNow(path);
+        }
+        catch (UnauthorizedAccessException) { throw new GrooveException($"{path}: permission denied"); }
+        catch (IOException e) { throw new GrooveException($"{path}: cannot be read ({e.Message})"); }
+
+        // Size 0: an empty file, a device, or a FIFO, whose open(2) waits for a writer. Open it on a thread of its
+        // own (never the thread pool's: a busy pool must not make an ordinary open time out).
+        var opened = new TaskCompletionSource<FileStream>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try { opened.SetResult(OpenNow(path)); }
+            catch (Exception e) { opened.SetException(e); }
+        }) { IsBackground = true, Name = "groove pipe open" };
+        thread.Start();
+        var open = opened.Task;
         try
         {
             if (!open.Wait(PipeOpenTimeout, cancellation))
@@ -28,14 +45,21 @@ internal static class StreamSpool
             }
             return open.Result;
         }
-        catch (AggregateException e) when (e.InnerException is UnauthorizedAccessException)
+        catch (AggregateException e) when (e.InnerException is GrooveException g)
         {
-            throw new GrooveException($"{path}: permission denied");
+            throw new GrooveException(g.Message, g);
         }
-        catch (AggregateException e) when (e.InnerException is IOException io)
+    }
+
+    private static FileStream OpenNow(string path)
+    {
+        try
         {
-            throw new GrooveException($"{path}: cannot be read ({io.Message})");
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
+        catch (UnauthorizedAccessException) { throw new GrooveException($"{path}: permission denied"); }
+        catch (FileNotFoundException) { throw new GrooveException($"{path}: no such file"); }
+        catch (IOException e) { throw new GrooveException($"{path}: cannot be read ({e.Message})"); }
     }
 
     /// <summary>Copies <paramref name="stream"/> to a temporary file, runs <paramref name="decode"/> on it, deletes it.
