@@ -89,8 +89,7 @@ internal static class CorpusCommand
         if (!interactive)
         {
             // Logs (a background run): one line per finished package.
-            var lines = new LineProgress();
-            return builder.Build(entries, lines, f => failures.Add(f), ct);
+            return builder.Build(entries, new LineProgress(), Reporter.Error, ct);
         }
         CorpusSummary? summary = null;
         Reporter.ErrorConsole.Progress().AutoClear(true)

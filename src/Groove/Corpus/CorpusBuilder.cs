@@ -233,7 +233,7 @@ public sealed class CorpusBuilder
         [
             e => Safe(Path.GetFileNameWithoutExtension(Inner(e))),
             e => Safe(Path.ChangeExtension(Inner(e), null).Replace('/', '_')),
-            e => Safe(Inner(e).Replace('/', '_')),
+            e => Safe(Path.ChangeExtension(Inner(e), null).Replace('/', '_') + "_" + Path.GetExtension(Inner(e)).TrimStart('.')),
         ];
         var pending = entries.ToList();
         foreach (var scheme in schemes)

@@ -1,0 +1,52 @@
+using Groove.Tests.Cli;
+using Groove.Tests.Support;
+
+namespace Groove.Tests.Corpus;
+
+public sealed class CorpusCommandTests
+{
+    [Fact]
+    public void Builds_from_a_deb_folder_then_says_there_is_nothing_to_do()
+    {
+        using var tmp = new TempDir();
+        var debs = tmp.File("debs");
+        TestDebs.BuildSongs("alpha", 2, 60, debs, tmp.File("src"));
+        File.WriteAllText(tmp.File("list.tsv"), "package\tpath_in_package\nalpha\t/usr/share/alpha/s0.wav\nalpha\t/usr/share/alpha/s1.wav\n");
+        string[] args = ["corpus", "debian", "--out", tmp.File("corpus"), "--list", tmp.File("list.tsv"), "--debs", debs, "--no-download"];
+
+        var first = CliProcess.Run(args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("2 files cached (0.01 h), none dropped; 1 package(s) built in", first.Stderr);
+        Assert.True(File.Exists(tmp.File("corpus/audio/alpha/s1.wav")));
+        Assert.True(File.Exists(tmp.File("corpus/corpus.tsv")));
+        Assert.True(File.Exists(Path.Combine(debs, "alpha_1.0_all.deb"))); // a --debs folder is the user's: kept
+
+        var second = CliProcess.Run(args);
+        Assert.Equal(0, second.ExitCode);
+        Assert.StartsWith("nothing to do: all 1 package(s) are cached in ", second.Stderr);
+        Assert.Contains("2 files cached (0.01 h), none dropped", second.Stderr);
+    }
+
+    [Fact]
+    public void Bad_input_is_one_line_and_a_non_zero_exit()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.File("bad.tsv"), "package\tpath\nAB\t/x.ogg\n");
+        var bad = CliProcess.Run("corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("bad.tsv"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal([$"groove: error: {tmp.File("bad.tsv")}:2: 'AB' is not a Debian package name"], bad.StderrLines);
+
+        var missing = CliProcess.Run("corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("none.tsv"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal([$"groove: error: {tmp.File("none.tsv")}: no such file (the music list)"], missing.StderrLines);
+
+        File.WriteAllText(tmp.File("ok.tsv"), "package\tpath\nabc\t/x.ogg\n");
+        var unknown = CliProcess.Run("corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("ok.tsv"), "--packages", "xyz");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal(["groove: error: xyz: not a package of the music list"], unknown.StderrLines);
+
+        var offline = CliProcess.Run("corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("ok.tsv"), "--debs", tmp.File("debs"), "--no-download");
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains($"groove: error: abc: no abc_*.deb in {tmp.File("debs")}", offline.Stderr);
+    }
+}
