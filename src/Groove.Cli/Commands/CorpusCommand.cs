@@ -121,7 +121,8 @@ internal static class CorpusCommand
     {
         public void Report(CorpusProgress p)
         {
-            if (p.Activity == "done") Console.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Package} done");
+            if (p.Activity.StartsWith("done", StringComparison.Ordinal) || p.Activity == "failed")
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} [{p.Done}/{p.Total}] {p.Package} {p.Activity}"));
         }
     }
 

@@ -109,8 +109,11 @@ public sealed class CorpusBuilder
                 onPackageFailed?.Invoke(e.Message.StartsWith(package + ":", StringComparison.Ordinal) ? e.Message : $"{package}: {e.Message}");
             }
             handled += entries.Count;
-            progress?.Report(new CorpusProgress(handled, total, package, "done"));
+            progress?.Report(new CorpusProgress(handled, total, package, done.TryGetValue(package, out var rows)
+                ? $"done: {rows.Count(r => r.Status == CorpusStatus.Cached)} cached, {rows.Count(r => r.Status != CorpusStatus.Cached)} dropped"
+                : "failed"));
         }
+        DeleteFolderIfEmpty(WorkRoot);
         if (built == 0 && !File.Exists(ManifestPath) && done.Count > 0)
             CorpusManifest.Write(ManifestPath, order.Where(done.ContainsKey).SelectMany(p => done[p]));
         var records = order.Where(p => selected.Contains(p) && done.ContainsKey(p)).SelectMany(p => done[p]).ToList();
@@ -306,6 +309,12 @@ public sealed class CorpusBuilder
             return;
         }
         AtomicFile.WriteAllText(path, _options.SampleRate.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    private static void DeleteFolderIfEmpty(string path)
+    {
+        try { if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any()) Directory.Delete(path); }
+        catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static void DeleteFolder(string path)

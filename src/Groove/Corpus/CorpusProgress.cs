@@ -4,5 +4,6 @@ namespace Groove.Corpus;
 /// <param name="Done">Recordings handled so far (those of finished packages included).</param>
 /// <param name="Total">Recordings of the selected packages.</param>
 /// <param name="Package">The package being worked on.</param>
-/// <param name="Activity">What is happening ("downloading", "extracting", "decoding NAME").</param>
+/// <param name="Activity">What is happening: "fetching", "extracting", "decoding NAME", then "done: N cached, M dropped"
+/// or "failed" once per package.</param>
 public sealed record CorpusProgress(int Done, int Total, string Package, string Activity);
