@@ -179,6 +179,26 @@ public sealed class CorpusBuilderTests
     }
 
     [Fact]
+    public void Only_one_build_at_a_time_writes_a_folder()
+    {
+        using var tmp = new TempDir();
+        var debs = tmp.File("debs");
+        var list = TestDebs.BuildSongs("alpha", 1, 80, debs, tmp.File("src"));
+        var outDir = tmp.File("corpus");
+        GrooveException? second = null;
+        var probe = new StopAt(p =>
+        {
+            if (p.Activity == "fetching" && second is null)
+                second = Assert.Throws<GrooveException>(() => new CorpusBuilder(outDir, new CountingDebSource(debs)).Build(list));
+            return false;
+        }, new CancellationTokenSource());
+        new CorpusBuilder(outDir, new CountingDebSource(debs)).Build(list, probe);
+        Assert.NotNull(second);
+        Assert.StartsWith($"{outDir}: another corpus build is writing this folder", second.Message);
+        Assert.Equal(1, new CorpusBuilder(outDir, new CountingDebSource(debs)).Build(list).CachedFiles); // released after
+    }
+
+    [Fact]
     public void Cache_names_stay_unique_within_a_package()
     {
         var list = MusicList.Parse([

@@ -28,6 +28,35 @@ public sealed class CorpusCommandTests
     }
 
     [Fact]
+    public void Downloads_with_apt_get_and_deletes_each_download_once_its_package_is_cached()
+    {
+        using var tmp = new TempDir();
+        var debs = tmp.File("built");
+        TestDebs.BuildSongs("alpha", 1, 70, debs, tmp.File("src"));
+        File.WriteAllText(tmp.File("list.tsv"), "package\tpath_in_package\nalpha\t/usr/share/alpha/s0.wav\nnosuch\t/usr/share/x.ogg\n");
+        // A stand-in for apt-get: "downloads" the packages built above into the current folder, like apt-get download.
+        var bin = Directory.CreateDirectory(tmp.File("bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "apt-get"),
+            $"#!/bin/sh\n[ \"$1\" = download ] || exit 2\npkg=\"$3\"\necho \"$*\" >> '{tmp.File("calls.txt")}'\n" +
+            $"if [ -f '{debs}'/\"$pkg\"_1.0_all.deb ]; then cp '{debs}'/\"$pkg\"_1.0_all.deb .; else echo \"E: Unable to locate package $pkg\" >&2; exit 100; fi\n");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("needs a POSIX shell, like apt-get and dpkg-deb");
+        File.SetUnixFileMode(Path.Combine(bin, "apt-get"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var env = new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
+        var outDir = tmp.File("corpus");
+
+        var r = CliProcess.RunWithEnvironment(env, "corpus", "debian", "--out", outDir, "--list", tmp.File("list.tsv"));
+
+        Assert.Equal(1, r.ExitCode); // one package could not be had
+        Assert.Contains("groove: error: nosuch: apt-get download failed (E: Unable to locate package nosuch)", r.Stderr);
+        Assert.Contains("1 files cached", r.Stderr);
+        Assert.Contains("1 package(s) failed (nosuch): run again to retry", r.Stderr);
+        Assert.Equal(["download -q alpha", "download -q nosuch"], File.ReadAllLines(tmp.File("calls.txt")));
+        Assert.True(File.Exists(Path.Combine(outDir, "audio/alpha/s0.wav")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(outDir, ".debs"))); // the download was only for this run
+        Assert.Empty(Directory.GetDirectories(Path.Combine(outDir, ".debs")));
+    }
+
+    [Fact]
     public void Bad_input_is_one_line_and_a_non_zero_exit()
     {
         using var tmp = new TempDir();
