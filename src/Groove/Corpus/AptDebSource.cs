@@ -53,7 +53,7 @@ public sealed class AptDebSource(string folder, bool keepDownloads, bool downloa
         }
         catch (ToolMissingException)
         {
-            throw new GrooveException($"{package}: downloading needs apt-get (Debian/Ubuntu), which is not installed; put {package}_*.deb into the .deb folder instead");
+            throw new MissingToolException($"downloading packages needs apt-get (Debian/Ubuntu), which is not installed; put PACKAGE_*.deb files into a folder and pass it as the .deb folder (--debs)");
         }
         int code;
         using (p)

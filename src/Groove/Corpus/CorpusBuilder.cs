@@ -55,6 +55,7 @@ public sealed class CorpusBuilder
     /// <param name="onPackageFailed">Told, in one line, about a package that could not be fetched or read.</param>
     /// <param name="cancellationToken">Stops the build; what is written stays valid and a next run resumes.</param>
     /// <exception cref="GrooveException">A selected package is not in the list, the folder was built at another rate, or another run holds it.</exception>
+    /// <exception cref="MissingToolException">dpkg-deb, ffmpeg, ffprobe or oggdec (or apt-get, to download) is not installed.</exception>
     public CorpusSummary Build(IReadOnlyList<MusicListEntry> list, IProgress<CorpusProgress>? progress = null,
         Action<string>? onPackageFailed = null, CancellationToken cancellationToken = default)
     {
@@ -92,6 +93,8 @@ public sealed class CorpusBuilder
         int alreadyDone = selected.Count(done.ContainsKey);
         int built = 0;
         var failed = new List<(string, string)>();
+        if (selected.Any(p => !done.ContainsKey(p)))
+            MissingToolException.ThrowIfMissing(("dpkg-deb", "dpkg"), ("ffmpeg", "ffmpeg"), ("ffprobe", "ffmpeg"), ("oggdec", "vorbis-tools"));
         foreach (var package in selected)
         {
             if (done.ContainsKey(package)) continue;
@@ -102,7 +105,7 @@ public sealed class CorpusBuilder
                 built++;
                 CorpusManifest.Write(ManifestPath, order.Where(done.ContainsKey).SelectMany(p => done[p]));
             }
-            catch (GrooveException e)
+            catch (GrooveException e) when (e is not MissingToolException)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 failed.Add((package, e.Message));

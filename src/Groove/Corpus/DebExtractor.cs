@@ -77,7 +77,7 @@ public static class DebExtractor
         }
         catch (ToolMissingException)
         {
-            throw new GrooveException("reading .deb files needs dpkg-deb, which is not installed (apt-get install dpkg)");
+            throw new MissingToolException("building a corpus needs dpkg-deb, which is not installed (apt-get install dpkg)");
         }
         using (p)
         {

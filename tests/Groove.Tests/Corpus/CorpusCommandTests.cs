@@ -74,6 +74,11 @@ public sealed class CorpusCommandTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Equal(["groove: error: xyz: not a package of the music list"], unknown.StderrLines);
 
+        var noTools = CliProcess.RunWithEnvironment(new Dictionary<string, string> { ["PATH"] = tmp.File("empty") },
+            "corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("ok.tsv"), "--debs", tmp.File("debs"));
+        Assert.Equal(1, noTools.ExitCode);
+        Assert.Equal(["groove: error: building a corpus needs dpkg-deb, which is not installed (apt-get install dpkg)"], noTools.StderrLines);
+
         var offline = CliProcess.Run("corpus", "debian", "--out", tmp.File("c"), "--list", tmp.File("ok.tsv"), "--debs", tmp.File("debs"), "--no-download");
         Assert.Equal(1, offline.ExitCode);
         Assert.Contains($"groove: error: abc: no abc_*.deb in {tmp.File("debs")}", offline.Stderr);
