@@ -4,16 +4,15 @@ namespace Groove.Corpus;
 
 /// <summary>
 /// Gets .deb files with <c>apt-get download</c> (no installation, no root) into a folder, or takes one already there
-/// (<c>PACKAGE_*.deb</c>). With <see cref="KeepDownloads"/> false, a .deb this source downloaded is deleted once
-/// its package is cached; .debs that were already in the folder are never deleted.
+/// (<c>PACKAGE_*.deb</c>). With <see cref="KeepDownloads"/> false the folder is scratch space: each package's .deb
+/// is deleted once the package is cached (also one left there by a run that was stopped).
 /// </summary>
 /// <param name="folder">Where .deb files are looked for and downloaded to (created when needed).</param>
-/// <param name="keepDownloads">Keep downloaded .debs after their package is cached.</param>
+/// <param name="keepDownloads">Keep the .debs (the folder is the user's cache) rather than delete each once its package is cached.</param>
 /// <param name="download">Allow downloading; false uses only .debs already in <paramref name="folder"/>.</param>
 public sealed class AptDebSource(string folder, bool keepDownloads, bool download = true) : IDebSource
 {
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(30);
-    private readonly HashSet<string> _downloaded = new(StringComparer.Ordinal);
 
     /// <summary>The .deb folder.</summary>
     public string Folder { get; } = folder;
@@ -27,7 +26,7 @@ public sealed class AptDebSource(string folder, bool keepDownloads, bool downloa
         if (Find(package) is { } existing) return existing;
         if (!download) throw new GrooveException($"{package}: no {package}_*.deb in {Folder}");
         // Into a private folder first: a killed download never leaves a truncated .deb where Find would take it.
-        var partial = Path.Combine(Folder, $".download-{package}-{Environment.ProcessId}");
+        var partial = Path.Combine(Folder, $".download-{package}"); // a stopped run's leftovers are cleared here
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
         try
@@ -35,7 +34,6 @@ public sealed class AptDebSource(string folder, bool keepDownloads, bool downloa
             var deb = Download(package, partial, cancellationToken);
             var target = Path.Combine(Folder, Path.GetFileName(deb));
             File.Move(deb, target, overwrite: true);
-            lock (_downloaded) _downloaded.Add(target);
             return target;
         }
         finally
@@ -79,8 +77,6 @@ public sealed class AptDebSource(string folder, bool keepDownloads, bool downloa
     public void Release(string package, string debPath)
     {
         if (KeepDownloads) return;
-        lock (_downloaded)
-            if (!_downloaded.Remove(debPath)) return;
         try { File.Delete(debPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
