@@ -40,6 +40,7 @@ public static class DebExtractor
         {
             var next = new HashSet<string>(StringComparer.Ordinal);
             ReadTar(debPath, toRead, needArchives && pass == 0, root, links, next, archives, cancellationToken);
+            next.RemoveWhere(target => File.Exists(Path.Combine(root, target))); // came later in the same pass
             toRead = next;
         }
 
