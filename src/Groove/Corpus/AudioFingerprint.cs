@@ -16,8 +16,12 @@ public sealed class AudioFingerprint
     /// <summary>Frames per second.</summary>
     public const int FramesPerSecond = 2;
 
-    /// <summary>Fingerprints shorter than this many frames (10 s) are never called near duplicates: too little to tell.</summary>
-    public const int MinFramesToCompare = 20;
+    /// <summary>
+    /// Fingerprints shorter than this many frames (about 30 s) are never called near duplicates: in short clips a
+    /// common fade in and out dominates (on the Debian corpus, different 14–27 s jingles reached 0.92, while different
+    /// pieces of 30 s or more stayed at or below 0.85 and the one re-encoded copy scored 0.98).
+    /// </summary>
+    public const int MinFramesToCompare = 60;
 
     private const int FftSize = 1024, Hop = 512, FloorDb = 90;
 

@@ -11,12 +11,12 @@ public sealed class AudioFingerprintTests
         var rng = new Random(3);
         var altered = new float[a.Length - 4000];
         for (int i = 0; i < altered.Length; i++)
-            altered[i] = 0.5f * a[i + 2500] + 0.002f * (float)(rng.NextDouble() * 2 - 1); // starts 156 ms later
+            altered[i] = 0.5f * a[i + 500] + 0.002f * (float)(rng.NextDouble() * 2 - 1); // starts 31 ms later (an encoder delay)
         var fa = AudioFingerprint.Compute(a, TestDebs.Rate);
         var fAltered = AudioFingerprint.Compute(altered, TestDebs.Rate);
-        // 12 s: 1 + (192000 − 1024) / 512 = 374 STFT frames of 1024 samples, pooled 16 at a time (0.512 s).
-        Assert.Equal(23, fa.Frames);
-        Assert.Equal(AudioFingerprint.Bands * 23, fa.Levels.Length);
+        // 40 s: 1 + (640000 − 1024) / 512 = 1248 STFT frames of 1024 samples, pooled 16 at a time (0.512 s).
+        Assert.Equal(78, fa.Frames);
+        Assert.Equal(AudioFingerprint.Bands * 78, fa.Levels.Length);
 
         Assert.Equal(1.0, fa.Similarity(fa), 1e-12);
         Assert.True(fa.Similarity(fAltered) >= 0.95, $"altered copy: {fa.Similarity(fAltered):F3}");
@@ -31,12 +31,17 @@ public sealed class AudioFingerprintTests
     [Fact]
     public void Short_or_very_different_lengths_are_never_similar()
     {
-        var a = TestDebs.Music(1, 120, seconds: 12);
-        var shortA = a.AsSpan(0, 8 * TestDebs.Rate).ToArray(); // 16 frames: under the 20 needed
-        var longer = TestDebs.Music(1, 120, seconds: 14);      // the same start, 2 s (17%) longer
+        var a = TestDebs.Music(1, 120, seconds: 25);
+        var shortA = a.AsSpan(0, 20 * TestDebs.Rate).ToArray(); // 38 frames: under the 60 needed
+        var shortB = TestDebs.Music(1, 120, seconds: 25);       // the same 25 s (48 frames): too short to compare
+        var longA = TestDebs.Music(1, 120, seconds: 40);
+        var longer = TestDebs.Music(1, 120, seconds: 46);       // the same start, 6 s (13%) longer
         var f = AudioFingerprint.Compute(a, TestDebs.Rate);
         Assert.Equal(0, f.Similarity(AudioFingerprint.Compute(shortA, TestDebs.Rate)));
-        Assert.Equal(0, f.Similarity(AudioFingerprint.Compute(longer, TestDebs.Rate)));
+        Assert.Equal(0, f.Similarity(AudioFingerprint.Compute(shortB, TestDebs.Rate)));
+        var g = AudioFingerprint.Compute(longA, TestDebs.Rate);
+        Assert.Equal(1.0, g.Similarity(g), 1e-12);
+        Assert.Equal(0, g.Similarity(AudioFingerprint.Compute(longer, TestDebs.Rate)));
         Assert.Equal(0, AudioFingerprint.Compute(new float[100], TestDebs.Rate).Frames);
     }
 

@@ -42,16 +42,16 @@ public sealed class CorpusBuilderTests
         Assert.Equal(CorpusStatus.Missing, Row(s, "absent.ogg").Status);
 
         Assert.Equal(3, s.CachedFiles);
-        Assert.Equal(3 * 12.0 / 3600, s.CachedHours, 1e-9);
+        Assert.Equal(3 * 40.0 / 3600, s.CachedHours, 1e-9);
         Assert.Equal(new Dictionary<CorpusStatus, int> { [CorpusStatus.Duplicate] = 2, [CorpusStatus.Silent] = 1, [CorpusStatus.Corrupt] = 1, [CorpusStatus.Missing] = 1 },
             s.Dropped);
-        Assert.Equal("3 files cached (0.01 h), 5 dropped (2 duplicate, 1 silent, 1 corrupt, 1 missing)", s.Describe());
+        Assert.Equal("3 files cached (0.03 h), 5 dropped (2 duplicate, 1 silent, 1 corrupt, 1 missing)", s.Describe());
 
         // Exactly the kept files are in the cache, as 16 kHz mono; the cached song is the source's samples (both 16-bit).
         var wavs = Directory.GetFiles(Path.Combine(outDir, "audio"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order();
         Assert.Equal(["linked.wav", "song.wav", "zipped.wav"], wavs);
         var song = AudioFile.Load(Path.Combine(outDir, "audio/testmusic/song.wav"));
-        Assert.Equal((16000, 1, 12 * 16000), (song.SampleRate, song.ChannelCount, song.Length));
+        Assert.Equal((16000, 1, 40 * 16000), (song.SampleRate, song.ChannelCount, song.Length));
         var original = AudioFile.Load(tmp.File("src/testmusic/usr/share/games/testmusic/music/song.wav"));
         Assert.Equal(original.Channels[0], song.Channels[0]);
 

@@ -16,7 +16,7 @@ public sealed class CorpusCommandTests
 
         var first = CliProcess.Run(args);
         Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.Contains("2 files cached (0.01 h), none dropped; 1 package(s) built in", first.Stderr);
+        Assert.Contains("2 files cached (0.02 h), none dropped; 1 package(s) built in", first.Stderr);
         Assert.True(File.Exists(tmp.File("corpus/audio/alpha/s1.wav")));
         Assert.True(File.Exists(tmp.File("corpus/corpus.tsv")));
         Assert.True(File.Exists(Path.Combine(debs, "alpha_1.0_all.deb"))); // a --debs folder is the user's: kept
@@ -24,7 +24,7 @@ public sealed class CorpusCommandTests
         var second = CliProcess.Run(args);
         Assert.Equal(0, second.ExitCode);
         Assert.StartsWith("nothing to do: all 1 package(s) are cached in ", second.Stderr);
-        Assert.Contains("2 files cached (0.01 h), none dropped", second.Stderr);
+        Assert.Contains("2 files cached (0.02 h), none dropped", second.Stderr);
     }
 
     [Fact]

@@ -13,8 +13,8 @@ internal static class TestDebs
 {
     public const int Rate = 16000;
 
-    /// <summary>Twelve seconds of "music": a chord that changes every <paramref name="chordSeconds"/> over noise hits at <paramref name="bpm"/>.</summary>
-    public static float[] Music(int seed, double bpm, double chordSeconds = 2, double seconds = 12)
+    /// <summary>"Music" (40 s unless told): a chord that changes every <paramref name="chordSeconds"/> over noise hits at <paramref name="bpm"/>.</summary>
+    public static float[] Music(int seed, double bpm, double chordSeconds = 2, double seconds = 40)
     {
         var rng = new Random(seed);
         int n = (int)(seconds * Rate);
