@@ -27,6 +27,7 @@ internal static class TrainZeroNsCommand
         var windows = new Option<int>("--windows") { Description = "Windows per step, from one excerpt (the paper: 16)", DefaultValueFactory = _ => 16 };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Steps between validation-loss measurements", DefaultValueFactory = _ => 200 };
+        var valBatches = new Option<int>("--val-batches") { Description = "Fixed validation batches (one excerpt each)", DefaultValueFactory = _ => 24 };
         var cache = new Option<string?>("--cache") { Description = "Excerpt cache folder (default ~/.cache/groove/zerons)" };
         var stems = new Option<string?>("--stems") { Description = "Folder of stems NAME.drums.wav + NAME.other.wav (instead of HPSS)" };
         var perFile = new Option<int>("--excerpts-per-file") { Description = "10-s excerpts drawn per file at most", DefaultValueFactory = _ => 4 };
@@ -38,7 +39,7 @@ internal static class TrainZeroNsCommand
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Only build the excerpt cache (resumable), then exit" };
         var cmd = new Command("zerons", "Beat model from unlabelled music (Zero-Note Samba, Desblancs et al. TASLP 2023)")
         {
-            data, outDir, size, steps, lr, windows, every, validateEvery, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly,
+            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly,
         };
         cmd.SetAction(parse =>
         {
@@ -60,6 +61,7 @@ internal static class TrainZeroNsCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), Windows = parse.GetValue(windows),
                     CheckpointEvery = parse.GetValue(every), ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
+                    ValidationBatches = parse.GetValue(valBatches),
                     Model = config,
                 };
                 if (!(options.LearningRate > 0)) throw new GrooveException("--lr must be positive");

@@ -77,8 +77,8 @@ public sealed class ZeroNsTrainer
     public ZeroNsTrainer(ZeroNsTrainingOptions options, string outDir)
     {
         _o = options;
-        if (options.Steps < 1 || options.Windows < 2 || options.WindowFrames < 8 || options.CheckpointEvery < 1 || options.ValidateEvery < 1)
-            throw new GrooveException("steps, checkpoint and validation intervals must be positive, windows ≥ 2 and window frames ≥ 8");
+        if (options.Steps < 1 || options.Windows < 2 || options.WindowFrames < 8 || options.CheckpointEvery < 1 || options.ValidateEvery < 1 || options.ValidationBatches < 1)
+            throw new GrooveException("steps, checkpoint and validation intervals and validation batches must be positive, windows ≥ 2 and window frames ≥ 8");
         _dir = outDir;
         _initRng = new Rng(options.Seed);
         _dataRng = new Rng(options.Seed * 7919 + 3);
@@ -131,6 +131,7 @@ public sealed class ZeroNsTrainer
         CancellationToken cancellationToken)
     {
         var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, 0x5A3B) : null;
+        Directory.CreateDirectory(_dir);
         var valLog = Path.Combine(_dir, "validation.tsv");
         double best = ReadBest();
         TrimValidationLog(valLog, Loop.Step);
