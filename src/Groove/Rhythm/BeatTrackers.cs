@@ -7,7 +7,7 @@ public static class BeatTrackers
     public const string DefaultName = "classical";
 
     /// <summary>All names, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons"];
+    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-random"];
 
     /// <summary>The shipped Zero-Note Samba model (<c>models/zerons-small.safetensors</c>).</summary>
     public const string ZeroNsShippedModel = "zerons-small";
