@@ -12,8 +12,9 @@ using Groove.Tonality.Stone;
 namespace Groove.Cli.Commands;
 
 /// <summary>
-/// <c>groove key FILE... [--out DIR] [--profile NAME] [--local] [--json]</c>: the global key of each file by template
-/// matching of a tuned CQT chroma. With <c>--out</c> each input writes <c>&lt;name&gt;.key</c>: the key on the first
+/// <c>groove key FILE... [--out DIR] [--method NAME] [--profile NAME] [--local] [--json]</c>: the global key of each
+/// file by template matching of a chroma (the library's default <see cref="KeyMethods"/> method unless <c>--method</c>
+/// names another or a STONE model). With <c>--out</c> each input writes <c>&lt;name&gt;.key</c>: the key on the first
 /// line (readable by mir_eval and <c>groove eval key</c>), then <c># confidence C</c> and, with <c>--local</c>,
 /// <c># local START END KEY CONFIDENCE</c> comment lines. <c>--json</c> writes <c>&lt;name&gt;.key.json</c> instead,
 /// with the 24 key probabilities and the local-key curve.
@@ -24,10 +25,15 @@ internal static class KeyCommand
     {
         var files = new Argument<string[]>("files") { Description = "Audio files", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string?>("--out", "-o") { Description = "Write <name>.key (or <name>.key.json) per input into this folder" };
-        var profile = new Option<string>("--profile")
+        var method = new Option<string>("--method")
         {
-            Description = $"Key templates: {string.Join(", ", KeyProfile.All.Select(p => p.Name))}",
-            DefaultValueFactory = _ => KeyProfile.AlbrechtShanahan.Name,
+            Description = $"Estimator: {string.Join(", ", KeyMethods.All.Select(m => m.Name))} (classical; default {KeyMethods.DefaultName}), " +
+                          "or a STONE model (stone12, stone24, stone-small: as --model)",
+            DefaultValueFactory = _ => KeyMethods.DefaultName,
+        };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = $"Key templates replacing the method's: {string.Join(", ", KeyProfile.All.Select(p => p.Name))}",
         };
         var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s; from --profile, also with --model)" };
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
@@ -41,20 +47,38 @@ internal static class KeyCommand
         modeFrom.AcceptOnlyFromAmong("model", "profile");
         var cmd = new Command("key", "Estimate the musical key of audio files (e.g. \"F# minor\") with a confidence")
         {
-            files, outDir, profile, local, json, force, model, modeFrom,
+            files, outDir, method, profile, local, json, force, model, modeFrom,
         };
         cmd.SetAction(parse =>
         {
-            var name = parse.GetValue(profile) ?? KeyProfile.AlbrechtShanahan.Name;
-            var chosen = KeyProfile.Find(name);
-            if (chosen is null)
+            var methodName = parse.GetValue(method) ?? KeyMethods.DefaultName;
+            var modelName = parse.GetValue(model);
+            var keyOptions = KeyMethods.Find(methodName);
+            if (keyOptions is null)
             {
-                Reporter.Error($"unknown profile '{name}' (choose {string.Join(", ", KeyProfile.All.Select(p => p.Name))})");
-                return Reporter.InputError;
+                // not a classical method: a STONE model name (the default classical estimator gives the mode)
+                if (modelName is null && ModelRegistry.Available().Contains(methodName, StringComparer.OrdinalIgnoreCase)) modelName = methodName;
+                else
+                {
+                    Reporter.Error($"unknown method '{methodName}' (choose {string.Join(", ", KeyMethods.All.Select(m => m.Name).Concat(ModelRegistry.Available()))})");
+                    return Reporter.InputError;
+                }
+                keyOptions = KeyMethods.Default.Options;
             }
-            var estimator = new ProfileKeyEstimator(new ProfileKeyOptions { Profile = chosen });
+            if (parse.GetValue(profile) is { } name)
+            {
+                var found = KeyProfile.Find(name);
+                if (found is null)
+                {
+                    Reporter.Error($"unknown profile '{name}' (choose {string.Join(", ", KeyProfile.All.Select(p => p.Name))})");
+                    return Reporter.InputError;
+                }
+                keyOptions = keyOptions with { Profile = found };
+            }
+            var chosen = keyOptions.Profile;
+            var estimator = new ProfileKeyEstimator(keyOptions);
             StoneKeyEstimator? stone;
-            try { stone = parse.GetValue(model) is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator, parse.GetValue(modeFrom) == "profile") : null; }
+            try { stone = modelName is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator, parse.GetValue(modeFrom) == "profile") : null; }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
             bool asJson = parse.GetValue(json), withLocal = parse.GetValue(local);
             var dir = parse.GetValue(outDir);
@@ -66,10 +90,10 @@ internal static class KeyCommand
                 if (stone != null) analysis = analysis with { Global = stone.Estimate(audio, analysis.Global) };
                 if (item.OutputPath is { } path)
                 {
-                    AtomicFile.WriteAllText(path, asJson ? Json(item.InputPath, chosen, analysis, indented: true) + "\n" : KeyFile(analysis, withLocal));
+                    AtomicFile.WriteAllText(path, asJson ? Json(item.InputPath, modelName ?? methodName, chosen, analysis, indented: true) + "\n" : KeyFile(analysis, withLocal));
                     return null;
                 }
-                return asJson ? Json(item.InputPath, chosen, analysis, indented: false) : Line(item.InputPath, analysis, withLocal);
+                return asJson ? Json(item.InputPath, modelName ?? methodName, chosen, analysis, indented: false) : Line(item.InputPath, analysis, withLocal);
             });
         });
         return cmd;
@@ -98,7 +122,7 @@ internal static class KeyCommand
         return sb.ToString();
     }
 
-    internal static string Json(string input, KeyProfile profile, KeyAnalysis a, bool indented)
+    internal static string Json(string input, string method, KeyProfile profile, KeyAnalysis a, bool indented)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented }))
@@ -107,6 +131,7 @@ internal static class KeyCommand
             w.WriteString("file", input);
             w.WriteString("key", a.Global.Key.ToString());
             w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
+            w.WriteString("method", method);
             w.WriteString("profile", profile.Name);
             w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));
             w.WriteStartObject("probabilities");
