@@ -48,7 +48,7 @@ public sealed record SyncPredNetConfig
     /// <summary>
     /// The CPU-sized variant: narrower (8 → 32 channels), frequency pooling from the first layer (96 → 24 → 8 → 1
     /// bins), and short dilated kernels along time instead of wide ones (dilations 1, 2, 4, 8, 16, 1, 2, 4), which keep
-    /// a receptive field of 149 frames (2.4 s), about the paper's.
+    /// a receptive field of 139 frames (2.2 s), about the paper's 137.
     /// </summary>
     public static SyncPredNetConfig Small { get; } = new()
     {
