@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.IO;
 using Groove.Rhythm;
 
@@ -64,7 +64,7 @@ internal static class BeatsCommand
 
     /// <summary>"time TAB beat-in-bar" lines; the position column is always written (0 = unknown).</summary>
     internal static string BeatsText(BeatTrackingResult r) =>
-        Groove.Evaluation.Annotations.BeatAnnotations.Format(r.Beats, decimals: 3, alwaysWritePositions: true);
+        Groove.IO.Annotations.BeatAnnotations.Format(r.Beats, decimals: 3, alwaysWritePositions: true);
 
     private static string Csv(BeatTrackingResult r)
     {

@@ -62,6 +62,6 @@ internal static class ClickCommand
     {
         if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not a .beats file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
-        return Groove.Evaluation.Annotations.BeatAnnotations.Read(path);
+        return Groove.IO.Annotations.BeatAnnotations.Read(path);
     }
 }

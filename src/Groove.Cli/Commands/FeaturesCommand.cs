@@ -3,6 +3,7 @@ using System.Globalization;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.Dsp;
+using Groove.IO;
 
 namespace Groove.Cli.Commands;
 

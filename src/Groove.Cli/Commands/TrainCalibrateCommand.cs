@@ -3,6 +3,7 @@ using System.Globalization;
 using Groove.Cli.Infrastructure;
 using Groove.Models;
 using Groove.Tonality.Stone;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands;
 

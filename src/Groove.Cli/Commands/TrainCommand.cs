@@ -5,6 +5,8 @@ using Groove.Cli.Infrastructure;
 using Groove.Models;
 using Groove.Tonality.Stone;
 using Groove.Training;
+using Groove.IO.Datasets;
+using Groove.Training.Stone;
 
 namespace Groove.Cli.Commands;
 
@@ -138,7 +140,7 @@ internal static class TrainCommand
                             Console.Error.WriteLine($"{l}: {added} labelled tracks");
                         }
                         if (keyed.Count == 0) throw new GrooveException($"no labelled track is at least {options.LabelledExcerptFrames / StoneFrontEnd.FrameRate:F1} s long");
-                        int minor = keyed.Keys.Count(k => k.Mode == Groove.Tonality.KeyMode.Minor);
+                        int minor = keyed.Keys.Count(k => k.Mode == Groove.KeyMode.Minor);
                         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{keyed.Count} labelled tracks ({keyed.TotalFrames / StoneFrontEnd.FrameRate / 60:F1} min, {keyed.Count - minor} major, {minor} minor)"));
                     }

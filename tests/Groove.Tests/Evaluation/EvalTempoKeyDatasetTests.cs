@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Tests.Support;
 using Groove.Tonality;
 

@@ -4,6 +4,7 @@ using Groove.Nn;
 using Groove.Rhythm.Learned;
 using Groove.Tests.Support;
 using Xunit;
+using Groove.IO.Datasets;
 
 namespace Groove.Tests.Evaluation;
 

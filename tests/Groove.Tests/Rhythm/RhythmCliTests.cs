@@ -1,6 +1,7 @@
 using Groove.Audio;
 using Groove.Dsp;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Rhythm;
 

@@ -4,6 +4,7 @@ using Groove.Tests.Nn;
 using Groove.Tests.Support;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
+using Groove.Training.Stone;
 
 namespace Groove.Tests.Tonality;
 
@@ -36,7 +37,7 @@ public class StoneSemiToneTests
     [InlineData(69, "F# minor")]  // A4, signature A (F# minor's relative major)
     public void LabelledTargetsRotateWithTheCropOffsetLikeTheContent(int midi, string label)
     {
-        var key = Groove.Evaluation.Annotations.KeyNames.Parse(label)!.Value;
+        var key = Groove.IO.Annotations.KeyNames.Parse(label)!.Value;
         var (cqt, frames) = Tone(midi);
         var data = new StoneLabelledData();
         Assert.True(data.Add("tone", cqt, frames, key, 8));

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Evaluation.Datasets;
 using Groove.IO;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Evaluation.Key;
 using Groove.Tonality;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Evaluation.Tempo;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 

@@ -1,7 +1,8 @@
 using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Evaluation.Datasets;
 

@@ -1,9 +1,10 @@
 using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Key;
 using Groove.Evaluation.Tempo;
 using Groove.Rhythm;
 using Groove.Tonality;
+using Groove.IO.Datasets;
 
 namespace Groove.Evaluation.Datasets;
 

@@ -1,4 +1,4 @@
-namespace Groove.Evaluation.Datasets;
+namespace Groove.IO.Datasets;
 
 /// <summary>One track of a <see cref="Dataset"/>: its name, audio file (if any) and annotation files by kind.</summary>
 /// <param name="Name">The file name stem shared by the audio and its annotations.</param>

@@ -1,6 +1,5 @@
-using Groove.Evaluation.Tempo;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Reads tempo annotations: <c>.bpm</c>/<c>.lab</c> text with one tempo ("126.0") or MIREX's "t1 t2 weight"

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Groove.Evaluation.Tempo;
-using Groove.Rhythm;
-using Groove.Tonality;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Reads beat, tempo and key annotations from JAMS files (B. McFee et al., "JAMS: a JSON annotated music

@@ -1,4 +1,4 @@
-namespace Groove.Evaluation.Datasets;
+namespace Groove.IO.Datasets;
 
 /// <summary>
 /// Finds a track's file in a folder by the track's name (its stem): "blues.00000" matches "blues.00000.beats",

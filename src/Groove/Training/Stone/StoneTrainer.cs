@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Groove.Nn;
-using Groove.Training;
+using Groove.Tonality.Stone;
 
-namespace Groove.Tonality.Stone;
+namespace Groove.Training.Stone;
 
 /// <summary>Settings of a STONE training run.</summary>
 public sealed record StoneTrainingOptions

@@ -1,4 +1,4 @@
-namespace Groove.Evaluation.Datasets;
+namespace Groove.IO.Datasets;
 
 /// <summary>
 /// A folder of audio with annotation folders beside it, one file per track named after the audio file:

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Groove.Rhythm;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Reads the Hainsworth dataset's single <c>data.txt</c> (S. Hainsworth, "Techniques for the automated analysis of

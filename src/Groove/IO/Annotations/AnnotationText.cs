@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>Line/field reading shared by the plain-text annotation readers: '#' comments, whitespace-separated fields.</summary>
 internal static class AnnotationText

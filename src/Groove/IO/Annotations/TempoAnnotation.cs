@@ -1,4 +1,4 @@
-namespace Groove.Evaluation.Tempo;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// A reference or estimated tempo in the MIREX form: up to two tempi in BPM and the perceptual weight of the first

@@ -1,6 +1,7 @@
 using Groove.Nn;
+using Groove.Tonality.Stone;
 
-namespace Groove.Tonality.Stone;
+namespace Groove.Training.Stone;
 
 /// <summary>
 /// Tracks for STONE's self-supervised task: per track a quantised CQT; <see cref="SampleBatch"/> draws, for each batch

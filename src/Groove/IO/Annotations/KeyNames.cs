@@ -1,7 +1,6 @@
 using System.Globalization;
-using Groove.Tonality;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Parses key labels in the spellings datasets use: "D major", "C\tmajor" (mir_eval), "F# minor" (madmom),

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Groove.Tonality;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Reads a global key: one label per file in any spelling <see cref="KeyNames"/> accepts (GiantSteps "D major",

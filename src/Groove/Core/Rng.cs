@@ -1,4 +1,4 @@
-namespace Groove.Nn;
+namespace Groove;
 
 /// <summary>
 /// Seeded pseudo-random generator (xoshiro256**, Blackman &amp; Vigna 2018, seeded through SplitMix64) with an

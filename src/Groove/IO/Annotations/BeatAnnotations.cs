@@ -1,7 +1,6 @@
 using System.Globalization;
-using Groove.Rhythm;
 
-namespace Groove.Evaluation.Annotations;
+namespace Groove.IO.Annotations;
 
 /// <summary>
 /// Reads beat annotations: plain text with one beat per line, "time [position [...]]" (mir_eval/madmom

@@ -1,4 +1,4 @@
-namespace Groove.Audio;
+namespace Groove;
 
 /// <summary>
 /// Decoded audio: one float array per channel (planar), samples nominally in [-1, 1].

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace Groove.Dsp;
+namespace Groove.IO;
 
 /// <summary>
 /// An n-dimensional array read from or written to NumPy's <c>.npy</c> format (versions 1–3), held as float32
