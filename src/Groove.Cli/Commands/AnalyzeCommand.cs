@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using Groove.Audio;
+using Groove.Analysis;
 using Groove.Cli.Infrastructure;
 
 namespace Groove.Cli.Commands;
@@ -16,27 +14,9 @@ internal static class AnalyzeCommand
         cmd.SetAction(parse =>
         {
             var inputs = parse.GetValue(files) ?? [];
-            var tracker = Groove.Rhythm.BeatTrackers.Create();
-            var keyEstimator = new Groove.Tonality.ProfileKeyEstimator();
-            return BatchRunner.Run(inputs, new BatchOptions(Description: "Analysing"), item =>
-            {
-                var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
-                var sb = new StringBuilder();
-                var ic = CultureInfo.InvariantCulture;
-                sb.AppendLine(item.InputPath);
-                sb.AppendLine(string.Create(ic, $"  duration     {audio.Duration:F2} s"));
-                sb.AppendLine(string.Create(ic, $"  sample rate  {audio.SampleRate} Hz, {audio.ChannelCount} channel(s)"));
-                // Key and beats are independent: run the key on the other core meanwhile.
-                var keyTask = Task.Run(() => keyEstimator.Estimate(audio, item.Warn));
-                var beats = tracker.Track(audio, onWarning: item.Warn);
-                sb.AppendLine(string.Create(ic, $"  tempo        {beats.Tempo:F1} BPM"));
-                sb.AppendLine(string.Create(ic, $"  beats        {beats.Beats.Count} ({beats.Beats.Count(b => b.IsDownbeat)} downbeats)"));
-                if (beats.Beats.Count > 0)
-                    sb.AppendLine("  first beats  " + string.Join(" ", beats.Beats.Take(8).Select(b => b.Time.ToString("F2", ic))) + (beats.Beats.Count > 8 ? " ..." : ""));
-                var key = keyTask.GetAwaiter().GetResult();
-                sb.AppendLine(string.Create(ic, $"  key          {key.Key} (confidence {key.Confidence:F2})"));
-                return sb.ToString();
-            });
+            var analyzer = new Analyzer();
+            return BatchRunner.Run(inputs, new BatchOptions(Description: "Analysing"),
+                item => ResultWriter.Summary(item.InputPath, analyzer.Analyze(item.InputPath, onWarning: item.Warn)));
         });
         return cmd;
     }

@@ -1,13 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Groove.Audio;
+using Groove.Analysis;
 using Groove.Cli.Infrastructure;
 using Groove.IO;
-using Groove.Models;
 using Groove.Tonality;
-using Groove.Tonality.Stone;
 
 namespace Groove.Cli.Commands;
 
@@ -22,16 +17,14 @@ internal static class KeyCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Audio files", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string?>("--out", "-o") { Description = "Write <name>.key (or <name>.key.json) per input into this folder" };
+        var io = new BatchCommandOptions("Write <name>.key (or <name>.key.json) per input into this folder (default: print)");
         var profile = new Option<string>("--profile")
         {
             Description = $"Key templates: {string.Join(", ", KeyProfile.All.Select(p => p.Name))}",
-            DefaultValueFactory = _ => KeyProfile.AlbrechtShanahan.Name,
+            DefaultValueFactory = _ => new AnalysisOptions().KeyProfile,
         };
         var local = new Option<bool>("--local") { Description = "Also report the key over time (8 s windows every 2 s; from --profile, also with --model)" };
         var json = new Option<bool>("--json") { Description = "JSON output with the 24 key probabilities and the local-key curve" };
-        var force = new Option<bool>("--force") { Description = "Redo inputs whose output exists" };
         var model = new Option<string?>("--model") { Description = "Key from a trained STONE model (stone12, stone24, or a .safetensors path): a 12-output model gives the key signature and --profile the mode; a 24-output (--modes 2) model gives both" };
         var modeFrom = new Option<string>("--mode-from")
         {
@@ -41,91 +34,37 @@ internal static class KeyCommand
         modeFrom.AcceptOnlyFromAmong("model", "profile");
         var cmd = new Command("key", "Estimate the musical key of audio files (e.g. \"F# minor\") with a confidence")
         {
-            files, outDir, profile, local, json, force, model, modeFrom,
+            profile, local, json, model, modeFrom,
         };
+        io.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var name = parse.GetValue(profile) ?? KeyProfile.AlbrechtShanahan.Name;
-            var chosen = KeyProfile.Find(name);
-            if (chosen is null)
+            Analyzer analyzer;
+            try
             {
-                Reporter.Error($"unknown profile '{name}' (choose {string.Join(", ", KeyProfile.All.Select(p => p.Name))})");
-                return Reporter.InputError;
+                analyzer = new Analyzer(new AnalysisOptions
+                {
+                    Beats = false,
+                    KeyProfile = parse.GetValue(profile) ?? KeyProfile.AlbrechtShanahan.Name,
+                    KeyModel = parse.GetValue(model),
+                    KeyModeFromProfile = parse.GetValue(modeFrom) == "profile",
+                });
             }
-            var estimator = new ProfileKeyEstimator(new ProfileKeyOptions { Profile = chosen });
-            StoneKeyEstimator? stone;
-            try { stone = parse.GetValue(model) is { } m ? new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, estimator, parse.GetValue(modeFrom) == "profile") : null; }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
+            var profileName = KeyProfile.Find(analyzer.Options.KeyProfile)!.Name;
             bool asJson = parse.GetValue(json), withLocal = parse.GetValue(local);
-            var dir = parse.GetValue(outDir);
-            var options = new BatchOptions(dir, asJson ? ".key.json" : ".key", parse.GetValue(force), Description: "Finding keys");
-            return BatchRunner.Run(parse.GetValue(files) ?? [], options, item =>
+            var options = io.Batch(parse, asJson ? ".key.json" : ".key", "Finding keys");
+            return BatchRunner.Run(io.Inputs(parse), options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, onWarning: item.Warn);
-                var analysis = estimator.Analyze(audio, item.Warn);
-                if (stone != null) analysis = analysis with { Global = stone.Estimate(audio, analysis.Global) };
+                var analysis = analyzer.Analyze(item.InputPath, onWarning: item.Warn).Key!;
                 if (item.OutputPath is { } path)
                 {
-                    AtomicFile.WriteAllText(path, asJson ? Json(item.InputPath, chosen, analysis, indented: true) + "\n" : KeyFile(analysis, withLocal));
+                    AtomicFile.WriteAllText(path, asJson ? ResultWriter.KeyJson(item.InputPath, profileName, analysis, indented: true) + "\n" : ResultWriter.KeyFile(analysis, withLocal));
                     return null;
                 }
-                return asJson ? Json(item.InputPath, chosen, analysis, indented: false) : Line(item.InputPath, analysis, withLocal);
+                return asJson ? ResultWriter.KeyJson(item.InputPath, profileName, analysis, indented: false) : ResultWriter.KeyLine(item.InputPath, analysis, withLocal);
             });
         });
         return cmd;
-    }
-
-    /// <summary>The <c>.key</c> file: the key, then comment lines.</summary>
-    internal static string KeyFile(KeyAnalysis a, bool withLocal)
-    {
-        var ic = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.Append(a.Global.Key).Append('\n');
-        sb.Append(string.Create(ic, $"# confidence {a.Global.Confidence:F3}\n"));
-        if (withLocal)
-            foreach (var l in a.Local)
-                sb.Append(string.Create(ic, $"# local {l.Start:F2} {l.End:F2} {l.Key} {l.Confidence:F3}\n"));
-        return sb.ToString();
-    }
-
-    private static string Line(string input, KeyAnalysis a, bool withLocal)
-    {
-        var ic = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder(string.Create(ic, $"{input}\t{a.Global.Key}\t{a.Global.Confidence:F3}"));
-        if (withLocal)
-            foreach (var l in a.Local)
-                sb.Append(string.Create(ic, $"\n  {l.Start,7:F2} {l.End,7:F2}  {l.Key,-9} {l.Confidence:F3}"));
-        return sb.ToString();
-    }
-
-    internal static string Json(string input, KeyProfile profile, KeyAnalysis a, bool indented)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented }))
-        {
-            w.WriteStartObject();
-            w.WriteString("file", input);
-            w.WriteString("key", a.Global.Key.ToString());
-            w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
-            w.WriteString("profile", profile.Name);
-            w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));
-            w.WriteStartObject("probabilities");
-            for (int i = 0; i < 24; i++)
-                w.WriteNumber(new MusicalKey(i % 12, i < 12 ? KeyMode.Major : KeyMode.Minor).ToString(), Math.Round(a.Global.Scores[i], 5));
-            w.WriteEndObject();
-            w.WriteStartArray("local");
-            foreach (var l in a.Local)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("start", Math.Round(l.Start, 3));
-                w.WriteNumber("end", Math.Round(l.End, 3));
-                w.WriteString("key", l.Key.ToString());
-                w.WriteNumber("confidence", Math.Round(l.Confidence, 4));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
     }
 }

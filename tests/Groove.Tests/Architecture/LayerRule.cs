@@ -16,7 +16,7 @@ internal sealed class LayerRule(IReadOnlyList<(string Namespace, int Layer)> lay
         ("Groove.Audio", 2),
         ("Groove.Dsp", 3),
         ("Groove.Nn", 4),
-        ("Groove.Rhythm", 5), ("Groove.Tonality", 5), ("Groove.Embeddings", 5),
+        ("Groove.Rhythm", 5), ("Groove.Tonality", 5), ("Groove.Embeddings", 5), ("Groove.Corpus", 5),
         ("Groove.Analysis", 6),                         // the one pipeline every app runs
         ("Groove.Evaluation", 7), ("Groove.Training", 7),
     ]);

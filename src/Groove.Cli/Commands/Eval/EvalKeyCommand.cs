@@ -13,23 +13,16 @@ internal static class EvalKeyCommand
 {
     public static Command Create(Func<string, IKeyEstimator> lookup)
     {
-        var reference = new Option<string>("--ref") { Description = "Reference key file ('C major', 'F#\\tminor', 'Gb:maj', Lerch integer, .jams)" };
-        var estimate = new Option<string>("--est") { Description = "Estimated key file" };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder with key/ annotations" };
-        var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of key estimates named after the tracks (repeatable)" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Key estimator to run on the dataset's audio (repeatable)" };
-        var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
+        var o = new EvalOptions("key", "'C major', 'F#\\tminor', 'Gb:maj', Lerch integer, .jams", "Key estimator (profile name)");
+        var (reference, estimate, dataset, estDirs, estimators, csv, json) = (o.Reference, o.Estimate, o.Dataset, o.EstimateDirs, o.Estimators, o.Csv, o.Json);
         var fifths = new Option<string>("--fifths")
         {
             Description = "Fifths that score 0.5: both (MIREX since 2017) or up (mir_eval's default: estimate a fifth above)",
             DefaultValueFactory = _ => "both",
         };
         fifths.AcceptOnlyFromAmong("both", "up");
-        var cmd = new Command("key", "Score estimated keys: MIREX weighted score, accuracy, key-signature accuracy")
-        {
-            reference, estimate, dataset, estimators, estDirs, csv, json, fifths,
-        };
+        var cmd = new Command("key", "Score estimated keys: MIREX weighted score, accuracy, key-signature accuracy");
+        foreach (var option in o.All.Append(fifths)) cmd.Options.Add(option);
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
             bool descending = parse.GetValue(fifths) != "up";

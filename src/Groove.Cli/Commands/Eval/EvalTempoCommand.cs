@@ -12,17 +12,10 @@ internal static class EvalTempoCommand
 {
     public static Command Create(Func<string, IBeatTracker> lookup)
     {
-        var reference = new Option<string>("--ref") { Description = "Reference tempo file ('bpm' or 't1 t2 weight'; .jams)" };
-        var estimate = new Option<string>("--est") { Description = "Estimated tempo file" };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder with tempo/ annotations" };
-        var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of tempo estimates named after the tracks (repeatable)" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Beat tracker whose global tempo to score on the dataset's audio (repeatable)" };
-        var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
-        var cmd = new Command("tempo", "Score estimated tempi: P-score, One-correct, Both-correct (mir_eval), Accuracy 1 and 2")
-        {
-            reference, estimate, dataset, estimators, estDirs, csv, json,
-        };
+        var o = new EvalOptions("tempo", "'bpm' or 't1 t2 weight'; .jams", "Beat tracker whose tempo (t1 t2 weight)");
+        var (reference, estimate, dataset, estDirs, estimators, csv, json) = (o.Reference, o.Estimate, o.Dataset, o.EstimateDirs, o.Estimators, o.Csv, o.Json);
+        var cmd = new Command("tempo", "Score estimated tempi: P-score, One-correct, Both-correct (mir_eval), Accuracy 1 and 2");
+        foreach (var option in o.All) cmd.Options.Add(option);
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
             var datasetDir = parse.GetValue(dataset);

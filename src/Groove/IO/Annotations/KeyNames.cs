@@ -58,7 +58,8 @@ public static class KeyNames
     {
         if (index == -1) return null;
         if (index is < 0 or > 23) throw new GrooveException($"Lerch key index {index} is outside −1..23");
-        return new MusicalKey((index % 12 + 9) % 12, index < 12 ? KeyMode.Major : KeyMode.Minor);
+        var key = MusicalKey.FromIndex(index); // Lerch counts tonics from A, not C
+        return key with { Tonic = (key.Tonic + 9) % 12 };
     }
 
     /// <summary>mir_eval's spelling, "C# major" (sharps; mir_eval accepts both).</summary>

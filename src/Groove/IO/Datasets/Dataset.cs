@@ -13,8 +13,7 @@ namespace Groove.IO.Datasets;
 public sealed class Dataset
 {
     /// <summary>Extensions taken as audio.</summary>
-    public static readonly IReadOnlySet<string> AudioExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        { ".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff", ".au", ".wma" };
+    public static readonly IReadOnlySet<string> AudioExtensions = AudioFileNames.Extensions;
 
     /// <summary>Folder names that other datasets use for a kind (Harmonix's <c>beats_and_downbeats</c>, ...).</summary>
     private static readonly Dictionary<string, string> KindAliases = new(StringComparer.OrdinalIgnoreCase)

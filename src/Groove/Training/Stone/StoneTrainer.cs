@@ -72,8 +72,8 @@ public sealed record StoneTrainingOptions
 /// Trains a <see cref="ChromaNet"/> with STONE's objectives (Kong et al., "STONE: Self-supervised tonality
 /// estimator", ISMIR 2024). Self-supervised part: for pairs of excerpts A, B of one track and A′ (A transposed by k
 /// semitones by re-cropping the CQT), the CPSD loss asks the key-signature profiles of A and B to agree and A′'s to
-/// be A's rotated by k on the circle (<see cref="Functional.CpsdLoss"/>); a 24-output network (24-STONE) adds
-/// <see cref="StoneTrainingOptions.ModeWeight"/> × the mode-consistency loss (<see cref="Functional.ModeConsistencyLoss"/>).
+/// be A's rotated by k on the circle (<see cref="StoneLosses.CpsdLoss"/>); a 24-output network (24-STONE) adds
+/// <see cref="StoneTrainingOptions.ModeWeight"/> × the mode-consistency loss (<see cref="StoneLosses.ModeConsistencyLoss"/>).
 /// Semi-TONE adds labelled excerpts: each step also draws <see cref="StoneTrainingOptions.LabelledBatch"/> excerpts
 /// with known keys and adds <see cref="StoneTrainingOptions.LabelledWeight"/> × the cross-entropy of the network's
 /// softmax against their (transposition-rotated) classes; both parts go into one optimiser step (one forward pass
@@ -173,12 +173,12 @@ public sealed class StoneTrainer
         {
             var y = Functional.Softmax(logitsU, -1);
             var ksp = ChromaNet.SignatureProfile(y);
-            loss = Functional.CpsdLoss(ksp.Narrow(0, 0, b), ksp.Narrow(0, b, b), ksp.Narrow(0, 2 * b, b), shifts, _o.Omega);
+            loss = StoneLosses.CpsdLoss(ksp.Narrow(0, 0, b), ksp.Narrow(0, b, b), ksp.Narrow(0, 2 * b, b), shifts, _o.Omega);
             cpsd = loss.Item();
             if (_o.Model.Modes == 2 && _o.ModeWeight != 0)
             {
                 var m = ChromaNet.MajorProbability(y);
-                var lm = Functional.ModeConsistencyLoss(m.Narrow(0, 0, b), m.Narrow(0, b, b), m.Narrow(0, 2 * b, b));
+                var lm = StoneLosses.ModeConsistencyLoss(m.Narrow(0, 0, b), m.Narrow(0, b, b), m.Narrow(0, 2 * b, b));
                 mode = lm.Item();
                 loss += _o.ModeWeight * lm;
             }

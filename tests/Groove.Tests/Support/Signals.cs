@@ -1,22 +1,4 @@
-using System.Diagnostics;
-
-namespace Groove.Tests.Rhythm;
-
-/// <summary>Runs the built <c>groove</c> CLI (copied beside the tests) as a child process.</summary>
-internal static class CliRunner
-{
-    public static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "groove.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("groove did not finish in 120 s"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-}
+namespace Groove.Tests.Support;
 
 /// <summary>Synthetic test signals.</summary>
 internal static class Signals
@@ -40,6 +22,14 @@ internal static class Signals
                 x[start + i] += (float)v;
             }
         }
+        return x;
+    }
+
+    /// <summary><paramref name="n"/> samples of amp·sin(2π·freq·i/rate + phase).</summary>
+    public static float[] Sine(double freq, double rate, int n, double amp = 0.5, double phase = 0)
+    {
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)(amp * Math.Sin(2 * Math.PI * freq * i / rate + phase));
         return x;
     }
 }
