@@ -61,10 +61,7 @@ internal static class EvalBeatsCommand
             var data = Dataset.Open(datasetDir);
             var tracks = BeatDatasetEstimators.TracksWithBeats(data);
             if (tracks.Count == 0) throw new GrooveException($"{datasetDir}: no track has a beat annotation (beats/ or jams/)");
-            var list = new List<DatasetEstimator>();
-            foreach (var name in parse.GetValue(estimators) ?? []) list.Add(BeatDatasetEstimators.FromTracker(trackers(name), options));
-            foreach (var dir in parse.GetValue(estDirs) ?? []) list.Add(BeatDatasetEstimators.FromFolder(new EstimateFolder(dir), options));
-            if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
+            var list = o.DatasetEstimators(parse, n => BeatDatasetEstimators.FromTracker(trackers(n), options), f => BeatDatasetEstimators.FromFolder(f, options));
 
             var evaluation = DatasetEvaluationRunner.Run(tracks, list, "Evaluating beats");
             if (parse.GetValue(report) is { } reportPath)

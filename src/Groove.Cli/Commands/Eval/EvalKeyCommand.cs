@@ -14,7 +14,6 @@ internal static class EvalKeyCommand
     public static Command Create(Func<string, IKeyEstimator> lookup)
     {
         var o = new EvalOptions("key", "'C major', 'F#\\tminor', 'Gb:maj', Lerch integer, .jams", "Key estimator (profile name)");
-        var (reference, estimate, dataset, estDirs, estimators, csv, json) = (o.Reference, o.Estimate, o.Dataset, o.EstimateDirs, o.Estimators, o.Csv, o.Json);
         var fifths = new Option<string>("--fifths")
         {
             Description = "Fifths that score 0.5: both (MIREX since 2017) or up (mir_eval's default: estimate a fifth above)",
@@ -26,23 +25,20 @@ internal static class EvalKeyCommand
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
             bool descending = parse.GetValue(fifths) != "up";
-            var datasetDir = parse.GetValue(dataset);
-            if (datasetDir is null)
+            if (o.Pair(parse) is var (r, e))
             {
-                if (parse.GetValue(reference) is not { } r || parse.GetValue(estimate) is not { } e) throw new GrooveException("give --ref and --est, or --dataset DIR with --estimator NAME or --est-dir DIR");
                 var scores = KeyEvaluation.Evaluate(KeyAnnotations.Read(r), KeyAnnotations.Read(e), descending);
-                Console.Out.Write(parse.GetValue(json) ? ScoreFormatting.Json(scores) : ScoreFormatting.Text(scores));
+                Console.Out.Write(parse.GetValue(o.Json) ? ScoreFormatting.Json(scores) : ScoreFormatting.Text(scores));
                 return 0;
             }
+            var datasetDir = parse.GetValue(o.Dataset)!;
             var data = Dataset.Open(datasetDir);
             var tracks = TempoKeyDatasetEstimators.TracksWithKey(data, out int withoutKey);
             if (withoutKey > 0) Reporter.Warning($"{withoutKey} track(s) whose reference says there is no key are not scored");
             if (tracks.Count == 0) throw new GrooveException($"{datasetDir}: no track has a key annotation naming a key (key/ or jams/)");
-            var list = (parse.GetValue(estimators) ?? []).Select(n => TempoKeyDatasetEstimators.KeyFromEstimator(lookup(n), descending)).ToList();
-            list.AddRange((parse.GetValue(estDirs) ?? []).Select(d => TempoKeyDatasetEstimators.KeyFromFolder(new EstimateFolder(d), descending)));
-            if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
-            var evaluation = DatasetEvaluationRunner.Run(tracks, list, "Evaluating keys");
-            return DatasetEvaluationRunner.Finish(evaluation, parse.GetValue(json), parse.GetValue(csv), KeyEvaluation.ShortName);
+            var list = o.DatasetEstimators(parse, n => TempoKeyDatasetEstimators.KeyFromEstimator(lookup(n), descending),
+                f => TempoKeyDatasetEstimators.KeyFromFolder(f, descending));
+            return o.RunDataset(parse, tracks, list, "Evaluating keys", KeyEvaluation.ShortName);
         }));
         return cmd;
     }

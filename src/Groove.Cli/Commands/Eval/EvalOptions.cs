@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Groove.Evaluation.Datasets;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 
@@ -33,4 +35,28 @@ internal sealed class EvalOptions
 
     /// <summary>All of them, in help order.</summary>
     public IEnumerable<Option> All => [Reference, Estimate, Dataset, Estimators, EstimateDirs, Csv, Json];
+
+    /// <summary>The one pair given by <c>--ref</c> and <c>--est</c>, or null when <c>--dataset</c> is given.</summary>
+    /// <exception cref="GrooveException">Neither a pair nor a dataset.</exception>
+    public (string Reference, string Estimate)? Pair(ParseResult parse)
+    {
+        if (parse.GetValue(Dataset) is not null) return null;
+        if (parse.GetValue(Reference) is not { } r || parse.GetValue(Estimate) is not { } e)
+            throw new GrooveException("give --ref and --est, or --dataset DIR with --estimator NAME or --est-dir DIR");
+        return (r, e);
+    }
+
+    /// <summary>The <c>--estimator</c> runs, then the <c>--est-dir</c> folders, as dataset estimators.</summary>
+    /// <exception cref="GrooveException">None given.</exception>
+    public List<DatasetEstimator> DatasetEstimators(ParseResult parse, Func<string, DatasetEstimator> byName, Func<EstimateFolder, DatasetEstimator> fromFolder)
+    {
+        var list = (parse.GetValue(Estimators) ?? []).Select(byName).ToList();
+        list.AddRange((parse.GetValue(EstimateDirs) ?? []).Select(d => fromFolder(new EstimateFolder(d))));
+        if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
+        return list;
+    }
+
+    /// <summary>Scores <paramref name="estimators"/> on <paramref name="tracks"/> with progress, prints the summary, writes the CSV; the exit code.</summary>
+    public int RunDataset(ParseResult parse, IReadOnlyList<DatasetTrack> tracks, List<DatasetEstimator> estimators, string description, Func<string, string> shortName) =>
+        DatasetEvaluationRunner.Finish(DatasetEvaluationRunner.Run(tracks, estimators, description), parse.GetValue(Json), parse.GetValue(Csv), shortName);
 }
