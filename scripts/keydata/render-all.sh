@@ -4,9 +4,17 @@
 # each holding audio/<id>.wav (mono 22050 Hz) and key/<id>.key ("F# minor"). Training sets first; each set is
 # rendered by 2 niced processes. When a set is complete, "READY <folder> <count>" is appended to OUT/STATUS.
 # Deterministic (seeds below) and resumable: rerun after a kill and only the missing clips are rendered.
-# Usage: scripts/keydata/render-all.sh OUT   (e.g. /work/keydata; keep audio out of git)
+# Usage: scripts/keydata/render-all.sh OUT [SET...]   (e.g. /work/keydata; keep audio out of git)
+#   SET... renders only those sets, in the order given (e.g. the test sets first); default: all five.
 set -euo pipefail
-out=${1:?usage: render-all.sh OUT}
+out=${1:?usage: render-all.sh OUT [SET...]}
+shift
+all_sets=(nottingham-train mma-train nottingham-test mma-test nottingham-test-varied)
+sets=("$@")
+[ ${#sets[@]} -eq 0 ] && sets=("${all_sets[@]}")
+for s in "${sets[@]}"; do
+  case " ${all_sets[*]} " in *" $s "*) ;; *) echo "render-all.sh: unknown set '$s' (one of: ${all_sets[*]})" >&2; exit 2;; esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
 nott=$(cd "$here/../../../shared/data/midi/nottingham" && pwd)
 jobs=${KEYDATA_JOBS:-2}
@@ -32,11 +40,12 @@ render_set() {
   grep -qx "READY $out/$name $n" "$out/STATUS" 2>/dev/null || echo "READY $out/$name $n" >> "$out/STATUS"
 }
 
-render_set nottingham-train python3 "$here/render_nottingham.py" "$nott" train
-render_set mma-train python3 "$here/render_mma.py" train
-render_set nottingham-test python3 "$here/render_nottingham.py" "$nott" test
-render_set mma-test python3 "$here/render_mma.py" test
-render_set nottingham-test-varied python3 "$here/render_nottingham.py" "$nott" test-varied
-for set in nottingham-train mma-train nottingham-test mma-test nottingham-test-varied; do
+for set in "${sets[@]}"; do
+  case $set in
+    nottingham-*) render_set "$set" python3 "$here/render_nottingham.py" "$nott" "${set#nottingham-}" ;;
+    mma-*) render_set "$set" python3 "$here/render_mma.py" "${set#mma-}" ;;
+  esac
+done
+for set in "${sets[@]}"; do
   printf '%s\t%s clips\t%s minor\n' "$set" "$(ls "$out/$set/key" | wc -l)" "$(cat "$out/$set"/key/*.key | grep -c minor)"
 done

@@ -81,13 +81,14 @@ internal static class ResultWriter
         return sb.ToString();
     }
 
-    /// <summary>The key with its 24 probabilities, the tuning and the local-key curve.</summary>
-    public static string KeyJson(string input, string profile, KeyAnalysis a, bool indented) => Json(w =>
+    /// <summary>The key with the method and templates that found it, its 24 probabilities, the tuning and the local-key curve.</summary>
+    public static string KeyJson(string input, string method, string profile, KeyAnalysis a, bool indented) => Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("file", input);
         w.WriteString("key", a.Global.Key.ToString());
         w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
+        w.WriteString("method", method);
         w.WriteString("profile", profile);
         w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));
         w.WriteStartObject("probabilities");

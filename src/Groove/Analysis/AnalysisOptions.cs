@@ -7,7 +7,7 @@ namespace Groove.Analysis;
 /// <summary>
 /// What <see cref="Analyzer"/> loads and computes. The defaults are what <c>groove analyze</c>, <c>beats</c>,
 /// <c>tempo</c>, <c>key</c>, the web app and <c>groove eval</c> run: the file at its own rate and channels (each
-/// stage mixes and resamples to what it needs), the classical beat tracker, the albrecht key profile.
+/// stage mixes and resamples to what it needs), the classical beat tracker, the default key method.
 /// </summary>
 public sealed record AnalysisOptions
 {
@@ -23,8 +23,12 @@ public sealed record AnalysisOptions
     /// <summary>Beat tracker by name (<see cref="BeatTrackers.Create"/>: classical, ellis, or a trained model's .safetensors).</summary>
     public string BeatTracker { get; init; } = BeatTrackers.DefaultName;
 
-    /// <summary>Key templates of the classical key estimator, by name (<see cref="Tonality.KeyProfile.Find"/>).</summary>
-    public string KeyProfile { get; init; } = Tonality.KeyProfile.AlbrechtShanahan.Name;
+    /// <summary>The classical key method by name (<see cref="KeyMethods"/>: cqt, hpcp, essentia), or a STONE model's name
+    /// (then the default method gives the mode, as with <see cref="KeyModel"/>).</summary>
+    public string KeyMethod { get; init; } = KeyMethods.DefaultName;
+
+    /// <summary>Key templates replacing the method's, by name (<see cref="Tonality.KeyProfile.Find"/>); null: the method's own.</summary>
+    public string? KeyProfile { get; init; }
 
     /// <summary>A trained STONE model for the key (stone12, stone24, or a .safetensors path); null: the classical estimate.</summary>
     public string? KeyModel { get; init; }

@@ -26,12 +26,32 @@ public sealed class Analyzer
         Options = options ?? new AnalysisOptions();
         if (Options.Beats) BeatTracker = BeatTrackers.Create(Options.BeatTracker);
         if (!Options.Key) return;
-        var profile = Tonality.KeyProfile.Find(Options.KeyProfile)
-            ?? throw new GrooveException($"unknown profile '{Options.KeyProfile}' (choose {string.Join(", ", Tonality.KeyProfile.All.Select(p => p.Name))})");
-        _profile = new ProfileKeyEstimator(new ProfileKeyOptions { Profile = profile });
-        if (Options.KeyModel is { } m)
-            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m)), m, _profile, Options.KeyModeFromProfile);
+        var model = Options.KeyModel;
+        var keyOptions = KeyMethods.Find(Options.KeyMethod);
+        if (keyOptions is null)
+        {
+            // Not a classical method: a STONE model's name (the default classical estimator gives the mode).
+            if (model is null && ModelRegistry.Available().Contains(Options.KeyMethod, StringComparer.OrdinalIgnoreCase)) model = Options.KeyMethod;
+            else throw new GrooveException($"unknown method '{Options.KeyMethod}' (choose {string.Join(", ", KeyMethods.All.Select(k => k.Name).Concat(ModelRegistry.Available()))})");
+            keyOptions = KeyMethods.Default.Options;
+        }
+        if (Options.KeyProfile is { } name)
+            keyOptions = keyOptions with
+            {
+                Profile = Tonality.KeyProfile.Find(name)
+                    ?? throw new GrooveException($"unknown profile '{name}' (choose {string.Join(", ", Tonality.KeyProfile.All.Select(p => p.Name))})"),
+            };
+        _profile = new ProfileKeyEstimator(keyOptions);
+        if (model is not null)
+            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(model)), model, _profile, Options.KeyModeFromProfile);
+        KeyMethodName = model ?? Options.KeyMethod;
     }
+
+    /// <summary>The key method run: the classical method's name, or the STONE model's (null when the key is not computed).</summary>
+    public string? KeyMethodName { get; }
+
+    /// <summary>The key templates of the classical estimator (null when the key is not computed or the estimator is not classical).</summary>
+    public KeyProfile? KeyTemplates => _profile?.Options.Profile;
 
     /// <summary>
     /// An analyzer around given components (tests, the web app, <c>groove eval</c>'s named estimators): beats when
@@ -55,6 +75,7 @@ public sealed class Analyzer
             case StoneKeyEstimator s: _model = s; _profile = s.ModeEstimator; break;
             default: _otherKey = keyEstimator; break;
         }
+        KeyMethodName = keyEstimator?.Name;
     }
 
     public AnalysisOptions Options { get; }

@@ -6,6 +6,14 @@ namespace Groove.Tonality;
 /// <summary>Settings of <see cref="ProfileKeyEstimator"/>.</summary>
 public sealed record ProfileKeyOptions
 {
+    /// <summary>Which chroma is matched with the profiles: the tuned CQT chroma (<see cref="KeyChroma.Cqt"/>, options
+    /// below) or the peak-based HPCP (<see cref="KeyChroma.Hpcp"/>, options in <see cref="Hpcp"/>).</summary>
+    public KeyChroma Chroma { get; init; } = KeyChroma.Cqt;
+    /// <summary>Settings of the HPCP front end (used when <see cref="Chroma"/> is <see cref="KeyChroma.Hpcp"/>).</summary>
+    public HpcpOptions Hpcp { get; init; } = new();
+    /// <summary>Gate of the time-averaged chroma: scaled to a maximum of 1, classes below this are set to 0 (essentia's
+    /// <c>pcpThreshold</c>); 0 = off.</summary>
+    public double ChromaGate { get; init; }
     /// <summary>Key templates (default: <see cref="KeyProfile.AlbrechtShanahan"/>).</summary>
     public KeyProfile Profile { get; init; } = KeyProfile.AlbrechtShanahan;
     /// <summary>How chroma is compared with the templates (default cosine: on gtzan20 and on rendered Nottingham tunes
@@ -31,6 +39,15 @@ public sealed record ProfileKeyOptions
     public double LocalHopSeconds { get; init; } = 2;
 }
 
+/// <summary>The chroma front end of <see cref="ProfileKeyEstimator"/>.</summary>
+public enum KeyChroma
+{
+    /// <summary>Tuned 36-bin CQT folded to 12 classes (<see cref="TonalChroma"/>).</summary>
+    Cqt,
+    /// <summary>Harmonic pitch-class profile from STFT peaks (<see cref="HarmonicPitchClassProfile"/>).</summary>
+    Hpcp,
+}
+
 /// <summary>A key estimated over one stretch of time.</summary>
 public sealed record LocalKey(double Start, double End, MusicalKey Key, double Confidence);
 
@@ -38,8 +55,9 @@ public sealed record LocalKey(double Start, double End, MusicalKey Key, double C
 public sealed record KeyAnalysis(KeyEstimate Global, IReadOnlyList<LocalKey> Local, double TuningSemitones);
 
 /// <summary>
-/// Classical template key finding (Krumhansl 1990; Temperley 1999; Gómez 2006 for audio): a tuned CQT chroma
-/// (<see cref="TonalChroma"/>) averaged over time is compared with a <see cref="KeyProfile"/> rotated to the 24 keys,
+/// Classical template key finding (Krumhansl 1990; Temperley 1999; Gómez 2006 for audio): a chroma (a tuned CQT
+/// chroma, <see cref="TonalChroma"/>, by default; or an HPCP, <see cref="HarmonicPitchClassProfile"/>) averaged over
+/// time is compared with a <see cref="KeyProfile"/> rotated to the 24 keys,
 /// by cosine similarity (the default <see cref="ProfileKeyOptions.Similarity"/>; Pearson correlation on request); the
 /// most similar key is the key, a softmax of the 24 similarities gives the probabilities and the confidence (the best
 /// key's probability). The same comparison over 8 s windows every 2 s gives the key over time (<see cref="Analyze"/>).
@@ -71,11 +89,8 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     public KeyAnalysis Analyze(AudioBuffer audio, Action<string>? onWarning = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        var mono = audio.Mono();
-        if (_o.HarmonicOnly) mono = Hpss.Separate(mono, cancellationToken: cancellationToken).Harmonic;
-        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken, _transforms);
-        var chroma = TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm);
-        var mean = chroma.Mean();
+        var (chroma, tuning) = ChromaOf(audio, cancellationToken);
+        var mean = Gate(chroma.Mean());
         if (mean.All(v => v == 0)) onWarning?.Invoke("no tonal content (silence?): the key is a guess");
         var global = FromChroma(mean, _profile, _o.Similarity, _sharpness);
 
@@ -85,11 +100,35 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         for (int start = 0; start < chroma.FrameCount; start += hop)
         {
             int end = Math.Min(chroma.FrameCount, start + win);
-            var k = FromChroma(chroma.Mean(start, end), _profile, _o.Similarity, _sharpness);
+            var k = FromChroma(Gate(chroma.Mean(start, end)), _profile, _o.Similarity, _sharpness);
             local.Add(new LocalKey(start / chroma.FrameRate, end / chroma.FrameRate, k.Key, k.Confidence));
             if (end == chroma.FrameCount) break;
         }
         return new KeyAnalysis(global, local, tuning);
+    }
+
+    /// <summary>The chroma over time that the profiles are matched with, and the tuning found (semitones from A440).</summary>
+    public (Chromagram Chroma, double TuningSemitones) ChromaOf(AudioBuffer audio, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        var mono = audio.Mono();
+        if (_o.HarmonicOnly) mono = Hpss.Separate(mono, cancellationToken: cancellationToken).Harmonic;
+        if (_o.Chroma == KeyChroma.Hpcp) return HarmonicPitchClassProfile.Compute(mono, audio.SampleRate, _o.Hpcp, cancellationToken);
+        var cqt = TonalChroma.Cqt(mono, audio.SampleRate, out double tuning, out var lengths, cancellationToken, _transforms);
+        return (TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm), tuning);
+    }
+
+    /// <summary>The key of a time-averaged chroma (12 values, C first) under these options (gate, profile, similarity).</summary>
+    public KeyEstimate FromMeanChroma(ReadOnlySpan<float> mean) => FromChroma(Gate(mean.ToArray()), _profile, _o.Similarity, _sharpness);
+
+    private float[] Gate(float[] mean)
+    {
+        if (_o.ChromaGate <= 0) return mean;
+        float max = mean.Max();
+        if (!(max > 0)) return mean;
+        var g = new float[mean.Length];
+        for (int i = 0; i < g.Length; i++) { float v = mean[i] / max; g[i] = v < _o.ChromaGate ? 0 : v; }
+        return g;
     }
 
     /// <summary>Softmax sharpness used when none is given: cosine similarities of non-negative vectors span a

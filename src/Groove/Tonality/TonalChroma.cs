@@ -22,6 +22,11 @@ internal static class TonalChroma
         Cqt(mono, sampleRate, out tuningSemitones, out _, ct);
 
     /// <summary>The tuned CQT and each bin's filter length (samples at <paramref name="sampleRate"/>).</summary>
+    /// <param name="mono">The signal.</param>
+    /// <param name="sampleRate">Its sample rate (Hz).</param>
+    /// <param name="tuningSemitones">The tuning found (semitones from A440).</param>
+    /// <param name="lengths">Each bin's filter length.</param>
+    /// <param name="ct">Cancels the computation.</param>
     /// <param name="transforms">Optional cache of transforms (their kernels take a while to build), keyed by rate and
     /// tuning; tunings come in steps of 0.01 semitone, so a cache stays small.</param>
     public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, out double[] lengths, CancellationToken ct = default,

@@ -53,4 +53,22 @@ public class KeyCommandTests
         Assert.False(File.Exists(tmp.File("notaudio.key")));
         Assert.Equal(1, Program.Main(["key", Clip("gtzan_pop_00001"), "--profile", "nope"]));
     }
+
+    [Fact]
+    public void MethodSelectsTheEstimatorAndJsonNamesIt()
+    {
+        using var tmp = new TempDir();
+        foreach (var m in KeyMethods.All)
+        {
+            var dir = Path.Combine(tmp.Path, m.Name);
+            Assert.Equal(0, Program.Main(["key", Clip("gtzan_jazz_00001"), "--out", dir, "--json", "--method", m.Name]));
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gtzan_jazz_00001.key.json")));
+            Assert.Equal(m.Name, doc.RootElement.GetProperty("method").GetString());
+            Assert.Equal(m.Options.Profile.Name, doc.RootElement.GetProperty("profile").GetString());
+            // the CLI's answer is the library's for these options
+            var expected = new ProfileKeyEstimator(m.Options).Estimate(AudioFile.Load(Clip("gtzan_jazz_00001"))).Key;
+            Assert.Equal(expected.ToString(), doc.RootElement.GetProperty("key").GetString());
+        }
+        Assert.Equal(1, Program.Main(["key", Clip("gtzan_pop_00001"), "--method", "nope"]));
+    }
 }
