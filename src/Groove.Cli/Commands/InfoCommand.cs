@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
+using Groove.Nn.Kernels;
 
 namespace Groove.Cli.Commands;
 
@@ -10,18 +11,25 @@ namespace Groove.Cli.Commands;
 /// <c>groove info FILE...</c>: format and codec, exact duration, sample rate, channels and peak level of each file
 /// (decoded in full, in constant memory, so it works on files of any length); warns about silent files.
 /// With <c>--header</c> it reads only what the header says (fast, no peak).
+/// Without files it describes the machine instead: processor count and the vector paths the kernels use
+/// (<see cref="VectorPaths"/>: AVX-512, AVX2+FMA or scalar).
 /// </summary>
 internal static class InfoCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Audio files", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Audio files (none: describe this machine's processors and vector paths)", Arity = ArgumentArity.ZeroOrMore };
         var headerOnly = new Option<bool>("--header") { Description = "Read only the header: no decoding, no peak level" };
-        var cmd = new Command("info", "Show format, duration, sample rate, channels and peak level of audio files") { files, headerOnly };
+        var cmd = new Command("info", "Show format, duration, sample rate, channels and peak level of audio files; without files, the processors and vector paths in use") { files, headerOnly };
         cmd.SetAction(parse =>
         {
             var inputs = parse.GetValue(files) ?? [];
             bool header = parse.GetValue(headerOnly);
+            if (inputs.Length == 0)
+            {
+                Console.Out.Write(Machine());
+                return 0;
+            }
             return BatchRunner.Run(inputs, new BatchOptions(Description: "Reading"), item =>
             {
                 if (header)
@@ -48,6 +56,21 @@ internal static class InfoCommand
         sb.AppendLine(string.Create(ic, $"  sample rate  {info.SampleRate} Hz, {info.Channels} channel{(info.Channels == 1 ? "" : "s")}"));
         if (peakDbfs is { } p)
             sb.AppendLine(double.IsNegativeInfinity(p) ? "  peak         -inf dBFS (digital silence)" : string.Create(ic, $"  peak         {p:F1} dBFS"));
+        return sb.ToString();
+    }
+
+    /// <summary>The machine: runtime, processor count and which vector path each kind of kernel dispatches to.</summary>
+    internal static string Machine()
+    {
+        var ic = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Create(ic, $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}"));
+        sb.AppendLine(string.Create(ic, $"  processors   {Environment.ProcessorCount}"));
+        sb.AppendLine($"  vectors      {VectorPaths.Cpu}");
+        sb.AppendLine($"  sgemm        {VectorPaths.Sgemm}");
+        sb.AppendLine($"  fft          {VectorPaths.Fft}");
+        sb.AppendLine($"  nn kernels   {VectorPaths.NnKernels} (GRU, depthwise conv, activations)");
+        sb.AppendLine($"  tensor ops   {VectorPaths.TensorOps} (sums, dot products, element-wise)");
         return sb.ToString();
     }
 

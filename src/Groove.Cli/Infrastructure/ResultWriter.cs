@@ -109,6 +109,32 @@ internal static class ResultWriter
         w.WriteEndObject();
     }, indented);
 
+    /// <summary><c>groove analyze --json</c>: one line with duration, rate, channels, tempo, key and every beat (times to 0.1 ms).</summary>
+    public static string AnalysisJson(string input, AnalysisResult r) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("file", input);
+        w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
+        w.WriteNumber("sample_rate", r.Audio.SampleRate);
+        w.WriteNumber("channels", r.Audio.ChannelCount);
+        if (r.Beats is { } beats) w.WriteNumber("tempo", Math.Round(beats.Tempo, 3));
+        if (r.Key is { } key)
+        {
+            w.WriteString("key", key.Global.Key.ToString());
+            w.WriteNumber("confidence", Math.Round(key.Global.Confidence, 4));
+        }
+        w.WriteStartArray("beats");
+        foreach (var b in r.Beats?.Beats ?? [])
+        {
+            w.WriteStartObject();
+            w.WriteNumber("time", Math.Round(b.Time, 4));
+            w.WriteNumber("beat", b.BeatInBar);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }, indented: false) + "\n";
+
     /// <summary><c>groove analyze</c>'s summary of one file.</summary>
     public static string Summary(string input, AnalysisResult r)
     {

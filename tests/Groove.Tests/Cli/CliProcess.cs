@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Groove.Tests.Support;
 
 namespace Groove.Tests.Cli;
 
@@ -10,7 +11,12 @@ internal static class CliProcess
         public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(VectorSetting.Inherited, args);
+
+    /// <summary>Runs the CLI with the runtime's vector settings of <paramref name="setting"/> (its
+    /// <c>DOTNET_Enable*</c> variables replace any this process has, so the child's vector paths are the setting's
+    /// whatever this test run itself is under).</summary>
+    public static Result Run(VectorSetting setting, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "groove.dll");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -22,6 +28,7 @@ internal static class CliProcess
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("GROOVE_DEBUG");
+        setting.ApplyTo(psi.Environment);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
