@@ -4,15 +4,21 @@ import sys
 
 DESCRIPTIONS = {
     "sgemm": "SGEMM 1024³ (C = A·B)",
-    "zerons": "Zero-Note Samba branch fwd+bwd, 16×96×313",
+    "zerons": "ZeroNS branch (paper, full size) fwd+bwd, B×1×96×313",
+    "zerons-fwd": "  same, forward only",
+    "chromanet": "ChromaNet as shipped (stone12) fwd+bwd, 24×1×84×258",
+    "chromanet-fwd": "  same, forward only",
+    "beatgru": "beat BiGRU as shipped fwd+bwd, 4×400×81",
+    "beatgru-fwd": "  same, forward only",
     "bigru": "10-layer BiGRU (20) fwd+bwd, 64×430×256",
     "bigru-kernels": "  same, on GruSequence kernels (directions parallel)",
-    "chromanet": "ChromaNet (7 ConvNeXt stages) fwd+bwd, 32×1×84×646",
 }
 
 
 def main(results_path, peak_path):
     times = {}
+    cpus = {}
+    paths = {}
     order = []
     for line in open(results_path):
         parts = line.split()
@@ -20,6 +26,10 @@ def main(results_path, peak_path):
             continue
         peer, name, best = parts[0], parts[2], float(parts[3])
         times.setdefault(name, {})[peer] = best
+        if len(parts) > 5:
+            cpus.setdefault(name, {})[peer] = float(parts[5])
+        if peer == "groove" and len(parts) > 6:
+            paths[name] = parts[6]
         if name not in order:
             order.append(name)
     for name, t in times.items():
@@ -29,12 +39,13 @@ def main(results_path, peak_path):
                 if peer in times[base]:
                     t.setdefault(peer, times[base][peer])
     has_oblas = any("torch_openblas" in t for t in times.values())
-    head = f"{'workload':<52} {'torch ms':>10}"
+    head = f"{'workload':<56} {'torch ms':>10}"
     if has_oblas:
         head += f" {'torch+OpenBLAS ms':>18}"
     head += f" {'groove ms':>10} {'speedup':>8}"
     if has_oblas:
         head += f" {'vs OpenBLAS':>12}"
+    head += f" {'CPU-ms ratio':>13}  {'path':<10}"
     print(head)
     print("-" * len(head))
     speedups, speedups_oblas = [], []
@@ -44,7 +55,7 @@ def main(results_path, peak_path):
             continue
         s = t["torch"] / t["groove"]
         speedups.append(s)
-        row = f"{DESCRIPTIONS.get(name, name):<52} {t['torch']:>10.1f}"
+        row = f"{DESCRIPTIONS.get(name, name):<56} {t['torch']:>10.1f}"
         if has_oblas:
             row += f" {t.get('torch_openblas', float('nan')):>18.1f}"
         row += f" {t['groove']:>10.1f} {s:>7.2f}x"
@@ -52,8 +63,16 @@ def main(results_path, peak_path):
             so = t["torch_openblas"] / t["groove"]
             speedups_oblas.append(so)
             row += f" {so:>11.2f}x"
+        elif has_oblas:
+            row += f" {'':>12}"
+        c = cpus.get(name, {})
+        peer = "torch_openblas" if "torch_openblas" in c else "torch"
+        row += f" {c[peer] / c['groove']:>12.2f}x" if peer in c and "groove" in c else f" {'':>13}"
+        row += f"  {paths.get(name, '?'):<10}"
         print(row)
     print()
+    print("speedup = torch ms / groove ms (best wall-clock step); CPU-ms ratio = torch+OpenBLAS's (else torch's) process")
+    print("CPU time per step / groove's (work done, robust to other load on a shared machine).")
     for line in open(peak_path):
         print(line.rstrip())
     if speedups_oblas:

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch side of bench/engine-vs-torch.sh: the same workloads as Groove.EngineBench, same shapes and models.
 
-Prints one line per workload: `result <name> <best_ms> <median_ms> <reps>`.
+Prints one line per workload: `result <name> <best_ms> <median_ms> <cpu_ms>`.
 Usage: torch_bench.py WORKLOAD [REPS]
 """
+import os
 import statistics
 import sys
 import time
@@ -17,39 +18,43 @@ torch.manual_seed(0)
 
 
 def timed(fn, reps, warmup=1):
+    """Best and median wall ms, and the least process CPU ms (all threads) of one step."""
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
-    return min(times), statistics.median(times)
+        cpu.append((time.process_time() - c0) * 1e3)
+    return min(times), statistics.median(times), min(cpu)
 
 
-# ---- Zero-Note Samba branch (see bench/engine/README.md for the reconstruction) ----
+# ---- Zero-Note Samba branch, full size (see ZeroNsBranch.cs and bench/engine/README.md) ----
+ZERONS_LAYERS = [(64, 3, 11, 1), (64, 7, 13, 3), (128, 5, 15, 1), (128, 9, 17, 4),
+                 (256, 3, 19, 1), (256, 5, 21, 8), (128, 1, 23, 1), (128, 1, 25, 1)]
+
+
 class ZeroNsBranch(nn.Module):
-    def __init__(self, width=16, tcn_layers=8):
+    def __init__(self):
         super().__init__()
-        self.c1 = nn.Conv2d(1, width, 3, padding=1)
-        self.c2 = nn.Conv2d(width, width, 3, padding=1)
-        self.c3 = nn.Conv2d(width, width, 3, padding=1)
-        self.c4 = nn.Conv2d(width, width, (3, 1))
-        self.tcn = nn.ModuleList(
-            nn.Conv1d(width, width, 5, dilation=2 ** i, padding=2 * 2 ** i) for i in range(tcn_layers))
-        self.out = nn.Conv1d(width, 1, 1)
+        convs, cin = [], 1
+        for cout, kh, kw, _ in ZERONS_LAYERS:
+            convs.append(nn.Conv2d(cin, cout, (kh, kw), padding=(kh // 2, kw // 2)))
+            cin = cout
+        self.convs = nn.ModuleList(convs)
+        self.out = nn.Conv1d(cin, 1, 1)
 
-    def forward(self, x):  # x: [N, 1, 96, T]
-        x = F.max_pool2d(F.elu(self.c1(x)), (3, 1))  # 32 bands
-        x = F.max_pool2d(F.elu(self.c2(x)), (3, 1))  # 10 bands
-        x = F.max_pool2d(F.elu(self.c3(x)), (3, 1))  # 3 bands
-        x = F.elu(self.c4(x)).squeeze(2)             # [N, C, T]
-        for conv in self.tcn:
-            x = x + F.elu(conv(x))
-        return self.out(x)                           # [N, 1, T] beat activation (pre-sigmoid)
+    def forward(self, x):  # x: [N, 1, 96, 313]
+        for conv, (_, _, _, pool) in zip(self.convs, ZERONS_LAYERS):
+            x = conv(x)
+            if pool > 1:
+                x = F.max_pool2d(x, (pool, 1))
+            x = F.relu(x)
+        return self.out(x.squeeze(2))  # [N, 1, T] activation (pre-sigmoid)
 
 
-# ---- ChromaNet (STONE), 7 ConvNeXt stages (see bench/engine/README.md) ----
+# ---- ChromaNet as shipped (src/Groove/Tonality/Stone, models/stone12), see ChromaNet.cs ----
 class LayerNormChannelsFirst(nn.Module):
     def __init__(self, c, eps=1e-6):
         super().__init__()
@@ -60,43 +65,66 @@ class LayerNormChannelsFirst(nn.Module):
 
 
 class ConvNeXtBlock(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, k=5, layer_scale=1e-2):
         super().__init__()
-        self.dw = nn.Conv2d(c, c, 7, padding=3, groups=c)
-        self.ln = nn.LayerNorm(c, eps=1e-6)
-        self.pw1 = nn.Linear(c, 4 * c)
-        self.pw2 = nn.Linear(4 * c, c)
+        self.dw = nn.Conv2d(c, c, k, padding=k // 2, groups=c)
+        self.ln = LayerNormChannelsFirst(c)
+        self.pw1 = nn.Conv2d(c, 4 * c, 1)
+        self.pw2 = nn.Conv2d(4 * c, c, 1)
+        self.gamma = nn.Parameter(torch.full((c, 1, 1), layer_scale))
 
     def forward(self, x):
-        y = self.dw(x).permute(0, 2, 3, 1)
-        y = self.pw2(F.gelu(self.pw1(self.ln(y))))
-        return x + y.permute(0, 3, 1, 2)
-
-
-CHROMA_CHANNELS = [16, 16, 32, 32, 64, 64, 64]
-CHROMA_DOWN = [False, False, True, False, True, False, True]
+        h = F.gelu(self.pw1(self.ln(self.dw(x))))
+        return x + self.pw2(h) * self.gamma
 
 
 class ChromaNet(nn.Module):
-    def __init__(self):
+    def __init__(self, width=16, stages=7):
         super().__init__()
-        self.stem = nn.Conv2d(1, CHROMA_CHANNELS[0], 4, stride=4)
-        self.stem_ln = LayerNormChannelsFirst(CHROMA_CHANNELS[0])
-        layers = []
-        c_prev = CHROMA_CHANNELS[0]
-        for c, down in zip(CHROMA_CHANNELS, CHROMA_DOWN):
-            if down:
-                layers += [LayerNormChannelsFirst(c_prev), nn.Conv2d(c_prev, c, 2, stride=2)]
-            layers.append(ConvNeXtBlock(c))
-            c_prev = c
+        layers, c = [], 1
+        for _ in range(stages):
+            if c > 1:
+                layers.append(LayerNormChannelsFirst(c))
+            layers += [nn.Conv2d(c, width, (1, 3), stride=(1, 2), padding=(0, 1)), ConvNeXtBlock(width)]
+            c = width
         self.stages = nn.Sequential(*layers)
-        self.head_ln = nn.LayerNorm(c_prev, eps=1e-6)
-        self.head = nn.Linear(c_prev, 12)
+        self.head = nn.Linear(width, 1)
 
     def forward(self, x):  # x: [N, 1, 84, T]
-        x = self.stages(self.stem_ln(self.stem(x)))
-        x = x.mean(dim=(2, 3))
-        return self.head(self.head_ln(x))
+        x = self.stages(x)
+        n, c, f, t = x.shape
+        x = x.reshape(n, c, f // 12, 12, t).mean(2).mean(-1)  # octave pooling, time average: [N, C, 12]
+        return self.head(x.permute(0, 2, 1)).squeeze(-1) * 10.0  # temperature 0.1
+
+
+# ---- Beat BiGRU as shipped (src/Groove/Rhythm/Learned/BiGruBeatNetwork.cs) ----
+class BeatGru(nn.Module):
+    def __init__(self, bands=81, channels=16, hidden=16, layers=2):
+        super().__init__()
+        self.conv1 = nn.Conv1d(bands, channels, 3, padding=1)
+        self.conv2 = nn.Conv1d(channels, channels, 3, padding=1)
+        self.gru = nn.GRU(channels, hidden, num_layers=layers, bidirectional=True, batch_first=True)
+        self.out = nn.Linear(2 * hidden, 1)
+
+    def forward(self, x):  # x: [B, T, bands]
+        h = F.elu(self.conv2(F.elu(self.conv1(x.transpose(1, 2)))))
+        h, _ = self.gru(h.transpose(1, 2))
+        return self.out(h).squeeze(-1)
+
+
+def training_step(model, x):
+    def step():
+        model.zero_grad(set_to_none=True)
+        out = model(x)
+        (out[0] if isinstance(out, tuple) else out).sum().backward()
+    return step
+
+
+def inference_step(model, x):
+    def step():
+        with torch.no_grad():
+            model(x)
+    return step
 
 
 def run(name, reps):
@@ -105,36 +133,23 @@ def run(name, reps):
         b = torch.randn(1024, 1024)
         c = torch.empty(1024, 1024)
         return timed(lambda: torch.mm(a, b, out=c), reps or 10, warmup=3)
-    if name == "zerons":
-        model = ZeroNsBranch()
-        x = torch.randn(16, 1, 96, 313)
-
-        def step():
-            model.zero_grad(set_to_none=True)
-            model(x).sum().backward()
-        return timed(step, reps or 3)
+    base, fwd = name.removesuffix("-fwd"), name.endswith("-fwd")
+    make = inference_step if fwd else training_step
+    if base == "zerons":
+        batch = int(os.environ.get("BENCH_ZERONS_BATCH", "16"))
+        return timed(make(ZeroNsBranch(), torch.randn(batch, 1, 96, 313)), reps or 1)
+    if base == "chromanet":
+        return timed(make(ChromaNet(), torch.randn(24, 1, 84, 258)), reps or 3, warmup=1)
+    if base == "beatgru":
+        return timed(make(BeatGru(), torch.randn(4, 400, 81)), reps or 10, warmup=2)
     if name in ("bigru", "bigru-kernels"):
         model = nn.GRU(256, 20, num_layers=10, bidirectional=True, batch_first=True)
-        x = torch.randn(64, 430, 256)
-
-        def step():
-            model.zero_grad(set_to_none=True)
-            out, _ = model(x)
-            out.sum().backward()
-        return timed(step, reps or 2)
-    if name == "chromanet":
-        model = ChromaNet()
-        x = torch.randn(32, 1, 84, 646)
-
-        def step():
-            model.zero_grad(set_to_none=True)
-            model(x).sum().backward()
-        return timed(step, reps or 2)
+        return timed(training_step(model, torch.randn(64, 430, 256)), reps or 2)
     raise SystemExit(f"unknown workload {name}")
 
 
 if __name__ == "__main__":
     workload = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    best, median = run(workload, reps)
-    print(f"result {workload} {best:.3f} {median:.3f}")
+    best, median, cpu = run(workload, reps)
+    print(f"result {workload} {best:.3f} {median:.3f} {cpu:.3f}")

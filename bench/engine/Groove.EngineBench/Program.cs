@@ -6,7 +6,7 @@ namespace Groove.EngineBench;
 
 /// <summary>
 /// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
-/// zerons, bigru, bigru-kernels, chromanet (prints <c>result NAME BEST_MS MEDIAN_MS</c>) or peak (prints the clock and peak-rate
+/// zerons[-fwd], chromanet[-fwd], beatgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
 /// estimates and SGEMM GFLOP/s on one core and on all cores).
 /// </summary>
 static class Program
@@ -17,7 +17,7 @@ static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons|bigru|bigru-kernels|chromanet|peak [reps]");
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|chromanet[-fwd]|beatgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv [reps]");
             return 2;
         }
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -30,10 +30,26 @@ static class Program
                 break;
             }
             case "zerons":
+            case "zerons-fwd":
             {
-                var model = new ZeroNsBranch();
+                var model = new ZeroNsBranch(ZeroNsBatch());
                 var x = model.Input();
-                Report("zerons", Timed(() => model.Step(x), reps > 0 ? reps : 3, 1));
+                Action step = args[0] == "zerons" ? () => model.Step(x) : () => model.Infer(x);
+                Report(args[0], Timed(step, reps > 0 ? reps : 1, 1));
+                break;
+            }
+            case "chromanet":
+            case "chromanet-fwd":
+            {
+                var model = new ChromaNetBench();
+                Report(args[0], Timed(args[0] == "chromanet" ? model.Step : model.Infer, reps > 0 ? reps : 3, 1));
+                break;
+            }
+            case "beatgru":
+            case "beatgru-fwd":
+            {
+                var model = new BeatGruBench();
+                Report(args[0], Timed(args[0] == "beatgru" ? model.Step : model.Infer, reps > 0 ? reps : 10, 2));
                 break;
             }
             case "bigru":
@@ -48,13 +64,6 @@ static class Program
                 Report("bigru-kernels", Timed(model.Step, reps > 0 ? reps : 2, 1));
                 break;
             }
-            case "chromanet":
-            {
-                var model = new ChromaNet();
-                var x = model.Input();
-                Report("chromanet", Timed(() => model.Step(x), reps > 0 ? reps : 2, 1));
-                break;
-            }
             case "shapes":
                 Shapes(reps > 0 ? reps : 20);
                 break;
@@ -65,17 +74,20 @@ static class Program
                 double f = 2.0 * 1024 * 1024 * 1024;
                 foreach (int threads in new[] { 1, Environment.ProcessorCount })
                 {
-                    Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SgemmMicroKernel.IsAccelerated);
+                    Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SimdPaths.Best);
                     int runs = reps > 0 ? reps : 5;
                     var (_, cpu) = CpuPeak.Measure(() =>
                     {
                         for (int r = 0; r < runs; r++)
-                            Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SgemmMicroKernel.IsAccelerated);
+                            Sgemm.Multiply(false, false, 1024, 1024, 1024, 1f, a, 1024, b, 1024, 0f, c, 1024, threads, SimdPaths.Best);
                     });
                     Console.WriteLine($"sgemm-cpu threads={threads} gflops_per_cpu_second={f * runs / cpu / 1e9:F1}");
                 }
                 break;
             }
+            case "conv-layers":
+                ConvLayers(reps > 0 ? reps : 2);
+                break;
             case "dwconv":
                 DepthwiseVsIm2Col(reps > 0 ? reps : 5);
                 break;
@@ -89,22 +101,32 @@ static class Program
         return 0;
     }
 
-    static void Report(string name, (double best, double median) t) =>
-        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3}");
+    static void Report(string name, (double best, double median, double cpu) t) =>
+        Console.WriteLine($"result {name} {t.best:F3} {t.median:F3} {t.cpu:F3} {VectorPathName()}");
 
-    static (double best, double median) Timed(Action step, int reps, int warmup)
+    /// <summary>The SIMD path the engine's kernels chose at start-up.</summary>
+    static string VectorPathName() => SimdPaths.Name(SimdPaths.Best);
+
+    /// <summary>Windows per ZeroNS step: 16 (the pretext batch) unless BENCH_ZERONS_BATCH says otherwise.</summary>
+    static int ZeroNsBatch() =>
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_ZERONS_BATCH"), out int b) && b > 0 ? b : 16;
+
+    /// <summary>Best and median wall-clock ms of <paramref name="reps"/> steps, and the least process CPU ms of a
+    /// step (all threads: on a shared machine this is the work done, whoever else held the cores).</summary>
+    static (double best, double median, double cpu) Timed(Action step, int reps, int warmup)
     {
         for (int i = 0; i < warmup; i++) step();
         var times = new double[reps];
+        double cpu = double.MaxValue;
         for (int i = 0; i < reps; i++)
         {
-            var sw = Stopwatch.StartNew();
-            step();
-            times[i] = sw.Elapsed.TotalMilliseconds;
+            var (wall, cpuSeconds) = CpuPeak.Measure(step);
+            times[i] = wall * 1e3;
+            cpu = Math.Min(cpu, cpuSeconds * 1e3);
         }
         Array.Sort(times);
         double median = reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
-        return (times[0], median);
+        return (times[0], median, cpu);
     }
 
     /// <summary>
@@ -131,6 +153,45 @@ static class Program
             Step();
             var (wall, cpu) = CpuPeak.Measure(() => { for (int r = 0; r < reps; r++) Step(); });
             Console.WriteLine($"dwconv {name,-18} cpu_ms_per_step={cpu * 1e3 / reps:F1} wall_ms_per_step={wall * 1e3 / reps:F1}");
+        }
+    }
+
+    /// <summary>
+    /// Profile of the ZeroNS branch's eight convolutions (one window, 96×313): forward, data gradient and weight
+    /// gradient of each through the implicit-GEMM kernel and through im2col + Sgemm, as GFLOP per CPU-second (the
+    /// rate of a busy core; robust to other load) and wall ms.
+    /// </summary>
+    static void ConvLayers(int reps)
+    {
+        (int cin, int cout, int h, int kh, int kw)[] layers =
+            [(1, 64, 96, 3, 11), (64, 64, 96, 7, 13), (64, 128, 32, 5, 15), (128, 128, 32, 9, 17),
+             (128, 256, 8, 3, 19), (256, 256, 8, 5, 21), (256, 128, 1, 1, 23), (128, 128, 1, 1, 25)];
+        var rng = new Random(9);
+        foreach (var (cin, cout, h, kh, kw) in layers)
+        {
+            var g = new Groove.Nn.Conv2dGeometry(1, cin, h, 313, cout, kh, kw, 1, 1, 1, 1, kh / 2, kw / 2, h, 313, 1);
+            float[] x = new float[cin * h * 313], w = new float[cout * cin * kh * kw], y = new float[cout * h * 313];
+            float[] gx = new float[x.Length], gw = new float[w.Length], gy = new float[y.Length];
+            foreach (var arr in new[] { x, w, gy }) for (int i = 0; i < arr.Length; i++) arr[i] = (float)rng.NextDouble() - 0.5f;
+            double flops = 2.0 * cout * cin * kh * kw * h * 313;
+            foreach (var (name, kernel) in new (string, Groove.Nn.IConv2dKernel)[]
+                     { ("implicit", new ImplicitGemmConv2dKernel()), ("im2col", new Groove.Nn.Im2ColConv2dKernel()) })
+            {
+                var parts = new (string, Action)[]
+                {
+                    ("fwd", () => kernel.Forward(g, x, w, default, y)),
+                    ("dgrad", () => kernel.BackwardData(g, gy, w, gx)),
+                    ("wgrad", () => kernel.BackwardWeight(g, x, gy, gw, default)),
+                };
+                var line = $"conv {cin,3}->{cout,3} {h,2}x313 k({kh},{kw}) {name,-8}";
+                foreach (var (part, act) in parts)
+                {
+                    act();
+                    var (wall, cpu) = CpuPeak.Measure(() => { for (int r = 0; r < reps; r++) act(); });
+                    line += $" {part} {flops * reps / cpu / 1e9,5:F1} GF/cpu-s {wall * 1e3 / reps,7:F1} ms";
+                }
+                Console.WriteLine(line);
+            }
         }
     }
 
@@ -182,7 +243,7 @@ static class Program
         double oneWall = double.MaxValue, allWall = double.MaxValue, oneCpu = 0, allCpu = 0; // best wall, total CPU
         int runs = 0;
         Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
-        Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SgemmMicroKernel.IsAccelerated);
+        Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SimdPaths.Best);
         for (int r = 0; r < rounds; r++)
         {
             chainMHz = Math.Max(chainMHz, CpuPeak.DependentChainMHz());
@@ -192,7 +253,7 @@ static class Program
             for (int i = 0; i < 3; i++)
             {
                 var (w1, c1) = CpuPeak.Measure(() =>
-                    Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SgemmMicroKernel.IsAccelerated));
+                    Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n, 1, SimdPaths.Best));
                 oneWall = Math.Min(oneWall, w1);
                 oneCpu += c1;
                 var (w2, c2) = CpuPeak.Measure(() => Sgemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n));
@@ -207,12 +268,22 @@ static class Program
         double fmaMHz = fmaCpu / 32 * 1e3;
         double clockMHz = Math.Max(double.IsNaN(cpuinfoMHz) ? 0 : cpuinfoMHz, Math.Max(chainMHz, double.IsNaN(fmaMHz) ? 0 : fmaMHz));
         double peakCore = 2 * 8 * 2 * clockMHz / 1e3;
+        var path = SimdPaths.Best;
+        if (path == SimdPath.Avx512)
+        {
+            // The AVX-512 path's peak: the measured 512-bit FMA rate when it beats the 256-bit formula.
+            double zmm = CpuPeak.IndependentFma512GflopsPerCpuSecond();
+            Console.WriteLine($"avx512f: independent zmm FMAs {zmm:F1} GFLOP/s per CPU-second");
+            if (zmm > peakCore) peakCore = zmm;
+        }
+        Console.WriteLine($"active path: {SimdPaths.Name(path)}");
         double g1 = flops / oneWall / 1e9, gAll = flops / allWall / 1e9;
         // Per CPU-second over all runs, i.e. the rate of a core while it runs this code.
         double g1Cpu = flops * runs / oneCpu / 1e9, gAllCpu = flops * runs / allCpu / 1e9;
         Console.WriteLine($"clock: cpuinfo {cpuinfoMHz:F0} MHz, dependent-FMA chain {chainMHz:F0} MHz, " +
                           $"independent FMAs {fmaCpu:F1} GFLOP/s per CPU-second ({fmaMHz:F0} MHz); using {clockMHz:F0} MHz");
-        Console.WriteLine($"peak FP32: {cores} cores x 2 FMA x 8 lanes x 2 flops x {clockMHz / 1e3:F3} GHz = {peakCore * cores:F1} GFLOP/s ({peakCore:F1} per core)");
+        Console.WriteLine($"peak FP32 ({SimdPaths.Name(path)} path): {cores} cores x {peakCore:F1} GFLOP/s per core = {peakCore * cores:F1} GFLOP/s " +
+                          $"(2 FMA x 8 lanes x 2 flops x {clockMHz / 1e3:F3} GHz{(peakCore > 32 * clockMHz / 1e3 + 0.05 ? ", or the measured zmm FMA rate" : "")})");
         Console.WriteLine($"SGEMM 1024^3, {cores} threads: {allWall * 1e3:F2} ms = {gAll:F1} GFLOP/s wall = {100 * gAll / (peakCore * cores):F1}% of peak; " +
                           $"{gAllCpu:F1} GFLOP/s per busy core = {100 * gAllCpu / peakCore:F1}% of per-core peak");
         Console.WriteLine($"SGEMM 1024^3, 1 thread: {oneWall * 1e3:F2} ms = {g1:F1} GFLOP/s wall = {100 * g1 / peakCore:F1}% of one core's peak; " +

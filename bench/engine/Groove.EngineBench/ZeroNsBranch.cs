@@ -3,53 +3,61 @@ using Groove.Nn;
 namespace Groove.EngineBench;
 
 /// <summary>
-/// One branch of Zero-Note Samba (Desblancs, Lostanlen &amp; Hennequin, "Zero-Note Samba: Self-Supervised Beat
-/// Tracking", IEEE/ACM TASLP 2023) at width 1/4 (16 channels), as reconstructed in bench/engine/README.md: a 2-D
-/// convolutional front-end that pools the 96 mel bands away, then a stack of dilated 1-D residual convolutions
-/// over time, then a 1×1 convolution to one beat activation per frame. Same model as torch_bench.py.
+/// One branch of Zero-Note Samba's SyncPredNet at full size (Desblancs, Lostanlen &amp; Hennequin, "Zero-Note Samba:
+/// Self-Supervised Beat Tracking", IEEE/ACM TASLP 2023), the network issue 14 asks for: eight 'same' 2-D
+/// convolutions over a 96-bin VQT, kernels (3,11), (7,13), (5,15), (9,17), (3,19), (5,21), (1,23), (1,25) and
+/// 1→64→64→128→128→256→256→128→128 channels, max-pooling over frequency by 3, 4 and 8 after the 2nd, 4th and 6th
+/// convolution (96 → 32 → 8 → 1 bands), ReLU after every convolution, then a 1×1 convolution to one activation per
+/// frame. Dropout is left out (it does not change the arithmetic to time). Same model as torch_bench.py.
 /// </summary>
 sealed class ZeroNsBranch
 {
-    const int Width = 16, TcnLayers = 8;
-    readonly Params _p = new(11);
-    readonly Tensor _c1w, _c1b, _c2w, _c2b, _c3w, _c3b, _c4w, _c4b, _ow, _ob;
-    readonly Tensor[] _tw, _tb;
+    static readonly (int cout, int kh, int kw, int pool)[] Layers =
+        [(64, 3, 11, 1), (64, 7, 13, 3), (128, 5, 15, 1), (128, 9, 17, 4), (256, 3, 19, 1), (256, 5, 21, 8), (128, 1, 23, 1), (128, 1, 25, 1)];
 
-    public ZeroNsBranch()
+    readonly Params _p = new(11);
+    readonly Tensor[] _w = new Tensor[Layers.Length], _b = new Tensor[Layers.Length];
+    readonly Tensor _ow, _ob;
+    readonly int _batch;
+
+    /// <param name="batch">Windows per step (the pretext task uses 16).</param>
+    public ZeroNsBranch(int batch)
     {
-        _c1w = _p.New(9, Width, 1, 3, 3); _c1b = _p.New(9, Width);
-        _c2w = _p.New(9 * Width, Width, Width, 3, 3); _c2b = _p.New(9 * Width, Width);
-        _c3w = _p.New(9 * Width, Width, Width, 3, 3); _c3b = _p.New(9 * Width, Width);
-        _c4w = _p.New(3 * Width, Width, Width, 3, 1); _c4b = _p.New(3 * Width, Width);
-        _tw = new Tensor[TcnLayers]; _tb = new Tensor[TcnLayers];
-        for (int i = 0; i < TcnLayers; i++)
+        _batch = batch;
+        int cin = 1;
+        for (int i = 0; i < Layers.Length; i++)
         {
-            _tw[i] = _p.New(5 * Width, Width, Width, 5);
-            _tb[i] = _p.New(5 * Width, Width);
+            var (cout, kh, kw, _) = Layers[i];
+            _w[i] = _p.New(cin * kh * kw, cout, cin, kh, kw);
+            _b[i] = _p.New(cin * kh * kw, cout);
+            cin = cout;
         }
-        _ow = _p.New(Width, 1, Width, 1); _ob = _p.New(Width, 1);
+        _ow = _p.New(cin, 1, cin, 1); _ob = _p.New(cin, 1);
     }
 
-    public Tensor Input() => _p.Input(16, 1, 96, 313);
+    public Tensor Input() => _p.Input(_batch, 1, 96, 313);
 
     public Tensor Forward(Tensor x)
     {
-        var pad1 = ConvPadding.Symmetric(1, 1);
-        x = Functional.MaxPool2d(Functional.Elu(Functional.Conv2d(x, _c1w, _c1b, padding: pad1)), (3, 1));
-        x = Functional.MaxPool2d(Functional.Elu(Functional.Conv2d(x, _c2w, _c2b, padding: pad1)), (3, 1));
-        x = Functional.MaxPool2d(Functional.Elu(Functional.Conv2d(x, _c3w, _c3b, padding: pad1)), (3, 1));
-        x = Functional.Elu(Functional.Conv2d(x, _c4w, _c4b)).Squeeze(2);
-        for (int i = 0; i < TcnLayers; i++)
+        for (int i = 0; i < Layers.Length; i++)
         {
-            int d = 1 << i;
-            x = x + Functional.Elu(Functional.Conv1d(x, _tw[i], _tb[i], padding: 2 * d, dilation: d));
+            var (_, kh, kw, pool) = Layers[i];
+            x = Functional.Conv2d(x, _w[i], _b[i], padding: ConvPadding.Symmetric(kh / 2, kw / 2));
+            if (pool > 1) x = Functional.MaxPool2d(x, (pool, 1));
+            x = Functional.Relu(x);
         }
-        return Functional.Conv1d(x, _ow, _ob);
+        return Functional.Conv1d(x.Squeeze(2), _ow, _ob);
     }
 
     public void Step(Tensor x)
     {
         _p.ZeroGrad();
         Forward(x).Sum().Backward();
+    }
+
+    public void Infer(Tensor x)
+    {
+        using var _ = GradMode.NoGrad();
+        Forward(x);
     }
 }

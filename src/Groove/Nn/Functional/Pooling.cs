@@ -67,6 +67,25 @@ public static partial class Functional
         return new PoolWindows(st, en, ps);
     }
 
+    /// <summary>Windows [i·k, i·k + k) for i &lt; ⌊size/k⌋: non-overlapping groups of k, no padding.</summary>
+    private static bool IsRowGroups(PoolWindows w, int size)
+    {
+        int k = w.End[0] - w.Start[0];
+        if (k < 1 || w.Start.Length != size / k) return false;
+        for (int i = 0; i < w.Start.Length; i++)
+            if (w.Start[i] != i * k || w.End[i] != i * k + k || w.PaddedSize[i] != k) return false;
+        return true;
+    }
+
+    /// <summary>Windows [j, j + 1): the axis is not pooled.</summary>
+    private static bool IsIdentity(PoolWindows w, int size)
+    {
+        if (w.Start.Length != size) return false;
+        for (int j = 0; j < size; j++)
+            if (w.Start[j] != j || w.End[j] != j + 1) return false;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Pool2d(Tensor x, PoolWindows wh, PoolWindows ww, bool max, bool countIncludePad)
     {
@@ -77,6 +96,9 @@ public static partial class Functional
         var y = Tensor.NewLike([x.Dim(0), x.Dim(1), oh, ow]);
         var xs = xc.RawSpan; var ys = y.RawSpan;
         int[]? arg = max ? new int[y.Size] : null;
+        if (max && IsRowGroups(wh, H) && IsIdentity(ww, W))
+            Kernels.RowMaxPool.Forward(xs, ys, arg, planes, H, W, wh.End[0]);
+        else
         for (int p = 0; p < planes; p++)
         {
             var xp = xs.Slice(p * H * W, H * W);

@@ -22,6 +22,7 @@ internal static class SgemmMicroKernel
     /// <summary>
     /// 6×16 tile with twelve 256-bit accumulators (two per row); each k step loads two vectors of B, broadcasts
     /// six values of A and issues twelve FMAs. <paramref name="b"/> must be 32-byte aligned.
+    /// (<see cref="SgemmTileAvx2"/> wraps it for the generic driver.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Tile6x16Fma(int kc, float* a, float* b, float* c, nint ldc, float beta)

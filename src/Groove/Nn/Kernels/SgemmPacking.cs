@@ -11,17 +11,15 @@ namespace Groove.Nn.Kernels;
 /// </summary>
 internal static class SgemmPacking
 {
-    const int MR = SgemmMicroKernel.MR;
-    const int NR = SgemmMicroKernel.NR;
-
-    /// <summary>Floats past the packed A block that <see cref="PackA"/> may scribble on (the buffer must have them).</summary>
+    /// <summary>Floats past the packed A block that <see cref="PackA{TK}"/> may scribble on (the buffer must have them).</summary>
     public const int Slack = 8;
 
     /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] · alpha into <paramref name="dst"/> (mc rounded up to MR rows).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha,
-        float* dst)
+    public static unsafe void PackA<TK>(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha,
+        float* dst) where TK : struct, ISgemmTile
     {
+        int MR = TK.MR;
         for (int i0 = 0; i0 < mc; i0 += MR, dst += MR * kc)
         {
             int mr = Math.Min(MR, mc - i0);
@@ -29,7 +27,7 @@ internal static class SgemmPacking
             {
                 // Stored k×m: op(A)(i, p) = a[p·lda + i]; each k step is a contiguous run of mr values.
                 float* src = a + (long)pc * lda + ic + i0;
-                if (mr == MR)
+                if (mr == 6 && MR == 6)
                 {
                     for (int p = 0; p < kc; p++, src += lda)
                     {
@@ -49,7 +47,7 @@ internal static class SgemmPacking
                 // Stored m×k: op(A)(i, p) = a[i·lda + p]; gather across mr rows.
                 float* src = a + (long)(ic + i0) * lda + pc;
                 int p = 0;
-                if (mr == MR && Avx.IsSupported)
+                if (mr == 6 && MR == 6 && Avx.IsSupported)
                 {
                     Vector256<float> va = Vector256.Create(alpha);
                     Vector256<float> zero = Vector256<float>.Zero;
@@ -80,8 +78,10 @@ internal static class SgemmPacking
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into <paramref name="dst"/> (nc rounded up to NR columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+    public static unsafe void PackB<TK>(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+        where TK : struct, ISgemmTile
     {
+        int NR = TK.NR;
         for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc)
         {
             int nr = Math.Min(NR, nc - j0);
@@ -92,10 +92,8 @@ internal static class SgemmPacking
                 if (nr == NR && Avx.IsSupported)
                 {
                     for (int p = 0; p < kc; p++, src += ldb)
-                    {
-                        Avx.Store(dst + p * NR, Avx.LoadVector256(src));
-                        Avx.Store(dst + p * NR + 8, Avx.LoadVector256(src + 8));
-                    }
+                        for (int v = 0; v < NR; v += 8)
+                            Avx.Store(dst + p * NR + v, Avx.LoadVector256(src + v));
                 }
                 else
                 {
@@ -111,7 +109,7 @@ internal static class SgemmPacking
                 if (nr == NR && Avx.IsSupported)
                 {
                     for (; p + 8 <= kc; p += 8)
-                        for (int half = 0; half < 2; half++)
+                        for (int half = 0; half < NR / 8; half++)
                         {
                             float* s = src + (long)half * 8 * ldb + p;
                             Vector256<float> r0 = Avx.LoadVector256(s);

@@ -20,8 +20,14 @@ public static class VectorPaths
         : Vector128.IsHardwareAccelerated ? "SSE"
         : "scalar";
 
-    /// <summary>The matrix multiply (<see cref="Sgemm"/>): the 6×16 AVX2+FMA micro-kernel or the portable one.</summary>
-    public static string Sgemm => SgemmMicroKernel.IsAccelerated ? "AVX2+FMA" : "scalar";
+    /// <summary>The matrix multiply (<see cref="Sgemm"/>) and the convolutions built on it: the 12×32 AVX-512
+    /// micro-kernel, the 6×16 AVX2+FMA one or the portable one (<see cref="SimdPaths.Best"/>).</summary>
+    public static string Sgemm => SimdPaths.Best switch
+    {
+        SimdPath.Avx512 => "AVX-512",
+        SimdPath.Avx2Fma => "AVX2+FMA",
+        _ => "scalar",
+    };
 
     /// <summary>The FFT butterflies (<see cref="Groove.Dsp.RealFft"/>): 8-lane vectors (with FMA where the CPU has it)
     /// or the portable passes.</summary>
