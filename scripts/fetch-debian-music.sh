@@ -9,6 +9,11 @@
 # without, every package in the list. Already unpacked packages are skipped, so the script can be re-run.
 # Music shipped inside zip archives (public.zip, *.pk3; listed as music/PKG/PATH-IN-ARCHIVE) is unzipped.
 # Needs apt-get, dpkg-deb and unzip.
+#
+# For a training corpus prefer `groove corpus debian --out DIR`: it also decodes to mono WAV at one rate (16 kHz by
+# default), drops duplicates and near-silent files, writes a manifest (DIR/corpus.tsv), resumes inside a package
+# and never unpacks whole packages. This script is kept because the STONE model cards (models/stone*.md) list their
+# training tracks by the names it writes (DIR/PKG/path_with_underscores.ogg, the original files).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 list="${GROOVE_DEBIAN_MUSIC_LIST:-$here/../../shared/data/debian_music.tsv}"

@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(BeatsCommand.Create());
         root.Subcommands.Add(TempoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create());
         return root;
     }
 }

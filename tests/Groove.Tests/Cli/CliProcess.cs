@@ -16,7 +16,14 @@ internal static class CliProcess
     /// <summary>Runs the CLI with the runtime's vector settings of <paramref name="setting"/> (its
     /// <c>DOTNET_Enable*</c> variables replace any this process has, so the child's vector paths are the setting's
     /// whatever this test run itself is under).</summary>
-    public static Result Run(VectorSetting setting, params string[] args)
+    public static Result Run(VectorSetting setting, params string[] args) =>
+        Run(setting, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> set in its environment (e.g. a PATH with fake tools).</summary>
+    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Run(VectorSetting.Inherited, environment, args);
+
+    private static Result Run(VectorSetting setting, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "groove.dll");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -29,6 +36,7 @@ internal static class CliProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("GROOVE_DEBUG");
         setting.ApplyTo(psi.Environment);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();

@@ -41,7 +41,8 @@ internal sealed partial class ExternalProcess : IDisposable
     }
 
     /// <exception cref="ToolMissingException">The program is not installed.</exception>
-    public static ExternalProcess Start(string tool, IEnumerable<string> arguments, CancellationToken cancellation)
+    public static ExternalProcess Start(string tool, IEnumerable<string> arguments, CancellationToken cancellation,
+        string? workingDirectory = null)
     {
         cancellation.ThrowIfCancellationRequested();
         var psi = new ProcessStartInfo(tool)
@@ -52,6 +53,7 @@ internal sealed partial class ExternalProcess : IDisposable
             UseShellExecute = false,
             CreateNoWindow = true,
         };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         var p = new Process { StartInfo = psi };
         var self = new ExternalProcess(tool, p, cancellation);
