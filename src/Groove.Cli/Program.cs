@@ -36,6 +36,7 @@ public static class Program
         root.Subcommands.Add(TempoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
+        root.Subcommands.Add(MeasuresCommand.Create());
         return root;
     }
 }

@@ -21,6 +21,7 @@ internal static class TrainCommand
     {
         var cmd = new Command("train", "Train models on unlabelled music");
         cmd.Subcommands.Add(Stone());
+        cmd.Subcommands.Add(TrainZeroNsCommand.Create());
         cmd.Subcommands.Add(TrainCalibrateCommand.Create());
         return cmd;
     }

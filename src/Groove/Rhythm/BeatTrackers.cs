@@ -7,7 +7,20 @@ public static class BeatTrackers
     public const string DefaultName = "classical";
 
     /// <summary>All names, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis"];
+    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-random"];
+
+    /// <summary>The shipped Zero-Note Samba model (<c>models/zerons-small.safetensors</c>).</summary>
+    public const string ZeroNsShippedModel = "zerons-small";
+
+    /// <summary>A tracker from a weights file: a Zero-Note Samba model or a learned (few-shot) activation model.</summary>
+    private static IBeatTracker FromFile(string path)
+    {
+        if (!File.Exists(path)) throw new GrooveException($"{path}: no such model file");
+        var (_, meta) = Nn.SafeTensors.Load(path);
+        return meta.TryGetValue("groove.model", out var kind) && kind == ZeroNoteSamba.ZeroNsModel.KindName
+            ? new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(path), "zerons:" + Path.GetFileNameWithoutExtension(path))
+            : Learned.LearnedBeatTracker.Load(path);
+    }
 
     /// <summary>A new tracker for <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="GrooveException">No tracker has that name.</exception>
@@ -15,7 +28,10 @@ public static class BeatTrackers
     {
         "classical" or "default" => new ClassicalBeatTracker(),
         "ellis" or "librosa" => new EllisBeatTracker(),
-        var n when n.EndsWith(".safetensors", StringComparison.Ordinal) => Learned.LearnedBeatTracker.Load(name!.Trim()),
+        "zerons" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons"),
+        "zerons-random" => new ZeroNoteSamba.ZeroNsBeatTracker(
+            new ZeroNoteSamba.ZeroNsModel(new ZeroNoteSamba.SyncPredNet(ZeroNoteSamba.SyncPredNetConfig.Small, new Nn.Rng(1))), "zerons-random"),
+        var n when n.EndsWith(".safetensors", StringComparison.Ordinal) => FromFile(name!.Trim()),
         _ => throw new GrooveException($"unknown beat tracker '{name}' (choose from: {string.Join(", ", Names)}, or a trained model's .safetensors file)"),
     };
 }

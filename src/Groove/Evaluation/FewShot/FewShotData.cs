@@ -11,7 +11,7 @@ public static class FewShotData
 {
     /// <summary>Every track of <paramref name="dataset"/> with audio and a beat annotation, in name order (the first
     /// <paramref name="limit"/> when given), with <paramref name="features"/>; <paramref name="progress"/> gets (done, total).</summary>
-    public static IReadOnlyList<FewShotTrack> Load(Dataset dataset, BeatFeatures features, int? limit = null,
+    public static IReadOnlyList<FewShotTrack> Load(Dataset dataset, IBeatFeatureExtractor features, int? limit = null,
         Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         var tracks = BeatDatasetEstimators.TracksWithBeats(dataset).Where(t => t.AudioPath is not null)
@@ -29,7 +29,7 @@ public static class FewShotData
     }
 
     /// <summary>One track from audio and its reference beat times in seconds.</summary>
-    public static FewShotTrack FromAudio(string name, AudioBuffer audio, double[] beats, BeatFeatures features)
+    public static FewShotTrack FromAudio(string name, AudioBuffer audio, double[] beats, IBeatFeatureExtractor features)
     {
         var x = features.Compute(audio);
         int frames = x.Length / features.Bands;

@@ -1,3 +1,7 @@
+using Groove.Models;
+using Groove.Nn;
+using Groove.Rhythm.ZeroNoteSamba;
+
 namespace Groove.Rhythm.Learned;
 
 /// <summary>
@@ -7,7 +11,7 @@ namespace Groove.Rhythm.Learned;
 public static class BeatActivationModels
 {
     /// <summary>Kinds that can be created from scratch.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [BiGruBeatModel.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [BiGruBeatModel.KindName, "zerons", "zerons-heads", "zerons-random"];
 
     /// <summary>A factory (seed → model) for <paramref name="spec"/>.</summary>
     /// <exception cref="GrooveException">Unknown kind or missing/invalid weights file.</exception>
@@ -16,9 +20,23 @@ public static class BeatActivationModels
         var s = spec.Trim();
         if (s.Equals(BiGruBeatModel.KindName, StringComparison.OrdinalIgnoreCase))
             return seed => new BiGruBeatModel(seed, options);
+        // Zero-Note Samba: the shipped pretrained network fine-tuned whole ("zerons") or heads only ("zerons-heads"),
+        // and the same architecture from random weights ("zerons-random"), the paper's comparison.
+        if (s.Equals("zerons-random", StringComparison.OrdinalIgnoreCase))
+            return seed => ZeroNsBeatModel.Random(SyncPredNetConfig.Small, seed);
+        if (s.Equals("zerons", StringComparison.OrdinalIgnoreCase) || s.Equals("zerons-heads", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = ModelRegistry.Resolve(BeatTrackers.ZeroNsShippedModel);
+            var ft = new ZeroNsFineTuneOptions { HeadsOnly = s.EndsWith("-heads", StringComparison.OrdinalIgnoreCase) };
+            ZeroNsModel.Load(path);
+            return seed => ZeroNsBeatModel.Load(path, seed, ft);
+        }
         if (s.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(s))
         {
             if (!File.Exists(s)) throw new GrooveException($"{s}: no such model file");
+            var (_, meta) = SafeTensors.Load(s);
+            if (meta.TryGetValue("groove.model", out var kind) && kind == ZeroNsModel.KindName)
+                return seed => ZeroNsBeatModel.Load(s, seed);
             BiGruBeatModel.Load(s, 0, options); // validate now: one clear error before any work
             return seed => BiGruBeatModel.Load(s, seed, options);
         }

@@ -9,7 +9,7 @@ namespace Groove.Rhythm.Learned;
 /// per band over the track so that a recording's gain does not matter. Frame-major <c>[frames × bands]</c>.
 /// Thread-safe.
 /// </summary>
-public sealed class BeatFeatures
+public sealed class BeatFeatures : IBeatFeatureExtractor
 {
     /// <summary>Sample rate the audio is resampled to before analysis.</summary>
     public const int SampleRate = SampleRates.Analysis;
@@ -34,6 +34,8 @@ public sealed class BeatFeatures
 
     /// <summary>Features per frame.</summary>
     public int Bands { get; }
+
+    double IBeatFeatureExtractor.FramesPerSecond => FramesPerSecond;
 
     /// <summary>Features of a recording: <c>[frames × <see cref="Bands"/>]</c>.</summary>
     public float[] Compute(AudioBuffer audio)

@@ -52,8 +52,10 @@ public sealed class BiGruBeatModel : IBeatActivationModel
     /// <inheritdoc/>
     public string Kind => KindName;
 
-    /// <inheritdoc/>
+    /// <summary>The mel features the model reads.</summary>
     public BeatFeatures Features { get; }
+
+    IBeatFeatureExtractor IBeatActivationModel.Features => Features;
 
     /// <summary>Number of trainable weights.</summary>
     public long ParameterCount => _net.ParameterCount();

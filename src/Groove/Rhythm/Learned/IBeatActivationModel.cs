@@ -1,7 +1,7 @@
 namespace Groove.Rhythm.Learned;
 
 /// <summary>
-/// A trainable network that maps <see cref="BeatFeatures"/> to a frame-wise beat activation in [0, 1]. The few-shot
+/// A trainable network that maps features (<see cref="IBeatFeatureExtractor"/>) to a frame-wise beat activation in [0, 1]. The few-shot
 /// protocol (<c>Groove.Evaluation.FewShot</c>) and <see cref="LearnedBeatTracker"/> use models only through this
 /// interface, so other architectures (e.g. a self-supervised Zero-Note Samba network) can plug in.
 /// Not thread-safe: one instance is trained or run by one thread at a time.
@@ -12,7 +12,7 @@ public interface IBeatActivationModel
     string Kind { get; }
 
     /// <summary>The feature extractor whose output the model reads.</summary>
-    BeatFeatures Features { get; }
+    IBeatFeatureExtractor Features { get; }
 
     /// <summary>One optimisation step on a batch: <paramref name="features"/> is <c>[batch × frames × bands]</c>,
     /// <paramref name="targets"/> <c>[batch × frames]</c> (see <see cref="BeatTargets"/>). Returns the loss.</summary>
