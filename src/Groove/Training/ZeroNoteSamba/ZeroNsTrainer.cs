@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Groove.IO;
 using Groove.Nn;
-using Groove.Training;
+using Groove.Rhythm.ZeroNoteSamba;
 
-namespace Groove.Rhythm.ZeroNoteSamba;
+namespace Groove.Training.ZeroNoteSamba;
 
 /// <summary>Settings of a Zero-Note Samba pretext run.</summary>
 public sealed record ZeroNsTrainingOptions
