@@ -26,7 +26,7 @@ using System.Globalization;
 using Groove;
 using Groove.Audio;
 using Groove.Dsp;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Key;
 using Groove.Models;
 using Groove.Tonality;

@@ -3,6 +3,7 @@
 // that bench/tonal/vqt_numpy.py can compare its independent numpy implementation against them.
 using System.Diagnostics;
 using Groove.Dsp;
+using Groove.IO;
 
 const int sr = 16000, hop = 256, seconds = 30;
 string? npyOut = args.Length > 0 ? args[0] : null;

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using Groove.Audio;
+using Groove.Analysis;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
 using Groove.IO;
 using Groove.Rhythm;
 
@@ -17,25 +14,25 @@ internal static class BeatsCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Audio files", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string?>("--out", "-o") { Description = "Write one file per input into this folder (default: print)" };
+        var io = new BatchCommandOptions("Write one file per input into this folder (default: print)");
         var model = new Option<string>("--model", "-m")
         {
             Description = $"Beat tracker: {string.Join(", ", BeatTrackers.Names)}",
-            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+            DefaultValueFactory = _ => new AnalysisOptions().BeatTracker,
         };
         var format = new Option<string>("--format") { Description = "beats (time TAB beat-in-bar), json or csv", DefaultValueFactory = _ => "beats" };
         format.AcceptOnlyFromAmong("beats", "json", "csv");
-        var force = new Option<bool>("--force", "-f") { Description = "Redo inputs whose output exists" };
         var plot = new Option<string?>("--plot") { Description = "Also draw waveform, activation, beats and downbeats into this SVG (several inputs: OUT-<name>.svg)" };
-        var cmd = new Command("beats", "Find beats and downbeats") { files, outDir, model, format, force, plot };
+        var cmd = new Command("beats", "Find beats and downbeats") { model, format, plot };
+        io.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var inputs = parse.GetValue(files) ?? [];
+            var inputs = io.Inputs(parse);
             string fmt = parse.GetValue(format) ?? "beats";
-            IBeatTracker tracker;
-            try { tracker = BeatTrackers.Create(parse.GetValue(model)); }
+            Analyzer analyzer;
+            try { analyzer = new Analyzer(new AnalysisOptions { Load = MaxDurationOption.Apply(parse), Key = false, BeatTracker = parse.GetValue(model) ?? BeatTrackers.DefaultName }); }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
+            var tracker = analyzer.BeatTracker!;
             string? plotPath = parse.GetValue(plot);
             if (plotPath is not null && OutputPaths.CheckFile(plotPath, overwrite: true, "--plot") is { } problem)
             {
@@ -43,53 +40,27 @@ internal static class BeatsCommand
                 return Reporter.UsageError;
             }
             string ext = fmt switch { "json" => ".json", "csv" => ".csv", _ => ".beats" };
-            var options = new BatchOptions(parse.GetValue(outDir), ext, parse.GetValue(force), Description: "Tracking beats");
-            var load = MaxDurationOption.Apply(parse, new AudioLoadOptions { Mono = true, SampleRate = 22050 });
+            var options = io.Batch(parse, ext, "Tracking beats");
             return BatchRunner.Run(inputs, options, item =>
             {
-                var audio = AudioFile.Load(item.InputPath, load, item.Warn);
-                var result = tracker.Track(audio, onWarning: item.Warn);
+                var analysis = analyzer.Analyze(item.InputPath, onWarning: item.Warn);
+                var (audio, result) = (analysis.Audio, analysis.Beats!);
                 var text = fmt switch
                 {
-                    "json" => Json(item.InputPath, tracker.Name, result),
-                    "csv" => Csv(result),
-                    _ => BeatsText(result),
+                    "json" => ResultWriter.BeatsJson(item.InputPath, tracker.Name, result),
+                    "csv" => ResultWriter.BeatsCsv(result),
+                    _ => ResultWriter.BeatsText(result),
                 };
                 if (plotPath != null)
                 {
                     var svgPath = inputs.Length == 1 ? plotPath
                         : Path.Combine(Path.GetDirectoryName(plotPath) ?? "", Path.GetFileNameWithoutExtension(plotPath) + "-" + Path.GetFileNameWithoutExtension(item.InputPath) + ".svg");
-                    AtomicFile.WriteAllText(svgPath, BeatPlot.Svg(audio.Channels[0], audio.SampleRate, result, Path.GetFileName(item.InputPath)));
+                    AtomicFile.WriteAllText(svgPath, BeatPlot.Svg(audio.Mono(), audio.SampleRate, result, Path.GetFileName(item.InputPath)));
                 }
                 if (item.OutputPath is { } path) { AtomicFile.WriteAllText(path, text); return null; }
                 return inputs.Length > 1 && fmt != "json" ? $"# {item.InputPath}\n{text}" : text;
             });
         });
         return cmd;
-    }
-
-    /// <summary>"time TAB beat-in-bar" lines; the position column is always written (0 = unknown).</summary>
-    internal static string BeatsText(BeatTrackingResult r) =>
-        Groove.Evaluation.Annotations.BeatAnnotations.Format(r.Beats, decimals: 3, alwaysWritePositions: true);
-
-    private static string Csv(BeatTrackingResult r)
-    {
-        var sb = new StringBuilder("time,beat_in_bar\n");
-        foreach (var b in r.Beats)
-            sb.Append(b.Time.ToString("F3", CultureInfo.InvariantCulture)).Append(',').Append(b.BeatInBar.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        return sb.ToString();
-    }
-
-    private static string Json(string file, string model, BeatTrackingResult r)
-    {
-        var ic = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.Append("{\"file\": ").Append(System.Text.Json.JsonSerializer.Serialize(file))
-          .Append(", \"model\": ").Append(System.Text.Json.JsonSerializer.Serialize(model))
-          .Append(ic, $", \"tempo\": {r.Tempo:F2}, \"beats\": [");
-        for (int i = 0; i < r.Beats.Count; i++)
-            sb.Append(i > 0 ? ", " : "").Append(ic, $"{{\"time\": {r.Beats[i].Time:F3}, \"beat\": {r.Beats[i].BeatInBar}}}");
-        sb.Append("]}\n");
-        return sb.ToString();
     }
 }

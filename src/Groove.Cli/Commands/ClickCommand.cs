@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Groove.Analysis;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
@@ -16,10 +17,10 @@ internal static class ClickCommand
         var model = new Option<string>("--model", "-m")
         {
             Description = $"Beat tracker when no --beats file is given: {string.Join(", ", BeatTrackers.Names)}",
-            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+            DefaultValueFactory = _ => new AnalysisOptions().BeatTracker,
         };
         var accent = new Option<bool>("--downbeat-accent") { Description = "Sound downbeats with a higher, louder click" };
-        var gain = new Option<double>("--gain") { Description = "Click peak level in dB relative to full scale", DefaultValueFactory = _ => -6 };
+        var gain = new Option<double>("--gain") { Description = "Click peak level in dB relative to full scale", DefaultValueFactory = _ => new ClickTrackOptions().GainDb };
         var float32 = new Option<bool>("--float") { Description = "Write 32-bit float samples (default: 16-bit PCM)" };
         var force = new Option<bool>("--force", "-f") { Description = "Overwrite the output file if it exists" };
         var cmd = new Command("click", "Mix a click into a song at its beats and write a WAV file")
@@ -52,11 +53,11 @@ internal static class ClickCommand
             var options = new ClickTrackOptions { GainDb = parse.GetValue(gain), AccentDownbeats = parse.GetValue(accent) };
             options.Validate();
             string? beatsPath = parse.GetValue(beatsFile);
-            var tracker = beatsPath is null ? BeatTrackers.Create(parse.GetValue(model)) : null;
-            var audio = AudioFile.Load(input, MaxDurationOption.Apply(parse), Reporter.Warning);
-            IReadOnlyList<Beat> beats = tracker is null
-                ? ReadBeats(beatsPath!)
-                : tracker.Track(audio, onWarning: m => Reporter.Warning($"{input}: {m}")).Beats;
+            var analyzer = new Analyzer(new AnalysisOptions { Load = MaxDurationOption.Apply(parse), Beats = beatsPath is null, Key = false, BeatTracker = parse.GetValue(model) ?? BeatTrackers.DefaultName });
+            var audio = analyzer.Load(input, Reporter.Warning);
+            IReadOnlyList<Beat> beats = beatsPath is not null
+                ? ReadBeats(beatsPath)
+                : analyzer.Analyze(audio, onWarning: m => Reporter.Warning($"{input}: {m}")).Beats!.Beats;
             var clicked = ClickTrackRenderer.Render(audio, beats, options);
             bool asFloat = parse.GetValue(float32);
             WavWriter.Write(outPath, clicked, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, Reporter.Warning);
@@ -68,6 +69,6 @@ internal static class ClickCommand
     {
         if (Directory.Exists(path)) throw new GrooveException($"{path}: is a directory, not a .beats file");
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such file");
-        return Groove.Evaluation.Annotations.BeatAnnotations.Read(path);
+        return Groove.IO.Annotations.BeatAnnotations.Read(path);
     }
 }

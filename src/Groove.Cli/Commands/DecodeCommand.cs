@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
 using Groove.Dsp;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.IO;
 using Groove.Rhythm;
 

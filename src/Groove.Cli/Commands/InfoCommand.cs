@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Groove.Audio;
 using Groove.Cli.Infrastructure;
+using Groove.Nn.Kernels;
 
 namespace Groove.Cli.Commands;
 

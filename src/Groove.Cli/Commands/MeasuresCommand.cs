@@ -31,7 +31,7 @@ internal static class MeasuresCommand
                 var files = new List<string>();
                 foreach (var i in parse.GetValue(inputs) ?? [])
                 {
-                    if (Directory.Exists(i)) files.AddRange(TrainCommand.ListAudio(i));
+                    if (Directory.Exists(i)) files.AddRange(Groove.IO.AudioFileNames.Find(i));
                     else if (File.Exists(i)) files.Add(i);
                     else throw new GrooveException($"{i}: no such file or folder");
                 }

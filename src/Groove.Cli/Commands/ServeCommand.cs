@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Groove.Analysis;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm;
 using Groove.Tonality;
@@ -12,15 +13,15 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 5000 };
-        var host = new Option<string>("--host") { Description = "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => new GrooveWebOptions().Port };
+        var host = new Option<string>("--host") { Description = "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface)", DefaultValueFactory = _ => new GrooveWebOptions().Host };
         var data = new Option<string?>("--data") { Description = $"Folder for uploads and results (default: {GrooveWebOptions.DefaultDataDirectory()})" };
-        var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest accepted upload in MB", DefaultValueFactory = _ => 100 };
+        var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest accepted upload in MB", DefaultValueFactory = _ => new GrooveWebOptions().MaxUploadBytes / (1024.0 * 1024) };
         var workers = new Option<int?>("--workers") { Description = "Songs analysed at once (default: half the cores)" };
         var model = new Option<string>("--model", "-m")
         {
             Description = $"Beat tracker: {string.Join(", ", BeatTrackers.Names)}",
-            DefaultValueFactory = _ => BeatTrackers.DefaultName,
+            DefaultValueFactory = _ => new AnalysisOptions().BeatTracker,
         };
         var cmd = new Command("serve", "Run the web app: upload a song, see its beats, hear them clicked, download the result")
         {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Groove.Cli.Infrastructure;
+using Groove.Training.Stone;
 using Groove.Models;
 using Groove.Tonality.Stone;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands;
 
@@ -33,7 +35,7 @@ internal static class TrainCalibrateCommand
                 double s = parse.GetValue(seconds);
                 if (!(s > 0)) throw new GrooveException($"--seconds must be positive, not {s}");
                 var data = new StoneLabelledData();
-                var cqtCache = new StoneCqtCache(parse.GetValue(cache) ?? TrainCommand.DefaultCache(), s);
+                var cqtCache = new StoneCqtCache(parse.GetValue(cache) ?? StoneRunSettings.DefaultCacheDir, s);
                 foreach (var dir in parse.GetValue(labelled) ?? [])
                 {
                     if (!Directory.Exists(dir)) throw new GrooveException($"{dir}: no such folder (--labelled takes a dataset folder with audio/ and key/)");

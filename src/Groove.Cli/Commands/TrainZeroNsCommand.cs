@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Groove.Cli.Infrastructure;
 using Groove.Rhythm.ZeroNoteSamba;
+using Groove.Training.ZeroNoteSamba;
 using Groove.Training;
 
 namespace Groove.Cli.Commands;
@@ -65,7 +66,7 @@ internal static class TrainZeroNsCommand
                     Model = config,
                 };
                 if (!(options.LearningRate > 0)) throw new GrooveException("--lr must be positive");
-                var files = TrainCommand.ListAudio(parse.GetValue(data)!);
+                var files = Groove.IO.AudioFileNames.Find(parse.GetValue(data)!);
                 // A fixed order by name hash: --max-files takes a spread subset, and the held-back share is stable.
                 files = files.OrderBy(f => Hash(f), StringComparer.Ordinal).ToList();
                 if (parse.GetValue(maxFiles) is int m)

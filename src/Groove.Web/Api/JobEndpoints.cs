@@ -84,7 +84,7 @@ internal static class JobEndpoints
 
     /// <summary>The .beats text, as <c>groove beats</c> writes it: "time TAB beat-in-bar" per line (0 = unknown position).</summary>
     internal static string BeatsText(AnalysisResult result) =>
-        Groove.Evaluation.Annotations.BeatAnnotations.Format(result.Beats.Select(b => new Groove.Rhythm.Beat(b.Time, b.BeatInBar)), decimals: 3, alwaysWritePositions: true);
+        Groove.IO.Annotations.BeatAnnotations.Format(result.Beats.Select(b => new Groove.Beat(b.Time, b.BeatInBar)), decimals: 3, alwaysWritePositions: true);
 
     /// <summary>Reads <c>gain</c> (dB), <c>accent</c> (1/0/true/false) and <c>accentGain</c> (dB) from the query.</summary>
     internal static bool TryReadClickOptions(IQueryCollection query, out ClickTrackOptions options, out string problem)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Groove.Analysis;
 using Groove.Audio;
 using Groove.Rhythm;
 using Groove.Tonality;
@@ -16,8 +17,7 @@ internal sealed class AnalysisQueue : BackgroundService
 {
     private readonly Channel<AnalysisJob> _channel;
     private readonly JobStore _store;
-    private readonly IBeatTracker _tracker;
-    private readonly IKeyEstimator? _keyEstimator;
+    private readonly Analyzer _analyzer;
     private readonly ILogger _log;
     private readonly int _workers;
     private readonly TimeSpan _maxDuration;
@@ -34,8 +34,7 @@ internal sealed class AnalysisQueue : BackgroundService
         _slots = options.Workers + options.QueueCapacity;
         _channel = Channel.CreateBounded<AnalysisJob>(new BoundedChannelOptions(_slots) { SingleWriter = false, SingleReader = false });
         _store = store;
-        _tracker = tracker;
-        _keyEstimator = keyEstimator;
+        _analyzer = new Analyzer(tracker, keyEstimator, new AudioLoadOptions { MaxDuration = options.MaxDuration });
         _log = log;
     }
 
@@ -143,26 +142,20 @@ internal sealed class AnalysisQueue : BackgroundService
         try
         {
             job.Update(JobState.Decoding, 0.02);
-            var audio = AudioFile.Load(job.InputPath, new AudioLoadOptions { CancellationToken = ct, MaxDuration = _maxDuration }, Warn);
+            var audio = _analyzer.Load(job.InputPath, Warn, ct);
             ct.ThrowIfCancellationRequested();
 
-            double beatsEnd = _keyEstimator is null ? 0.92 : 0.8;
+            double beatsEnd = _analyzer.KeyEstimator is null ? 0.92 : 0.8;
             job.Update(JobState.Beats, 0.1);
-            var tracked = _tracker.Track(audio, new StageProgress(job, JobState.Beats, 0.1, beatsEnd), Warn, ct);
-
-            KeyEstimate? key = null;
-            if (_keyEstimator is not null)
-            {
-                job.Update(JobState.Key, beatsEnd);
-                key = _keyEstimator.Estimate(audio, Warn, ct);
-            }
+            var analysis = _analyzer.Analyze(audio, new StageProgress(job, beatsEnd), Warn, ct);
+            var (tracked, key) = (analysis.Beats!, analysis.Key?.Global);
 
             job.Update(JobState.Saving, 0.95);
             var result = new AnalysisResult(
-                job.Name, Math.Round(audio.Duration, 4), audio.SampleRate, audio.ChannelCount, _tracker.Name,
+                job.Name, Math.Round(audio.Duration, 4), audio.SampleRate, audio.ChannelCount, _analyzer.BeatTracker!.Name,
                 double.IsFinite(tracked.Tempo) && tracked.Tempo > 0 ? Math.Round(tracked.Tempo, 2) : 0,
                 key?.Label, key is null || !double.IsFinite(key.Confidence) ? null : Math.Round(key.Confidence, 3),
-                _keyEstimator?.Name,
+                _analyzer.KeyEstimator?.Name,
                 // JSON has no NaN, and a marker outside the song means nothing: keep the beats that can be shown.
                 tracked.Beats.Where(b => double.IsFinite(b.Time) && b.Time >= 0 && b.Time <= audio.Duration)
                     .Select(b => new ResultBeat(Math.Round(b.Time, 4), b.BeatInBar)).ToList(),
@@ -203,12 +196,18 @@ internal sealed class AnalysisQueue : BackgroundService
     /// <summary>Messages from the library name the stored file; users should see the name they uploaded instead.</summary>
     private static string Clean(string message, AnalysisJob job) => message.Replace(job.InputPath, job.Name, StringComparison.Ordinal);
 
-    /// <summary>Maps a stage's own [0, 1] progress into its share of the job's progress, synchronously.</summary>
-    private sealed class StageProgress(AnalysisJob job, JobState state, double from, double to) : IProgress<double>
+    /// <summary>Maps the analysis stages' own [0, 1] progress into the job's (beats 0.1 → <paramref name="beatsEnd"/>, then the key), synchronously.</summary>
+    private sealed class StageProgress(AnalysisJob job, double beatsEnd) : IProgress<AnalysisProgress>
     {
-        public void Report(double value)
+        public void Report(AnalysisProgress value)
         {
-            if (double.IsFinite(value)) job.Update(state, from + (to - from) * Math.Clamp(value, 0, 1));
+            if (!double.IsFinite(value.Fraction)) return;
+            double f = Math.Clamp(value.Fraction, 0, 1);
+            switch (value.Stage)
+            {
+                case AnalysisStage.Beats: job.Update(JobState.Beats, 0.1 + (beatsEnd - 0.1) * f); break;
+                case AnalysisStage.Key: job.Update(JobState.Key, beatsEnd + (0.92 - beatsEnd) * f); break;
+            }
         }
     }
 }

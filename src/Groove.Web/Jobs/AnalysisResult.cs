@@ -23,7 +23,7 @@ internal sealed record AnalysisResult(
 /// </summary>
 internal sealed record WaveformPeaks(double BucketsPerSecond, float[] Min, float[] Max)
 {
-    public static WaveformPeaks From(Groove.Audio.AudioBuffer audio, double bucketsPerSecond = 100)
+    public static WaveformPeaks From(Groove.AudioBuffer audio, double bucketsPerSecond = 100)
     {
         var mono = audio.Mono();
         int per = Math.Max(1, (int)Math.Round(audio.SampleRate / bucketsPerSecond));

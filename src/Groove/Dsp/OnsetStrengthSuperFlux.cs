@@ -7,7 +7,7 @@ namespace Groove.Dsp;
 public sealed record SuperFluxOptions
 {
     /// <summary>The signal is resampled to this rate first.</summary>
-    public int SampleRate { get; init; } = 22050;
+    public int SampleRate { get; init; } = SampleRates.Analysis;
     /// <summary>FFT size (1024 at 22.05 kHz ≈ 46 ms, as SuperFlux's 2048 at 44.1 kHz).</summary>
     public int NFft { get; init; } = 1024;
     /// <summary>Hop in samples (221 at 22.05 kHz ≈ 100 frames per second).</summary>

@@ -30,7 +30,7 @@ public static class BeatTrackers
         "ellis" or "librosa" => new EllisBeatTracker(),
         "zerons" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons"),
         "zerons-random" => new ZeroNoteSamba.ZeroNsBeatTracker(
-            new ZeroNoteSamba.ZeroNsModel(new ZeroNoteSamba.SyncPredNet(ZeroNoteSamba.SyncPredNetConfig.Small, new Nn.Rng(1))), "zerons-random"),
+            new ZeroNoteSamba.ZeroNsModel(new ZeroNoteSamba.SyncPredNet(ZeroNoteSamba.SyncPredNetConfig.Small, new Rng(1))), "zerons-random"),
         var n when n.EndsWith(".safetensors", StringComparison.Ordinal) => FromFile(name!.Trim()),
         _ => throw new GrooveException($"unknown beat tracker '{name}' (choose from: {string.Join(", ", Names)}, or a trained model's .safetensors file)"),
     };

@@ -56,26 +56,27 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         _onsets = new SuperFluxOnsetStrength(Options.OnsetStrength);
     }
 
+    /// <summary>
+    /// Beats, downbeats and the tempo: the main tempo from the beats (<see cref="BeatTrackingResult.Tempo"/>) and the
+    /// periodicity analysis of the same onset envelope (<see cref="BeatTrackingResult.TempoEstimate"/>, whose pair
+    /// gives the second tempo).
+    /// </summary>
     /// <inheritdoc/>
     public BeatTrackingResult Track(AudioBuffer audio, IProgress<double>? progress = null, Action<string>? onWarning = null,
-        CancellationToken cancellationToken = default) => Analyse(audio, progress, onWarning, cancellationToken).Beats;
-
-    /// <summary>Beats and the tempo pair: the main tempo from the beats, the second from the onset periodicity.</summary>
-    public (BeatTrackingResult Beats, TempoEstimate Tempo) Analyse(AudioBuffer audio, IProgress<double>? progress = null,
-        Action<string>? onWarning = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         var mono = AudioChecks.PrepareMono(audio, onWarning, out bool silent);
         double fps = _onsets.FramesPerSecond;
-        var none = new TempoEstimate(0, 0, default, [], 1);
-        if (silent) return (new BeatTrackingResult([], 0, [], fps), none);
+        if (silent) return new BeatTrackingResult([], 0, [], fps) { TempoEstimate = new TempoEstimate(0, 0, default, [], 1) };
         cancellationToken.ThrowIfCancellationRequested();
         var envelope = _onsets.Compute(mono, audio.SampleRate);
         progress?.Report(0.4);
         var beats = TrackEnvelope(envelope, onWarning, cancellationToken, progress);
-        var tempoOptions = new TempoEstimatorOptions { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves };
-        var tempo = TempoEstimator.Estimate(envelope.Values, fps, tempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
-        return (beats, tempo);
+        var tempo = TempoEstimator.Estimate(envelope.Values, fps, TempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
+        return beats with { TempoEstimate = tempo };
     }
+
+    private TempoEstimatorOptions TempoOptions => new() { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves };
 
     /// <summary>Beats from an onset envelope already computed (exposed for tuning and tests).</summary>
     internal BeatTrackingResult TrackEnvelope(OnsetEnvelope envelope, Action<string>? onWarning, CancellationToken cancellationToken, IProgress<double>? progress = null)
@@ -85,7 +86,7 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         var dbnOptions = Options.Dbn;
         if (Options.TempoWindow > 1)
         {
-            var tempo = TempoEstimator.Estimate(envelope.Values, fps, new TempoEstimatorOptions { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves });
+            var tempo = TempoEstimator.Estimate(envelope.Values, fps, TempoOptions);
             if (tempo.Bpm > 0)
                 dbnOptions = dbnOptions with
                 {

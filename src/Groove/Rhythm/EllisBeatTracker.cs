@@ -9,7 +9,7 @@ namespace Groove.Rhythm;
 /// </summary>
 public sealed class EllisBeatTracker : IBeatTracker
 {
-    private const int SampleRate = 22050, Hop = 512;
+    private const int SampleRate = SampleRates.Analysis, Hop = 512;
 
     public EllisBeatOptions Options { get; }
     public string Name => "ellis";

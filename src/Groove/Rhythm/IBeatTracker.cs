@@ -21,4 +21,12 @@ public interface IBeatTracker
 /// <param name="Tempo">Global tempo in BPM (0 when there are too few beats).</param>
 /// <param name="Activation">Beat activation per frame (may be empty), at <paramref name="FramesPerSecond"/>.</param>
 /// <param name="FramesPerSecond">Frame rate of <paramref name="Activation"/>.</param>
-public sealed record BeatTrackingResult(IReadOnlyList<Beat> Beats, double Tempo, float[] Activation, double FramesPerSecond);
+public sealed record BeatTrackingResult(IReadOnlyList<Beat> Beats, double Tempo, float[] Activation, double FramesPerSecond)
+{
+    /// <summary>
+    /// The tracker's periodicity analysis of its activation (global tempo, the MIREX pair of the two most salient
+    /// tempi, local tempo), when it makes one (the classical tracker does); null otherwise. <see cref="MirexTempo"/>
+    /// turns it and <see cref="Tempo"/> into the "t1 t2 weight" triple.
+    /// </summary>
+    public TempoEstimate? TempoEstimate { get; init; }
+}

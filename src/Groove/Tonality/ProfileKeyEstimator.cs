@@ -55,9 +55,12 @@ public sealed record LocalKey(double Start, double End, MusicalKey Key, double C
 public sealed record KeyAnalysis(KeyEstimate Global, IReadOnlyList<LocalKey> Local, double TuningSemitones);
 
 /// <summary>
-/// Classical template key finding (Krumhansl 1990; Temperley 1999; Gómez 2006 for audio): a tuned CQT chroma averaged
-/// over time is correlated (Pearson) with a <see cref="KeyProfile"/> rotated to the 24 keys; the best correlation is
-/// the key, a softmax of the correlations gives the 24 probabilities and the confidence (the best key's probability).
+/// Classical template key finding (Krumhansl 1990; Temperley 1999; Gómez 2006 for audio): a chroma (a tuned CQT
+/// chroma, <see cref="TonalChroma"/>, by default; or an HPCP, <see cref="HarmonicPitchClassProfile"/>) averaged over
+/// time is compared with a <see cref="KeyProfile"/> rotated to the 24 keys,
+/// by cosine similarity (the default <see cref="ProfileKeyOptions.Similarity"/>; Pearson correlation on request); the
+/// most similar key is the key, a softmax of the 24 similarities gives the probabilities and the confidence (the best
+/// key's probability). The same comparison over 8 s windows every 2 s gives the key over time (<see cref="Analyze"/>).
 /// Thread-safe.
 /// </summary>
 public sealed class ProfileKeyEstimator : IKeyEstimator
@@ -153,7 +156,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         double z = 0;
         for (int i = 0; i < 24; i++) z += Math.Exp(beta * (r[i] - r[best]));
         for (int i = 0; i < 24; i++) p[i] = (float)(Math.Exp(beta * (r[i] - r[best])) / z);
-        var key = new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor);
+        var key = MusicalKey.FromIndex(best);
         return new KeyEstimate(key, p[best], p);
     }
 }

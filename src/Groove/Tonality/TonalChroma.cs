@@ -15,7 +15,7 @@ internal static class TonalChroma
     public const int BinsPerOctave = 36;
 
     /// <summary>A hop near 23 ms that 2^6 divides, so every octave of the multirate CQT can be decimated.</summary>
-    public static int HopFor(int sampleRate) => Math.Max(64, (int)Math.Round(sampleRate * 512.0 / 22050 / 64) * 64);
+    public static int HopFor(int sampleRate) => Math.Max(64, (int)Math.Round(sampleRate * 512.0 / SampleRates.Analysis / 64) * 64);
 
     /// <summary>The tuned CQT (bins lowest first) of <paramref name="mono"/>.</summary>
     public static ConstantQSpectrogram Cqt(float[] mono, int sampleRate, out double tuningSemitones, CancellationToken ct = default) =>

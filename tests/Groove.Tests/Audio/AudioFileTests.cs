@@ -259,7 +259,7 @@ public class AudioFileTests(EncodedFiles files) : IClassFixture<EncodedFiles>
     {
         using var dir = new TempDir();
         var path = dir.File("nan.wav");
-        var x = AudioTestFiles.Sine(440, 8000, 8000);
+        var x = Signals.Sine(440, 8000, 8000);
         x[4000] = float.NaN;
         File.WriteAllBytes(path, new WavBytes { FormatTag = 3, BitsPerSample = 32 }.Build(WavBytes.Float32(x)));
         var e = Assert.Throws<GrooveException>(() => AudioFile.Load(path));
@@ -284,13 +284,13 @@ public class AudioFileTests(EncodedFiles files) : IClassFixture<EncodedFiles>
         Assert.Contains("silent", w);
 
         var quiet = dir.File("quiet.wav");
-        AudioTestFiles.Wav(quiet, 8000, AudioTestFiles.Sine(100, 8000, 8000, amp: 1e-5));
+        AudioTestFiles.Wav(quiet, 8000, Signals.Sine(100, 8000, 8000, amp: 1e-5));
         warnings.Clear();
         AudioFile.Load(quiet, onWarning: warnings.Add);
         Assert.Contains("-100.0 dBFS", Assert.Single(warnings));
 
         var loud = dir.File("loud.wav");
-        AudioTestFiles.Wav(loud, 8000, AudioTestFiles.Sine(100, 8000, 8000, amp: 1e-3));
+        AudioTestFiles.Wav(loud, 8000, Signals.Sine(100, 8000, 8000, amp: 1e-3));
         warnings.Clear();
         AudioFile.Load(loud, onWarning: warnings.Add);
         Assert.Empty(warnings);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Groove.Audio;
 
+using Groove.Tests.Support;
+
 namespace Groove.Tests.Audio;
 
 /// <summary>Makes audio files for tests with ffmpeg (generated on the fly, never committed).</summary>
@@ -28,10 +30,4 @@ internal static class AudioTestFiles
     public static void Wav(string path, int rate, params float[][] channels) =>
         WavWriter.Write(path, new AudioBuffer(channels, rate), WavSampleFormat.Float32);
 
-    public static float[] Sine(double freq, int rate, int n, double amp = 0.5)
-    {
-        var x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float)(amp * Math.Sin(2 * Math.PI * freq * i / rate));
-        return x;
-    }
 }

@@ -1,6 +1,8 @@
 using Groove.Audio;
 using Groove.Rhythm;
 
+using Groove.Tests.Support;
+
 namespace Groove.Tests.Audio;
 
 public class ClickTrackRendererTests
@@ -15,11 +17,7 @@ public class ClickTrackRendererTests
     private static AudioBuffer Sine(int channels, int rate, double seconds, double freq, float amplitude)
     {
         var ch = new float[channels][];
-        for (int c = 0; c < channels; c++)
-        {
-            ch[c] = new float[(int)(rate * seconds)];
-            for (int i = 0; i < ch[c].Length; i++) ch[c][i] = amplitude * (float)Math.Sin(2 * Math.PI * freq * i / rate + c);
-        }
+        for (int c = 0; c < channels; c++) ch[c] = Signals.Sine(freq, rate, (int)(rate * seconds), amplitude, phase: c);
         return new AudioBuffer(ch, rate);
     }
 

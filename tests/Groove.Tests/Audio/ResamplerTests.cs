@@ -1,15 +1,12 @@
 using Groove.Audio;
 
+using Groove.Tests.Support;
+
 namespace Groove.Tests.Audio;
 
 public class ResamplerTests
 {
-    private static float[] Sine(double freq, double rate, int n, double amp = 1.0, double phase = 0.3)
-    {
-        var x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float)(amp * Math.Sin(2 * Math.PI * freq * i / rate + phase));
-        return x;
-    }
+    private static float[] Sine(double freq, double rate, int n, double amp = 1.0, double phase = 0.3) => Signals.Sine(freq, rate, n, amp, phase);
 
     /// <summary>Least-squares fit of a sine at <paramref name="freq"/> to y[from..to): amplitude and residual RMS.</summary>
     private static (double Amplitude, double ResidualRms) FitSine(float[] y, double freq, double rate, int from, int to)

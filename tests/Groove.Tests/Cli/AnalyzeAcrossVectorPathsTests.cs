@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Groove.Tests.Support;
+using Groove.Nn.Kernels;
 
 namespace Groove.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using Groove.Audio;
 using Groove.Tests.Audio;
 using Groove.Tests.Support;
+using Groove.Nn.Kernels;
 
 namespace Groove.Tests.Cli;
 
@@ -21,13 +22,13 @@ public sealed class BadInputFiles : IDisposable
 
     public BadInputFiles()
     {
-        AudioTestFiles.Wav(Good, 22050, AudioTestFiles.Sine(440, 22050, 22050));
+        AudioTestFiles.Wav(Good, 22050, Signals.Sine(440, 22050, 22050));
         AudioTestFiles.Ffmpeg("-i", Good, "-c:a", "flac", Good2);
         System.IO.Directory.CreateDirectory(Directory);
         File.WriteAllText(TextAsMp3, "Dear diary,\nthis is not music.\n");
         File.WriteAllBytes(Empty, []);
         File.WriteAllBytes(TruncatedHeader, File.ReadAllBytes(Good)[..22]);
-        var x = AudioTestFiles.Sine(440, 22050, 22050);
+        var x = Signals.Sine(440, 22050, 22050);
         x[100] = float.NaN;
         File.WriteAllBytes(NanWav, new WavBytes { FormatTag = 3, BitsPerSample = 32, SampleRate = 22050 }.Build(WavBytes.Float32(x)));
         AudioTestFiles.Wav(Silence, 22050, new float[22050]);

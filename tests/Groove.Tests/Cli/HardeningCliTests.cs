@@ -243,7 +243,7 @@ public class HardeningCliTests(BadInputFiles files) : IClassFixture<BadInputFile
     {
         using var dir = new TempDir();
         var fragment = dir.File("fragment.wav");
-        AudioTestFiles.Wav(fragment, 22050, AudioTestFiles.Sine(440, 22050, 2205));
+        AudioTestFiles.Wav(fragment, 22050, Signals.Sine(440, 22050, 2205));
         var r = CliProcess.Run("analyze", fragment);
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("beats        0", r.Stdout);

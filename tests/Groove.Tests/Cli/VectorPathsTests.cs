@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Groove.Tests.Support;
+using Groove.Nn.Kernels;
 
 namespace Groove.Tests.Cli;
 

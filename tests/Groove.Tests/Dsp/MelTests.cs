@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Groove.Dsp;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Dsp;
 

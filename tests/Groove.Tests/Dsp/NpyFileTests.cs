@@ -1,5 +1,6 @@
 using Groove.Dsp;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Dsp;
 

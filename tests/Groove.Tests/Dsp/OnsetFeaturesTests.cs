@@ -2,6 +2,7 @@ using Groove.Audio;
 using Groove.Cli;
 using Groove.Dsp;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Dsp;
 

@@ -1,4 +1,4 @@
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Tempo;
 using Groove.Rhythm;
 using Groove.Tests.Support;

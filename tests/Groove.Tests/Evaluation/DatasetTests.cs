@@ -1,9 +1,10 @@
 using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Evaluation.Datasets;
 using Groove.Rhythm;
 using Groove.Tests.Support;
+using Groove.IO.Datasets;
 
 namespace Groove.Tests.Evaluation;
 

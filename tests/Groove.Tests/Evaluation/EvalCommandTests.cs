@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Groove.Tests.Support;
 
+using Groove.Tests.Cli;
+
 namespace Groove.Tests.Evaluation;
 
 /// <summary>The <c>groove eval</c> command end to end, as a process.</summary>
@@ -13,7 +15,7 @@ public class EvalCommandTests
     [Fact]
     public void Beats_json_has_mir_evals_names_and_values()
     {
-        var r = GrooveProcess.Run("eval", "beats", "--ref", Path.Combine(MirEval, "beat", "ref03.txt"), "--est", Path.Combine(MirEval, "beat", "est03.txt"), "--json");
+        var r = CliProcess.Run("eval", "beats", "--ref", Path.Combine(MirEval, "beat", "ref03.txt"), "--est", Path.Combine(MirEval, "beat", "est03.txt"), "--json");
         Assert.Equal(0, r.ExitCode);
         var actual = JsonSerializer.Deserialize<Dictionary<string, double>>(r.Stdout)!;
         var expected = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(MirEval, "beat", "output03.json")))!;
@@ -24,7 +26,7 @@ public class EvalCommandTests
     [Fact]
     public void Tempo_and_key_print_their_metrics()
     {
-        var tempo = GrooveProcess.Run("eval", "tempo", "--ref", Path.Combine(MirEval, "tempo", "ref00.lab"), "--est", Path.Combine(MirEval, "tempo", "est00.lab"), "--json");
+        var tempo = CliProcess.Run("eval", "tempo", "--ref", Path.Combine(MirEval, "tempo", "ref00.lab"), "--est", Path.Combine(MirEval, "tempo", "est00.lab"), "--json");
         Assert.Equal(0, tempo.ExitCode);
         using (var doc = JsonDocument.Parse(tempo.Stdout))
         {
@@ -33,10 +35,10 @@ public class EvalCommandTests
             Assert.False(doc.RootElement.GetProperty("Both-correct").GetBoolean());
         }
         // G major reference, C major estimate: a fifth below counts 0.5 by default (MIREX) and 0 with --fifths up (mir_eval).
-        var both = GrooveProcess.Run("eval", "key", "--ref", Path.Combine(MirEval, "key", "ref08.txt"), "--est", Path.Combine(MirEval, "key", "est08.txt"));
+        var both = CliProcess.Run("eval", "key", "--ref", Path.Combine(MirEval, "key", "ref08.txt"), "--est", Path.Combine(MirEval, "key", "est08.txt"));
         Assert.Equal(0, both.ExitCode);
         Assert.Matches(@"Weighted Score\s+0\.500000", both.Stdout);
-        var up = GrooveProcess.Run("eval", "key", "--ref", Path.Combine(MirEval, "key", "ref08.txt"), "--est", Path.Combine(MirEval, "key", "est08.txt"), "--fifths", "up");
+        var up = CliProcess.Run("eval", "key", "--ref", Path.Combine(MirEval, "key", "ref08.txt"), "--est", Path.Combine(MirEval, "key", "est08.txt"), "--fifths", "up");
         Assert.Matches(@"Weighted Score\s+0\.000000", up.Stdout);
     }
 
@@ -46,7 +48,7 @@ public class EvalCommandTests
         using var dir = new TempDir();
         var csv = dir.File("scores.csv");
         var html = dir.File("report.html");
-        var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"),
+        var r = CliProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"),
             "--est-dir", Path.Combine(Hainsworth, "detections", "multi_task"), "--csv", csv, "--report", html);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("multi_task", r.Stdout);
@@ -83,7 +85,7 @@ public class EvalCommandTests
         var root = SharedData.Path("conformance", "harmonix");
         using var dir = new TempDir();
         var csv = dir.File("krebs.csv");
-        var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(root, "dataset"),
+        var r = CliProcess.Run("eval", "beats", "--dataset", Path.Combine(root, "dataset"),
             "--est-dir", Path.Combine(root, "results", "beats", "Krebs"), "--no-trim", "--csv", csv);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var expected = File.ReadLines(Path.Combine(root, "results", "beats", "Krebs.csv")).Skip(1).Select(l => l.Split(','))
@@ -105,7 +107,7 @@ public class EvalCommandTests
         foreach (var name in new[] { "hainsworth_001", "hainsworth_003" })
             File.Copy(Path.Combine(Hainsworth, "detections", "multi_task", name + ".beats.txt"), Path.Combine(est, name + ".beats.txt"));
         var csv = dir.File("out.csv");
-        var r = GrooveProcess.Run("eval", "beats", "--dataset", data, "--est-dir", est, "--est-dir", Path.Combine(data, "beats"), "--csv", csv);
+        var r = CliProcess.Run("eval", "beats", "--dataset", data, "--est-dir", est, "--est-dir", Path.Combine(data, "beats"), "--csv", csv);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("no beats estimate for hainsworth_002", r.Stderr);
         Assert.Contains("2 (1 failed)", r.Stdout);
@@ -122,7 +124,7 @@ public class EvalCommandTests
     [InlineData("eval", "tempo", "--ref", "/nonexistent/a.bpm", "--est", "/nonexistent/b.bpm")]
     public void Bad_input_gives_one_line_and_exit_code_1(params string[] args)
     {
-        var r = GrooveProcess.Run(args);
+        var r = CliProcess.Run(args);
         Assert.Equal(1, r.ExitCode);
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
@@ -132,7 +134,7 @@ public class EvalCommandTests
     [Fact]
     public void Unknown_estimator_is_a_user_error()
     {
-        var r = GrooveProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"), "--estimator", "no-such-tracker");
+        var r = CliProcess.Run("eval", "beats", "--dataset", Path.Combine(Hainsworth, "annotations"), "--estimator", "no-such-tracker");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("unknown beat tracker 'no-such-tracker'", r.Stderr);
     }
@@ -142,7 +144,7 @@ public class EvalCommandTests
     {
         using var dir = new TempDir();
         var csv = dir.File("more3.csv");
-        var r = GrooveProcess.Run("eval", "beats", "--dataset", SharedData.Path("data", "dev", "more3"), "--estimator", "classical", "--csv", csv);
+        var r = CliProcess.Run("eval", "beats", "--dataset", SharedData.Path("data", "dev", "more3"), "--estimator", "classical", "--csv", csv);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(["Media-105901", "hains001", "simac_01_H_mikri_Rallou"], rows.Select(c => c[1]));

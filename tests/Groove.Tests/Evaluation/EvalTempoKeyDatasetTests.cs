@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Tests.Support;
 using Groove.Tonality;
+
+using Groove.Tests.Cli;
 
 namespace Groove.Tests.Evaluation;
 
@@ -21,7 +23,7 @@ public class EvalTempoKeyDatasetTests
             var t = TempoAnnotations.Read(f).Tempo1;
             File.WriteAllText(Path.Combine(est, Path.GetFileName(f)), (2 * t).ToString("R", CultureInfo.InvariantCulture));
         }
-        var r = GrooveProcess.Run("eval", "tempo", "--dataset", Gtzan, "--est-dir", est, "--json");
+        var r = CliProcess.Run("eval", "tempo", "--dataset", Gtzan, "--est-dir", est, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
         var scores = doc.RootElement.GetProperty("doubled");
@@ -50,7 +52,7 @@ public class EvalTempoKeyDatasetTests
             File.WriteAllText(Path.Combine(est, Path.GetFileNameWithoutExtension(f) + ".key"), estimate.ToString() + "\n");
         }
         Assert.Equal(17, withKey); // gtzan20 has 3 tracks annotated −1 (no key)
-        var r = GrooveProcess.Run("eval", "key", "--dataset", Gtzan, "--est-dir", est, "--json");
+        var r = CliProcess.Run("eval", "key", "--dataset", Gtzan, "--est-dir", est, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("3 track(s) whose reference says there is no key", r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);

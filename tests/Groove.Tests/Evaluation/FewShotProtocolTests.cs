@@ -4,6 +4,9 @@ using Groove.Nn;
 using Groove.Rhythm.Learned;
 using Groove.Tests.Support;
 using Xunit;
+using Groove.IO.Datasets;
+
+using Groove.Tests.Cli;
 
 namespace Groove.Tests.Evaluation;
 
@@ -108,11 +111,11 @@ public class FewShotProtocolTests
     public void Cli_rejects_bad_sizes_and_models_with_one_line()
     {
         var gtzan = SharedData.Path("data", "dev", "gtzan20");
-        var r = GrooveProcess.Run("eval", "few-shot", "--dataset", gtzan, "--sizes", "1,x");
+        var r = CliProcess.Run("eval", "few-shot", "--dataset", gtzan, "--sizes", "1,x");
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--sizes: 'x'", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
-        var m = GrooveProcess.Run("eval", "few-shot", "--dataset", gtzan, "--model", "nope");
+        var m = CliProcess.Run("eval", "few-shot", "--dataset", gtzan, "--model", "nope");
         Assert.NotEqual(0, m.ExitCode);
         Assert.Contains("unknown model 'nope'", m.Stderr);
     }
@@ -121,7 +124,7 @@ public class FewShotProtocolTests
     public void Cli_writes_the_table_csv_and_json()
     {
         using var dir = new TempDir();
-        var r = GrooveProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
+        var r = CliProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
             "--test", "2", "--val", "1", "--sizes", "1", "--runs", "1", "--epochs", "1", "--steps", "1", "--batch", "1",
             "--excerpt", "3", "--csv", dir.File("runs.csv"), "--json-out", dir.File("runs.json"), "--save-dir", dir.File("models"));
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -132,10 +135,10 @@ public class FewShotProtocolTests
 
         // The saved run model is a beat tracker for `groove beats --model` and a starting point for fine-tuning.
         var saved = Path.Combine(dir.File("models"), "k1-run0.safetensors");
-        var beats = GrooveProcess.Run("beats", "--model", saved, SharedData.Path("data", "dev", "gtzan20", "audio", "gtzan_disco_00000.wav"));
+        var beats = CliProcess.Run("beats", "--model", saved, SharedData.Path("data", "dev", "gtzan20", "audio", "gtzan_disco_00000.wav"));
         Assert.True(beats.ExitCode == 0, beats.Stderr);
         Assert.True(beats.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 10, beats.Stdout);
-        var tuned = GrooveProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
+        var tuned = CliProcess.Run("eval", "few-shot", "--dataset", SharedData.Path("data", "dev", "gtzan20"), "--limit", "5",
             "--test", "2", "--val", "1", "--sizes", "0", "--runs", "1", "--model", saved, "--json");
         Assert.True(tuned.ExitCode == 0, tuned.Stderr);
         using var tunedDoc = System.Text.Json.JsonDocument.Parse(tuned.Stdout);

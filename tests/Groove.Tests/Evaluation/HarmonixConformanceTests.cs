@@ -1,5 +1,5 @@
 using System.Globalization;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Tests.Support;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Evaluation.Key;
 using Groove.Evaluation.Tempo;

@@ -1,8 +1,9 @@
+using Groove.IO;
 using System.Text;
 using CsCheck;
 using Groove.Audio;
 using Groove.Dsp;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Nn;
 using Groove.Tests.Audio;
 using Groove.Tests.Support;
@@ -29,7 +30,7 @@ public class ParserFuzzTests
 
     private static byte[] ValidWav(int formatTag = 1, int bits = 16, int channels = 2, bool extensible = false)
     {
-        var x = AudioTestFiles.Sine(440, 8000, 64);
+        var x = Signals.Sine(440, 8000, 64);
         var samples = bits == 32 && formatTag == 3 ? WavBytes.Float32(x) : new byte[x.Length * channels * bits / 8];
         return new WavBytes { FormatTag = formatTag, BitsPerSample = bits, Channels = channels, Extensible = extensible,
             ExtraChunks = [("LIST", Encoding.ASCII.GetBytes("INFOtest"))] }.Build(samples);

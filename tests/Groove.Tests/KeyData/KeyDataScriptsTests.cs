@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Tests.Support;
 using Groove.Tonality;
 

@@ -1,6 +1,8 @@
 using Groove.Nn;
 using F = Groove.Nn.Functional;
 
+using Groove.Tonality.Stone;
+
 namespace Groove.Tests.Nn;
 
 public class GradCheckTests
@@ -96,7 +98,7 @@ public class GradCheckTests
     [Fact] public void CrossEntropySoft() => GradCheck.Check(x => F.CrossEntropy(x[0], F.Softmax(x[1], 1)), [N(3, 4), N(3, 4)]);
     [Fact] public void NtXent() => GradCheck.Check(x => F.NtXentLoss(x[0], x[1], 0.5f), [N(3, 4), N(3, 4)]);
     [Fact] public void Triplet() => GradCheck.Check(x => F.TripletMarginLoss(x[0], x[1], x[2], 2f), [N(4, 3), N(4, 3), N(4, 3)]);
-    [Fact] public void Cpsd() => GradCheck.Check(x => F.CpsdLoss(F.Softmax(x[0], 1), F.Softmax(x[1], 1), F.Softmax(x[2], 1), [0, 5, 11]), [N(3, 12), N(3, 12), N(3, 12)]);
+    [Fact] public void Cpsd() => GradCheck.Check(x => StoneLosses.CpsdLoss(F.Softmax(x[0], 1), F.Softmax(x[1], 1), F.Softmax(x[2], 1), [0, 5, 11]), [N(3, 12), N(3, 12), N(3, 12)]);
 
     [Theory]
     [InlineData(GruVariant.ResetAfter, false)]

@@ -1,5 +1,5 @@
 using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Rhythm;
 using Groove.Tests.Support;

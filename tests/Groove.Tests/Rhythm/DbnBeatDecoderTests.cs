@@ -1,8 +1,9 @@
 using Groove.Dsp;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Rhythm;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Rhythm;
 

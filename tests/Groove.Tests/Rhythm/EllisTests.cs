@@ -1,6 +1,7 @@
 using Groove.Dsp;
 using Groove.Rhythm;
 using Groove.Tests.Support;
+using Groove.IO;
 
 namespace Groove.Tests.Rhythm;
 

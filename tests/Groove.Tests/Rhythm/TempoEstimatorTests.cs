@@ -1,6 +1,8 @@
 using Groove.Dsp;
 using Groove.Rhythm;
 
+using Groove.Tests.Support;
+
 namespace Groove.Tests.Rhythm;
 
 public class TempoEstimatorTests

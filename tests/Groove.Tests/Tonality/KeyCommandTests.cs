@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Groove.Audio;
 using Groove.Cli;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Tests.Support;
 using Groove.Tonality;
 

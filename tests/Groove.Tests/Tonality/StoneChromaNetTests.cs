@@ -80,15 +80,15 @@ public class StoneChromaNetTests
         foreach (double omega in new[] { 7.0 / 12, 1.0 / 12 })
         {
             // A and B agree (class 2); A′ = A transposed up by k → class 2 + k.
-            var ok = Functional.CpsdLoss(OneHot(2, 2), OneHot(2, 2), OneHot(5, 0), [3, -2], omega).Item();
+            var ok = StoneLosses.CpsdLoss(OneHot(2, 2), OneHot(2, 2), OneHot(5, 0), [3, -2], omega).Item();
             Assert.Equal(0f, ok, 5);
-            var wrongShift = Functional.CpsdLoss(OneHot(2, 2), OneHot(2, 2), OneHot(4, 0), [3, -2], omega).Item();
+            var wrongShift = StoneLosses.CpsdLoss(OneHot(2, 2), OneHot(2, 2), OneHot(4, 0), [3, -2], omega).Item();
             Assert.True(wrongShift > 0.1f);
-            var disagree = Functional.CpsdLoss(OneHot(2, 2), OneHot(6, 2), OneHot(5, 0), [3, -2], omega).Item();
+            var disagree = StoneLosses.CpsdLoss(OneHot(2, 2), OneHot(6, 2), OneHot(5, 0), [3, -2], omega).Item();
             Assert.True(disagree > 0.1f);
         }
         // A uniform profile sits at the circle's centre: every term is |0 − target|² = 1.
         var uniform = Tensor.Full(1f / 12, 1, 12);
-        Assert.Equal(3f, Functional.CpsdLoss(uniform, uniform, uniform, [4]).Item(), 4);
+        Assert.Equal(3f, StoneLosses.CpsdLoss(uniform, uniform, uniform, [4]).Item(), 4);
     }
 }

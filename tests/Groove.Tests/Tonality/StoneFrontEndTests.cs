@@ -1,15 +1,13 @@
 using Groove.Tonality.Stone;
 
+using Groove.Tests.Support;
+
 namespace Groove.Tests.Tonality;
 
 public class StoneFrontEndTests
 {
-    private static float[] Sine(double hz, double seconds)
-    {
-        var y = new float[(int)(seconds * StoneFrontEnd.SampleRate)];
-        for (int i = 0; i < y.Length; i++) y[i] = 0.5f * MathF.Sin((float)(2 * Math.PI * hz * i / StoneFrontEnd.SampleRate));
-        return y;
-    }
+    private static float[] Sine(double hz, double seconds) =>
+        Signals.Sine(hz, StoneFrontEnd.SampleRate, (int)(seconds * StoneFrontEnd.SampleRate));
 
     private static int PeakBin(ReadOnlySpan<float> binMajor, int bins, int frames, int frame)
     {

@@ -1,6 +1,6 @@
 using Groove.Audio;
 using Groove.Cli;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Models;
 using Groove.Nn;
 using Groove.Tests.Support;

@@ -3,6 +3,7 @@ using Groove.Tests.Support;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
 using Xunit.Abstractions;
+using Groove.Training.Stone;
 
 namespace Groove.Tests.Tonality;
 
@@ -49,7 +50,7 @@ public class StoneSemiToneLearningTests(ITestOutputHelper output)
                 var scores = model.KeyScores(cqt, frames);
                 Assert.Equal(1f, scores.Sum(), 3);
                 int best = Array.IndexOf(scores, scores.Max());
-                var est = new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor);
+                var est = MusicalKey.FromIndex(best);
                 var truth = new MusicalKey(t, m);
                 output.WriteLine($"{truth}: {est} ({scores[best]:F2})");
                 keys++;

@@ -3,6 +3,7 @@ using Groove.Tests.Support;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
 using Groove.Training;
+using Groove.Training.Stone;
 
 namespace Groove.Tests.Training;
 

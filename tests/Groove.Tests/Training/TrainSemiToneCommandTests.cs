@@ -6,6 +6,7 @@ using Groove.Tests.Cli;
 using Groove.Tests.Support;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
+using Groove.IO.Datasets;
 
 namespace Groove.Tests.Training;
 

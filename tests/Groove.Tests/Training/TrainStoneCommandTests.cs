@@ -42,7 +42,7 @@ public class TrainStoneCommandTests
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp.File("list.txt"), "# tracks\na/x.ogg\n\n/abs/y.wav\n");
-        Assert.Equal([Path.Combine(tmp.Path, "a", "x.ogg"), "/abs/y.wav"], Groove.Cli.Commands.TrainCommand.ListAudio(tmp.File("list.txt")));
-        Assert.Throws<GrooveException>(() => Groove.Cli.Commands.TrainCommand.ListAudio(tmp.File("missing")));
+        Assert.Equal([Path.Combine(tmp.Path, "a", "x.ogg"), "/abs/y.wav"], Groove.IO.AudioFileNames.Find(tmp.File("list.txt")));
+        Assert.Throws<GrooveException>(() => Groove.IO.AudioFileNames.Find(tmp.File("missing")));
     }
 }

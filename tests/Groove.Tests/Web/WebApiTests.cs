@@ -283,7 +283,7 @@ public class WebApiTests(ITestOutputHelper output)
         Assert.Equal(song.SampleRate, clicked.SampleRate);
         // The same bytes as the library renders for these beats and options (what `groove click` writes).
         var expected = ClickTrackRenderer.Render(song,
-            Enumerable.Range(0, beatCount).Select(i => new Groove.Rhythm.Beat(0.5 + 0.5 * i, i % 4 + 1)).ToList(),
+            Enumerable.Range(0, beatCount).Select(i => new Groove.Beat(0.5 + 0.5 * i, i % 4 + 1)).ToList(),
             new ClickTrackOptions { GainDb = -10, AccentDownbeats = true, AccentGainDb = 6 });
         var expectedPath = dir.File("expected.wav");
         WavWriter.Write(expectedPath, expected);

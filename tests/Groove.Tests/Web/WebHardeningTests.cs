@@ -15,7 +15,7 @@ public class WebHardeningTests
     {
         using var dir = new TempDir();
         var path = dir.File("a.wav");
-        AudioTestFiles.Wav(path, 8000, AudioTestFiles.Sine(440, 8000, (int)(seconds * 8000)));
+        AudioTestFiles.Wav(path, 8000, Signals.Sine(440, 8000, (int)(seconds * 8000)));
         return File.ReadAllBytes(path);
     }
 

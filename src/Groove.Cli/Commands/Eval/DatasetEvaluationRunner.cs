@@ -2,6 +2,7 @@ using Groove.Cli.Infrastructure;
 using Groove.Evaluation.Datasets;
 using Groove.IO;
 using Spectre.Console;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 

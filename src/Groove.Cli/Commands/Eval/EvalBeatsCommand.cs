@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Evaluation.Datasets;
 using Groove.IO;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 
@@ -16,23 +17,16 @@ internal static class EvalBeatsCommand
 {
     public static Command Create(Func<string, IBeatTracker> trackers)
     {
-        var reference = new Option<string>("--ref") { Description = "Reference beats file (.beats, .txt, .jams)" };
-        var estimate = new Option<string>("--est") { Description = "Estimated beats file" };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder (audio/, beats/, ...) to evaluate on" };
-        var estimators = new Option<string[]>("--estimator") { Description = $"Beat tracker to run on the dataset's audio: {string.Join(", ", BeatTrackers.Names)} (repeatable)" };
-        var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of estimates named after the tracks (repeatable)" };
+        var o = new EvalOptions("beats", ".beats, .txt, .jams", $"Beat tracker ({string.Join(", ", BeatTrackers.Names)})");
+        var (reference, estimate, dataset, estDirs, estimators, csv, json) = (o.Reference, o.Estimate, o.Dataset, o.EstimateDirs, o.Estimators, o.Csv, o.Json);
         var report = new Option<string>("--report") { Description = "Write an HTML report with per-track plots" };
-        var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
         var noTrim = new Option<bool>("--no-trim") { Description = "Keep beats before 5 s (mir_eval trims them by default)" };
         var trim = new Option<double?>("--trim") { Description = "Ignore beats before this many seconds (default: 5 for mir_eval, 0 for madmom)" };
         var conventions = new Option<string>("--conventions") { Description = "Metric definitions: mir_eval, or madmom (greedy F-measure pairing, Goto at 0.175, triple/third levels, information gain in bits over 40 bins)", DefaultValueFactory = _ => "mir_eval" };
         conventions.AcceptOnlyFromAmong("mir_eval", "madmom");
 
-        var cmd = new Command("beats", "Score estimated beats against reference beats (F-measure, Cemgil, Goto, P-score, CMLc/t, AMLc/t, information gain)")
-        {
-            reference, estimate, dataset, estimators, estDirs, report, csv, json, noTrim, trim, conventions,
-        };
+        var cmd = new Command("beats", "Score estimated beats against reference beats (F-measure, Cemgil, Goto, P-score, CMLc/t, AMLc/t, information gain)");
+        foreach (var option in o.All.Concat([report, noTrim, trim, conventions])) cmd.Options.Add(option);
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
             var conv = parse.GetValue(conventions) == "madmom" ? BeatMetricConventions.Madmom : BeatMetricConventions.MirEval;
@@ -67,10 +61,7 @@ internal static class EvalBeatsCommand
             var data = Dataset.Open(datasetDir);
             var tracks = BeatDatasetEstimators.TracksWithBeats(data);
             if (tracks.Count == 0) throw new GrooveException($"{datasetDir}: no track has a beat annotation (beats/ or jams/)");
-            var list = new List<DatasetEstimator>();
-            foreach (var name in parse.GetValue(estimators) ?? []) list.Add(BeatDatasetEstimators.FromTracker(trackers(name), options));
-            foreach (var dir in parse.GetValue(estDirs) ?? []) list.Add(BeatDatasetEstimators.FromFolder(new EstimateFolder(dir), options));
-            if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
+            var list = o.DatasetEstimators(parse, n => BeatDatasetEstimators.FromTracker(trackers(n), options), f => BeatDatasetEstimators.FromFolder(f, options));
 
             var evaluation = DatasetEvaluationRunner.Run(tracks, list, "Evaluating beats");
             if (parse.GetValue(report) is { } reportPath)

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Groove.Cli.Infrastructure;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Evaluation.Key;
 using Groove.Tonality;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 
@@ -12,43 +13,32 @@ internal static class EvalKeyCommand
 {
     public static Command Create(Func<string, IKeyEstimator> lookup)
     {
-        var reference = new Option<string>("--ref") { Description = "Reference key file ('C major', 'F#\\tminor', 'Gb:maj', Lerch integer, .jams)" };
-        var estimate = new Option<string>("--est") { Description = "Estimated key file" };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder with key/ annotations" };
-        var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of key estimates named after the tracks (repeatable)" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Key estimator to run on the dataset's audio (repeatable)" };
-        var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
+        var o = new EvalOptions("key", "'C major', 'F#\\tminor', 'Gb:maj', Lerch integer, .jams", "Key estimator (profile name)");
         var fifths = new Option<string>("--fifths")
         {
             Description = "Fifths that score 0.5: both (MIREX since 2017) or up (mir_eval's default: estimate a fifth above)",
             DefaultValueFactory = _ => "both",
         };
         fifths.AcceptOnlyFromAmong("both", "up");
-        var cmd = new Command("key", "Score estimated keys: MIREX weighted score, accuracy, key-signature accuracy")
-        {
-            reference, estimate, dataset, estimators, estDirs, csv, json, fifths,
-        };
+        var cmd = new Command("key", "Score estimated keys: MIREX weighted score, accuracy, key-signature accuracy");
+        foreach (var option in o.All.Append(fifths)) cmd.Options.Add(option);
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
             bool descending = parse.GetValue(fifths) != "up";
-            var datasetDir = parse.GetValue(dataset);
-            if (datasetDir is null)
+            if (o.Pair(parse) is var (r, e))
             {
-                if (parse.GetValue(reference) is not { } r || parse.GetValue(estimate) is not { } e) throw new GrooveException("give --ref and --est, or --dataset DIR with --estimator NAME or --est-dir DIR");
                 var scores = KeyEvaluation.Evaluate(KeyAnnotations.Read(r), KeyAnnotations.Read(e), descending);
-                Console.Out.Write(parse.GetValue(json) ? ScoreFormatting.Json(scores) : ScoreFormatting.Text(scores));
+                Console.Out.Write(parse.GetValue(o.Json) ? ScoreFormatting.Json(scores) : ScoreFormatting.Text(scores));
                 return 0;
             }
+            var datasetDir = parse.GetValue(o.Dataset)!;
             var data = Dataset.Open(datasetDir);
             var tracks = TempoKeyDatasetEstimators.TracksWithKey(data, out int withoutKey);
             if (withoutKey > 0) Reporter.Warning($"{withoutKey} track(s) whose reference says there is no key are not scored");
             if (tracks.Count == 0) throw new GrooveException($"{datasetDir}: no track has a key annotation naming a key (key/ or jams/)");
-            var list = (parse.GetValue(estimators) ?? []).Select(n => TempoKeyDatasetEstimators.KeyFromEstimator(lookup(n), descending)).ToList();
-            list.AddRange((parse.GetValue(estDirs) ?? []).Select(d => TempoKeyDatasetEstimators.KeyFromFolder(new EstimateFolder(d), descending)));
-            if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
-            var evaluation = DatasetEvaluationRunner.Run(tracks, list, "Evaluating keys");
-            return DatasetEvaluationRunner.Finish(evaluation, parse.GetValue(json), parse.GetValue(csv), KeyEvaluation.ShortName);
+            var list = o.DatasetEstimators(parse, n => TempoKeyDatasetEstimators.KeyFromEstimator(lookup(n), descending),
+                f => TempoKeyDatasetEstimators.KeyFromFolder(f, descending));
+            return o.RunDataset(parse, tracks, list, "Evaluating keys", KeyEvaluation.ShortName);
         }));
         return cmd;
     }

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Evaluation.Tempo;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 
@@ -11,37 +12,25 @@ internal static class EvalTempoCommand
 {
     public static Command Create(Func<string, IBeatTracker> lookup)
     {
-        var reference = new Option<string>("--ref") { Description = "Reference tempo file ('bpm' or 't1 t2 weight'; .jams)" };
-        var estimate = new Option<string>("--est") { Description = "Estimated tempo file" };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder with tempo/ annotations" };
-        var estDirs = new Option<string[]>("--est-dir") { Description = "Folder of tempo estimates named after the tracks (repeatable)" };
-        var estimators = new Option<string[]>("--estimator") { Description = "Beat tracker whose global tempo to score on the dataset's audio (repeatable)" };
-        var csv = new Option<string>("--csv") { Description = "Write per-track scores as CSV" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (mir_eval's metric names)" };
-        var cmd = new Command("tempo", "Score estimated tempi: P-score, One-correct, Both-correct (mir_eval), Accuracy 1 and 2")
-        {
-            reference, estimate, dataset, estimators, estDirs, csv, json,
-        };
+        var o = new EvalOptions("tempo", "'bpm' or 't1 t2 weight'; .jams", "Beat tracker whose tempo (t1 t2 weight)");
+        var cmd = new Command("tempo", "Score estimated tempi: P-score, One-correct, Both-correct (mir_eval), Accuracy 1 and 2");
+        foreach (var option in o.All) cmd.Options.Add(option);
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
-            var datasetDir = parse.GetValue(dataset);
-            if (datasetDir is null)
+            if (o.Pair(parse) is var (r, e))
             {
-                if (parse.GetValue(reference) is not { } r || parse.GetValue(estimate) is not { } e) throw new GrooveException("give --ref and --est, or --dataset DIR with --estimator NAME or --est-dir DIR");
                 var scores = TempoEvaluation.Evaluate(TempoAnnotations.Read(r), TempoAnnotations.Read(e));
-                Console.Out.Write(parse.GetValue(json)
+                Console.Out.Write(parse.GetValue(o.Json)
                     ? ScoreFormatting.Json(scores, new HashSet<string> { TempoEvaluation.OneCorrect, TempoEvaluation.BothCorrect })
                     : ScoreFormatting.Text(scores));
                 return 0;
             }
+            var datasetDir = parse.GetValue(o.Dataset)!;
             var data = Dataset.Open(datasetDir);
             var tracks = TempoKeyDatasetEstimators.TracksWith(data, "tempo");
             if (tracks.Count == 0) throw new GrooveException($"{datasetDir}: no track has a tempo annotation (tempo/ or jams/)");
-            var list = (parse.GetValue(estimators) ?? []).Select(n => TempoKeyDatasetEstimators.TempoFromTracker(lookup(n))).ToList();
-            list.AddRange((parse.GetValue(estDirs) ?? []).Select(d => TempoKeyDatasetEstimators.TempoFromFolder(new EstimateFolder(d))));
-            if (list.Count == 0) throw new GrooveException("nothing to evaluate: give --estimator NAME or --est-dir DIR");
-            var evaluation = DatasetEvaluationRunner.Run(tracks, list, "Evaluating tempo");
-            return DatasetEvaluationRunner.Finish(evaluation, parse.GetValue(json), parse.GetValue(csv), TempoEvaluation.ShortName);
+            var list = o.DatasetEstimators(parse, n => TempoKeyDatasetEstimators.TempoFromTracker(lookup(n)), TempoKeyDatasetEstimators.TempoFromFolder);
+            return o.RunDataset(parse, tracks, list, "Evaluating tempo", TempoEvaluation.ShortName);
         }));
         return cmd;
     }

@@ -5,6 +5,7 @@ using Groove.Evaluation.Datasets;
 using Groove.Evaluation.FewShot;
 using Groove.IO;
 using Groove.Rhythm.Learned;
+using Groove.IO.Datasets;
 
 namespace Groove.Cli.Commands.Eval;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Groove.Cli.Infrastructure;
 using Groove.Evaluation;
 using Groove.Evaluation.Datasets;
 using Spectre.Console;
@@ -23,49 +24,39 @@ internal static class ScoreFormatting
     }
 
     /// <summary>A JSON object of metric name → value, as mir_eval names them; <paramref name="booleans"/> are written as true/false (mir_eval's tempo flags).</summary>
-    public static string Json(Scores scores, IReadOnlySet<string>? booleans = null)
+    public static string Json(Scores scores, IReadOnlySet<string>? booleans = null) => ResultWriter.Json(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        foreach (var (name, value) in scores)
         {
-            w.WriteStartObject();
-            foreach (var (name, value) in scores)
-            {
-                if (booleans?.Contains(name) == true) w.WriteBoolean(name, value != 0);
-                else WriteNumber(w, name, value);
-            }
-            w.WriteEndObject();
+            if (booleans?.Contains(name) == true) w.WriteBoolean(name, value != 0);
+            else WriteNumber(w, name, value);
         }
-        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
-    }
+        w.WriteEndObject();
+    }) + "\n";
 
     /// <summary>Per estimator and metric: mean, std and track count; plus the failed tracks.</summary>
-    public static string SummaryJson(DatasetEvaluation evaluation)
+    public static string SummaryJson(DatasetEvaluation evaluation) => ResultWriter.Json(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        for (int e = 0; e < evaluation.Estimators.Count; e++)
         {
-            w.WriteStartObject();
-            for (int e = 0; e < evaluation.Estimators.Count; e++)
+            w.WriteStartObject(evaluation.Estimators[e]);
+            foreach (var s in evaluation.Summary(e))
             {
-                w.WriteStartObject(evaluation.Estimators[e]);
-                foreach (var s in evaluation.Summary(e))
-                {
-                    w.WriteStartObject(s.Metric);
-                    WriteNumber(w, "mean", s.Mean);
-                    WriteNumber(w, "std", s.StandardDeviation);
-                    w.WriteNumber("n", s.Count);
-                    w.WriteEndObject();
-                }
-                w.WriteStartObject("failed");
-                foreach (var r in evaluation.ResultsOf(e).Where(r => !r.Succeeded)) w.WriteString(r.Track, r.Error);
-                w.WriteEndObject();
+                w.WriteStartObject(s.Metric);
+                WriteNumber(w, "mean", s.Mean);
+                WriteNumber(w, "std", s.StandardDeviation);
+                w.WriteNumber("n", s.Count);
                 w.WriteEndObject();
             }
+            w.WriteStartObject("failed");
+            foreach (var r in evaluation.ResultsOf(e).Where(r => !r.Succeeded)) w.WriteString(r.Track, r.Error);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
-    }
+        w.WriteEndObject();
+    }) + "\n";
 
     private static void WriteNumber(Utf8JsonWriter w, string name, double value)
     {

@@ -1,7 +1,8 @@
-using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.Analysis;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Beats;
 using Groove.Rhythm;
+using Groove.IO.Datasets;
 
 namespace Groove.Evaluation.Datasets;
 
@@ -12,16 +13,22 @@ public static class BeatDatasetEstimators
     public static IReadOnlyList<DatasetTrack> TracksWithBeats(Dataset dataset) =>
         dataset.Tracks.Where(t => t.AnnotationPath("beats") is not null).ToList();
 
-    /// <summary>Runs <paramref name="tracker"/> on each track's audio.</summary>
+    /// <summary>Runs <paramref name="tracker"/> on each track's audio, through the <see cref="Analyzer"/> pipeline.</summary>
     public static DatasetEstimator FromTracker(IBeatTracker tracker, BeatEvaluationOptions options) =>
-        new(tracker.Name, (track, ct) =>
+        FromAnalyzer(new Analyzer(tracker, null), options);
+
+    /// <summary>Runs <paramref name="analyzer"/> (its beats) on each track's audio: what <c>groove beats</c> runs.</summary>
+    public static DatasetEstimator FromAnalyzer(Analyzer analyzer, BeatEvaluationOptions options)
+    {
+        var name = analyzer.BeatTracker?.Name ?? throw new ArgumentException("the analyzer tracks no beats", nameof(analyzer));
+        return new(name, (track, ct) =>
         {
-            if (track.AudioPath is null) throw new GrooveException($"{track.Name}: no audio file to run {tracker.Name} on");
+            if (track.AudioPath is null) throw new GrooveException($"{track.Name}: no audio file to run {name} on");
             var reference = BeatAnnotations.Read(track.AnnotationPath("beats")!);
-            var audio = AudioFile.Load(track.AudioPath);
-            var result = tracker.Track(audio, cancellationToken: ct);
-            return Score(track, tracker.Name, reference, result.Beats, options, audio.Duration);
+            var result = analyzer.Analyze(track.AudioPath, cancellationToken: ct);
+            return Score(track, name, reference, result.Beats!.Beats, options, result.Audio.Duration);
         });
+    }
 
     /// <summary>Reads each track's estimate from <paramref name="folder"/>.</summary>
     public static DatasetEstimator FromFolder(EstimateFolder folder, BeatEvaluationOptions options) =>

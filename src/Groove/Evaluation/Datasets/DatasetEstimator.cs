@@ -1,3 +1,5 @@
+using Groove.IO.Datasets;
+
 namespace Groove.Evaluation.Datasets;
 
 /// <summary>An estimator to score on a dataset: a name and the scoring of one track (throwing on failure).</summary>

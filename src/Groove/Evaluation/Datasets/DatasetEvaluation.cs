@@ -1,3 +1,5 @@
+using Groove.IO.Datasets;
+
 namespace Groove.Evaluation.Datasets;
 
 /// <summary>

@@ -1,9 +1,10 @@
-using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.Analysis;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Key;
 using Groove.Evaluation.Tempo;
 using Groove.Rhythm;
 using Groove.Tonality;
+using Groove.IO.Datasets;
 
 namespace Groove.Evaluation.Datasets;
 
@@ -47,25 +48,33 @@ public static class TempoKeyDatasetEstimators
             return new TrackEvaluation(track.Name, folder.Name, KeyEvaluation.Evaluate(reference, estimate, allowDescendingFifths), null);
         });
 
-    /// <summary>Scores the global tempo a beat tracker reports for each track's audio.</summary>
-    public static DatasetEstimator TempoFromTracker(IBeatTracker tracker) =>
-        new(tracker.Name, (track, ct) =>
+    /// <summary>
+    /// Scores the tempo <c>groove tempo</c> reports for each track's audio: the <see cref="Analyzer"/>'s MIREX triple
+    /// (main tempo from the beats, second tempo and weight from the periodicity analysis).
+    /// </summary>
+    public static DatasetEstimator TempoFromTracker(IBeatTracker tracker)
+    {
+        var analyzer = new Analyzer(tracker, null);
+        return new(tracker.Name, (track, ct) =>
         {
             var reference = TempoAnnotations.Read(track.AnnotationPath("tempo")!);
-            var result = tracker.Track(LoadAudio(track, tracker.Name), cancellationToken: ct);
-            var estimate = TempoAnnotation.Single(double.IsFinite(result.Tempo) && result.Tempo > 0 ? result.Tempo : 0);
+            var estimate = analyzer.Analyze(AudioPath(track, tracker.Name), cancellationToken: ct).Tempo!.Value;
             return new TrackEvaluation(track.Name, tracker.Name, TempoEvaluation.Evaluate(reference, estimate), null);
         });
+    }
 
-    /// <summary>Scores a key estimator on each track's audio.</summary>
-    public static DatasetEstimator KeyFromEstimator(IKeyEstimator estimator, bool allowDescendingFifths) =>
-        new(estimator.Name, (track, ct) =>
+    /// <summary>Scores a key estimator on each track's audio, through the <see cref="Analyzer"/> pipeline.</summary>
+    public static DatasetEstimator KeyFromEstimator(IKeyEstimator estimator, bool allowDescendingFifths)
+    {
+        var analyzer = new Analyzer(null, estimator);
+        return new(estimator.Name, (track, ct) =>
         {
             var reference = KeyAnnotations.Read(track.AnnotationPath("key")!);
-            var estimate = estimator.Estimate(LoadAudio(track, estimator.Name), cancellationToken: ct);
+            var estimate = analyzer.Analyze(AudioPath(track, estimator.Name), cancellationToken: ct).Key!.Global;
             return new TrackEvaluation(track.Name, estimator.Name, KeyEvaluation.Evaluate(reference, estimate.Key, allowDescendingFifths), null);
         });
+    }
 
-    private static AudioBuffer LoadAudio(DatasetTrack track, string estimator) =>
-        track.AudioPath is { } path ? AudioFile.Load(path) : throw new GrooveException($"{track.Name}: no audio file to run {estimator} on");
+    private static string AudioPath(DatasetTrack track, string estimator) =>
+        track.AudioPath ?? throw new GrooveException($"{track.Name}: no audio file to run {estimator} on");
 }

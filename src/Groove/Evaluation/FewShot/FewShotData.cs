@@ -1,7 +1,8 @@
 using Groove.Audio;
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Rhythm.Learned;
+using Groove.IO.Datasets;
 
 namespace Groove.Evaluation.FewShot;
 

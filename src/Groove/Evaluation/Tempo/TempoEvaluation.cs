@@ -1,3 +1,5 @@
+using Groove.IO.Annotations;
+
 namespace Groove.Evaluation.Tempo;
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Groove.Rhythm.Learned;
 public sealed class BeatFeatures : IBeatFeatureExtractor
 {
     /// <summary>Sample rate the audio is resampled to before analysis.</summary>
-    public const int SampleRate = 22050;
+    public const int SampleRate = SampleRates.Analysis;
 
     private readonly MelSpectrogram _mel;
 

@@ -5,6 +5,8 @@ using Groove.Audio;
 using Groove.Dsp;
 using Groove.Nn;
 
+using Groove.IO;
+
 namespace Groove.Rhythm.ZeroNoteSamba;
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Groove.Tonality.Stone;
 public static class StoneFrontEnd
 {
     /// <summary>Sample rate the front end works at.</summary>
-    public const int SampleRate = 22050;
+    public const int SampleRate = SampleRates.Analysis;
     /// <summary>CQT hop in samples.</summary>
     public const int HopLength = 512;
     /// <summary>CQT bins (12 per octave from A0).</summary>

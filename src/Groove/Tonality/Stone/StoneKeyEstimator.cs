@@ -29,6 +29,9 @@ public sealed class StoneKeyEstimator : IKeyEstimator
 
     public string Name { get; }
 
+    /// <summary>The classical estimator that decides the mode (for a 12-output model, or with <c>modeFromProfile</c>).</summary>
+    public ProfileKeyEstimator ModeEstimator => _mode;
+
     /// <summary>Whether the model gives the mode itself (a 24-output model not told to take it from the profile).</summary>
     public bool ModelsMode => _model.Net.Config.Modes == 2 && !_modeFromProfile;
 
@@ -67,7 +70,7 @@ public sealed class StoneKeyEstimator : IKeyEstimator
         lock (_gate) scores = _model.KeyScores(cqt, frames);
         int best = 0;
         for (int i = 1; i < 24; i++) if (scores[i] > scores[best]) best = i;
-        return new KeyEstimate(new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor), scores[best], scores);
+        return new KeyEstimate(MusicalKey.FromIndex(best), scores[best], scores);
     }
 
     private static float[] Cqt(AudioBuffer audio, out int frames, CancellationToken cancellationToken)
@@ -95,6 +98,6 @@ public sealed class StoneKeyEstimator : IKeyEstimator
         int sBest = 0;
         for (int s = 1; s < 12; s++) if (sig[s] > sig[sBest]) sBest = s;
         int best = scores[sBest] >= scores[12 + (sBest + 9) % 12] ? sBest : 12 + (sBest + 9) % 12;
-        return new KeyEstimate(new MusicalKey(best % 12, best < 12 ? KeyMode.Major : KeyMode.Minor), scores[best], scores);
+        return new KeyEstimate(MusicalKey.FromIndex(best), scores[best], scores);
     }
 }

@@ -1,6 +1,7 @@
-using Groove.Evaluation.Annotations;
+using Groove.IO.Annotations;
 using Groove.Evaluation.Datasets;
 using Groove.Nn;
+using Groove.IO.Datasets;
 
 namespace Groove.Tonality.Stone;
 

@@ -10,7 +10,7 @@ public class ActivationMeasuresTests
         const double fps = 62.5;
         var pulses = new float[625];
         for (int t = 0; t < pulses.Length; t += 31) pulses[t] = 1; // ~0.5 s period
-        var rng = new Groove.Nn.Rng(1);
+        var rng = new Groove.Rng(1);
         var noise = new float[625];
         rng.FillUniform(noise, 0.4f, 0.6f);
         var p = ActivationMeasures.Compute(pulses, fps);

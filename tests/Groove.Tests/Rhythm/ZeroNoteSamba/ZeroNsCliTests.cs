@@ -4,6 +4,8 @@ using Groove.Nn;
 using Groove.Rhythm.ZeroNoteSamba;
 using Groove.Tests.Support;
 
+using Groove.Tests.Cli;
+
 namespace Groove.Tests.Rhythm.ZeroNoteSamba;
 
 [Collection("Console")]
@@ -43,7 +45,7 @@ public class ZeroNsCliTests
     [InlineData("measures", "/nonexistent/file.wav", "--model", "nosuchmodel")]
     public void BadInputGivesOneLineError(params string[] args)
     {
-        var (code, _, stderr) = CliRunner.Run(args);
+        var (code, _, stderr) = CliProcess.Run(args);
         Assert.NotEqual(0, code);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
@@ -55,7 +57,7 @@ public class ZeroNsCliTests
     {
         using var tmp = new TempDir();
         WavWriter.Write(tmp.File("clicks.wav"), AudioBuffer.FromMono(Signals.ClickTrack(120, 6), 22050));
-        var (code, stdout, _) = CliRunner.Run("measures", tmp.File("clicks.wav"));
+        var (code, stdout, _) = CliProcess.Run("measures", tmp.File("clicks.wav"));
         Assert.Equal(0, code);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("file\tl2/l1\tgini\tkurtosis\tentropy\tmax_acf", lines[0]);

@@ -1,6 +1,7 @@
 using Groove.Audio;
 using Groove.Nn;
 using Groove.Rhythm.ZeroNoteSamba;
+using Groove.Training.ZeroNoteSamba;
 using Groove.Tests.Support;
 
 namespace Groove.Tests.Rhythm.ZeroNoteSamba;

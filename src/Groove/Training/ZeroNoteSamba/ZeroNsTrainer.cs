@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using Groove.IO;
+using Groove.Nn;
+using Groove.Rhythm.ZeroNoteSamba;
+
+namespace Groove.Training.ZeroNoteSamba;
+
+/// <summary>Settings of a Zero-Note Samba pretext run.</summary>
+public sealed record ZeroNsTrainingOptions
+{
+    /// <summary>Total optimiser steps.</summary>
+    public long Steps { get; init; } = 20000;
+    /// <summary>Windows per step, all from one excerpt (the paper: 16).</summary>
+    public int Windows { get; init; } = 16;
+    /// <summary>Frames per cached excerpt (the paper: 626, 10 s); windows are drawn inside one excerpt.</summary>
+    public int ExcerptFrames { get; init; } = 626;
+    /// <summary>Frames per window (the paper: 313, 5 s).</summary>
+    public int WindowFrames { get; init; } = 313;
+    /// <summary>NT-Xent temperature (the paper: 0.25).</summary>
+    public float Temperature { get; init; } = SynchronyContrastiveLoss.DefaultTemperature;
+    /// <summary>Peak Adam learning rate.</summary>
+    public float LearningRate { get; init; } = 3e-4f;
+    /// <summary>Warm-up steps of the cosine schedule.</summary>
+    public int WarmupSteps { get; init; } = 200;
+    /// <summary>Largest L2 norm of each parameter's gradient.</summary>
+    public float ClipPerParameter { get; init; } = 1f;
+    /// <summary>Steps between checkpoints.</summary>
+    public int CheckpointEvery { get; init; } = 50;
+    /// <summary>Steps between validations (a multiple keeps the best model in step with checkpoints).</summary>
+    public int ValidateEvery { get; init; } = 200;
+    /// <summary>Fixed validation batches.</summary>
+    public int ValidationBatches { get; init; } = 24;
+    /// <summary>Seed of initialisation, dropout and batch sampling.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Network shape.</summary>
+    public SyncPredNetConfig Model { get; init; } = SyncPredNetConfig.Small;
+
+    internal Dictionary<string, string> ToMetadata()
+    {
+        var ic = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>(Model.ToMetadata())
+        {
+            ["train.steps"] = Steps.ToString(ic), ["train.windows"] = Windows.ToString(ic),
+            ["train.window_frames"] = WindowFrames.ToString(ic), ["train.temperature"] = Temperature.ToString("R", ic),
+            ["train.lr"] = LearningRate.ToString("R", ic), ["train.seed"] = Seed.ToString(ic),
+        };
+    }
+}
+
+/// <summary>
+/// Trains a <see cref="SyncPredNet"/> on Zero-Note Samba's pretext task (Desblancs, Lostanlen &amp; Hennequin, TASLP
+/// 2023): each step draws one cached excerpt and <see cref="ZeroNsTrainingOptions.Windows"/> windows of it, runs the
+/// non-percussive branch and the percussive branch on every window and minimises
+/// <see cref="SynchronyContrastiveLoss"/> with Adam (warm-up + cosine schedule, per-parameter gradient clipping).
+/// Every <see cref="ZeroNsTrainingOptions.ValidateEvery"/> steps the loss on fixed batches of held-back files is
+/// measured (evaluation mode) and the best weights are kept. Resumable bit-exactly through
+/// <see cref="ResumableTraining"/>. Files in the run folder: <c>checkpoint.safetensors</c>, <c>log.tsv</c>,
+/// <c>validation.tsv</c>, <c>best.safetensors</c> (lowest validation loss) and <c>last.safetensors</c>.
+/// </summary>
+public sealed class ZeroNsTrainer
+{
+    private readonly ZeroNsTrainingOptions _o;
+    private readonly Rng _initRng, _dataRng;
+    private readonly string _dir;
+
+    /// <summary>The network being trained.</summary>
+    public SyncPredNet Net { get; }
+    /// <summary>The optimisation loop.</summary>
+    public ResumableTraining Loop { get; }
+    /// <summary>Mean positive and negative cosine of the last step.</summary>
+    public (float Positive, float Negative) LastCosines { get; private set; }
+
+    /// <summary>Path of the best weights.</summary>
+    public string BestPath => Path.Combine(_dir, "best.safetensors");
+
+    public ZeroNsTrainer(ZeroNsTrainingOptions options, string outDir)
+    {
+        _o = options;
+        if (options.Steps < 1 || options.Windows < 2 || options.WindowFrames < 8 || options.CheckpointEvery < 1 || options.ValidateEvery < 1 || options.ValidationBatches < 1)
+            throw new GrooveException("steps, checkpoint and validation intervals and validation batches must be positive, windows ≥ 2 and window frames ≥ 8");
+        _dir = outDir;
+        _initRng = new Rng(options.Seed);
+        _dataRng = new Rng(options.Seed * 7919 + 3);
+        Net = new SyncPredNet(options.Model, _initRng);
+        var schedule = new WarmupCosineSchedule(Math.Min(options.WarmupSteps, options.Steps / 10 + 1), options.Steps, 0.05f);
+        Loop = new ResumableTraining(Path.Combine(outDir, "checkpoint.safetensors"), Net, new Adam(Net, options.LearningRate),
+            new Dictionary<string, Rng> { ["data"] = _dataRng, ["init"] = _initRng }, schedule)
+        {
+            CheckpointEvery = options.CheckpointEvery,
+            ClipPerParameter = options.ClipPerParameter,
+            Metadata = options.ToMetadata(),
+        };
+    }
+
+    /// <summary>Loss of one pretext batch (training mode).</summary>
+    public SynchronyLoss BatchLoss(Tensor percussive, Tensor nonPercussive)
+    {
+        var anchors = Net.NonPercussive.Forward(nonPercussive);
+        var positives = Net.Percussive.Forward(percussive);
+        return SynchronyContrastiveLoss.Compute(anchors, positives, _o.Temperature);
+    }
+
+    /// <summary>Mean loss and cosines over fixed batches, in evaluation mode without gradients.</summary>
+    public (double Loss, double Positive, double Negative) Validate(ZeroNsTrainingData data, IReadOnlyList<(ZeroNsExcerptRef Excerpt, int[] Starts)> batches)
+    {
+        bool training = Net.Training;
+        Net.Eval();
+        try
+        {
+            using var _ = GradMode.NoGrad();
+            double l = 0, p = 0, n = 0;
+            foreach (var (e, starts) in batches)
+            {
+                var (xp, xn) = data.Batch(e, starts, _o.WindowFrames);
+                var r = BatchLoss(xp, xn);
+                l += r.Loss.Item(); p += r.PositiveCosine; n += r.NegativeCosine;
+            }
+            int c = Math.Max(batches.Count, 1);
+            return (l / c, p / c, n / c);
+        }
+        finally { Net.Train(training); }
+    }
+
+    /// <summary>
+    /// Runs (or continues) training to <see cref="ZeroNsTrainingOptions.Steps"/>; validates on
+    /// <paramref name="validation"/> (when it has excerpts) and keeps the best weights. Returns true when finished,
+    /// false when cancelled (a checkpoint is written either way).
+    /// </summary>
+    public bool Train(ZeroNsTrainingData train, ZeroNsTrainingData? validation, TrainingLog? log, Action<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, 0x5A3B) : null;
+        Directory.CreateDirectory(_dir);
+        var valLog = Path.Combine(_dir, "validation.tsv");
+        double best = ReadBest();
+        TrimValidationLog(valLog, Loop.Step);
+        var sw = Stopwatch.StartNew();
+        double avg = double.NaN, avgPos = double.NaN, avgNeg = double.NaN;
+        long started = Loop.Step;
+        if (valBatches != null && Loop.Step == 0 && !File.Exists(valLog))
+        {
+            var (l0, p0, n0) = Validate(validation!, valBatches);
+            AppendValidation(valLog, 0, l0, p0, n0);
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"validation at step 0: loss {l0:F4}  cos+ {p0:F3}  cos− {n0:F3}"));
+        }
+        return Loop.Run(_o.Steps, _ =>
+        {
+            var (xp, xn) = train.Sample(_dataRng, _o.Windows, _o.WindowFrames);
+            var r = BatchLoss(xp, xn);
+            LastCosines = (r.PositiveCosine, r.NegativeCosine);
+            return r.Loss;
+        }, (step, loss, lr) =>
+        {
+            var (cp, cn) = LastCosines;
+            avg = double.IsNaN(avg) ? loss : 0.98 * avg + 0.02 * loss;
+            avgPos = double.IsNaN(avgPos) ? cp : 0.98 * avgPos + 0.02 * cp;
+            avgNeg = double.IsNaN(avgNeg) ? cn : 0.98 * avgNeg + 0.02 * cn;
+            log?.Write(step, loss, lr, sw.Elapsed.TotalSeconds);
+            if (step % 10 == 0 || step == _o.Steps)
+            {
+                double rate = sw.Elapsed.TotalSeconds / Math.Max(step - started, 1);
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"step {step}/{_o.Steps}  loss {loss:F4}  avg {avg:F4}  cos+ {avgPos:F3}  cos− {avgNeg:F3}  lr×{lr:F3}  {rate:F2} s/step  {sw.Elapsed.TotalSeconds:F0} s"));
+            }
+            if (valBatches != null && (step % _o.ValidateEvery == 0 || step == _o.Steps))
+            {
+                var (vl, vp, vn) = Validate(validation!, valBatches);
+                AppendValidation(valLog, step, vl, vp, vn);
+                bool better = vl < best;
+                if (better)
+                {
+                    best = vl;
+                    ZeroNsModel.SaveNet(BestPath, Net, Metadata(step, vl));
+                }
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"validation at step {step}: loss {vl:F4}  cos+ {vp:F3}  cos− {vn:F3}{(better ? "  (best, kept)" : $"  (best {best:F4})")}"));
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Metadata stored with saved weights.</summary>
+    public Dictionary<string, string> Metadata(long step, double validationLoss)
+    {
+        var m = _o.ToMetadata();
+        m["train.completed_steps"] = step.ToString(CultureInfo.InvariantCulture);
+        if (!double.IsNaN(validationLoss)) m["train.validation_loss"] = validationLoss.ToString("R", CultureInfo.InvariantCulture);
+        return m;
+    }
+
+    private double ReadBest()
+    {
+        if (!File.Exists(BestPath)) return double.PositiveInfinity;
+        var (_, meta) = SafeTensors.Load(BestPath);
+        return meta.TryGetValue("train.validation_loss", out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v : double.PositiveInfinity;
+    }
+
+    private static void AppendValidation(string path, long step, double loss, double pos, double neg)
+    {
+        if (!File.Exists(path)) File.WriteAllText(path, "step\tloss\tcos_pos\tcos_neg\n");
+        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{step}\t{loss:R}\t{pos:R}\t{neg:R}\n"));
+    }
+
+    /// <summary>Drops validation lines after the step a run resumes from, so the file matches the checkpoint.</summary>
+    private static void TrimValidationLog(string path, long step)
+    {
+        if (!File.Exists(path)) return;
+        var keep = File.ReadAllLines(path).Where(l =>
+        {
+            int tab = l.IndexOf('\t');
+            return tab <= 0 || !long.TryParse(l.AsSpan(0, tab), NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) || s <= step;
+        });
+        AtomicFile.WriteAllText(path, string.Join("\n", keep) + "\n");
+    }
+
+    /// <summary>Reads the network shape stored in a checkpoint (null when absent).</summary>
+    public static SyncPredNetConfig? ReadCheckpointConfig(string checkpointPath)
+    {
+        var (_, meta) = SafeTensors.Load(checkpointPath);
+        var user = meta.Where(kv => kv.Key.StartsWith("user.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[5..], kv => kv.Value);
+        return user.ContainsKey("syncpred.layers") ? SyncPredNetConfig.FromMetadata(user, checkpointPath) : null;
+    }
+}
