@@ -27,6 +27,24 @@ internal static class CliProcess
     public static Result RunWithInput(string? stdinFile, params string[] args) =>
         Run(VectorSetting.Inherited, new Dictionary<string, string>(), stdinFile, args);
 
+    /// <summary>Starts the CLI and kills it (with its children) if it is still running after <paramref name="delay"/>:
+    /// the fault-injection tests use it to stop writers and training at random points.</summary>
+    public static void RunAndKillAfter(TimeSpan delay, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "groove.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var drainOut = p.StandardOutput.ReadToEndAsync();
+        var drainErr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(delay))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+        Task.WaitAll(drainOut, drainErr);
+    }
+
     private static Result Run(VectorSetting setting, IReadOnlyDictionary<string, string> environment, string? stdinFile, string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "groove.dll");

@@ -32,7 +32,7 @@ public class KilledWriterTests
         for (int trial = 0; trial < 3; trial++)
         {
             var outDir = dir.File($"killed{trial}");
-            KillAfter(TimeSpan.FromMilliseconds(rng.Next(300, 2500)), ["beats", .. inputs, "--out", outDir]);
+            CliProcess.RunAndKillAfter(TimeSpan.FromMilliseconds(rng.Next(300, 2500)), ["beats", .. inputs, "--out", outDir]);
             // Whatever is there under an output's name is whole.
             if (Directory.Exists(outDir))
                 foreach (var f in Directory.GetFiles(outDir).Where(f => !Path.GetFileName(f).StartsWith('.')))
@@ -47,19 +47,4 @@ public class KilledWriterTests
         }
     }
 
-    private static void KillAfter(TimeSpan delay, string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "groove.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var drainOut = p.StandardOutput.ReadToEndAsync();
-        var drainErr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(delay))
-        {
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
-        }
-        Task.WaitAll(drainOut, drainErr);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Groove.Audio;
+using Groove.Tests.Cli;
 using Groove.Tests.Support;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
@@ -33,7 +34,7 @@ public class KilledTrainingTests
             string run = tmp.File($"killed{trial}"), cache = tmp.File($"cache{trial}");
             for (int kill = 0; kill < 2; kill++)
             {
-                RunAndKill(TimeSpan.FromMilliseconds(rng.Next(800, 4000)), Args(run, cache));
+                CliProcess.RunAndKillAfter(TimeSpan.FromMilliseconds(rng.Next(800, 4000)), Args(run, cache));
                 // A checkpoint under its final name is always loadable.
                 var checkpoint = Path.Combine(run, "checkpoint.safetensors");
                 if (File.Exists(checkpoint)) Groove.Nn.SafeTensors.Load(checkpoint);
@@ -42,21 +43,5 @@ public class KilledTrainingTests
             Assert.True(resumed.ExitCode == 0, resumed.Stderr);
             Assert.Equal(expected, File.ReadAllBytes(Path.Combine(run, "stone.safetensors")));
         }
-    }
-
-    private static void RunAndKill(TimeSpan delay, string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "groove.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var drainOut = p.StandardOutput.ReadToEndAsync();
-        var drainErr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(delay))
-        {
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
-        }
-        Task.WaitAll(drainOut, drainErr);
     }
 }
