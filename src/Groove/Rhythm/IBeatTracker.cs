@@ -29,4 +29,21 @@ public sealed record BeatTrackingResult(IReadOnlyList<Beat> Beats, double Tempo,
     /// turns it and <see cref="Tempo"/> into the "t1 t2 weight" triple.
     /// </summary>
     public TempoEstimate? TempoEstimate { get; init; }
+
+    /// <summary>
+    /// The result of a tracker that decodes beat times only (no bar positions): every beat has BeatInBar 0 and the
+    /// tempo is 60 / the median inter-beat interval (0 with fewer than two beats).
+    /// </summary>
+    public static BeatTrackingResult FromBeatTimes(double[] times, float[] activation, double framesPerSecond)
+    {
+        double tempo = 0;
+        if (times.Length > 1)
+        {
+            var intervals = new double[times.Length - 1];
+            for (int i = 1; i < times.Length; i++) intervals[i - 1] = times[i] - times[i - 1];
+            Array.Sort(intervals);
+            tempo = 60 / intervals[intervals.Length / 2];
+        }
+        return new BeatTrackingResult(times.Select(t => new Beat(t, 0)).ToList(), tempo, activation, framesPerSecond);
+    }
 }

@@ -43,15 +43,6 @@ public sealed class LearnedBeatTracker : IBeatTracker
         progress?.Report(0.5);
         var times = _decoder.Decode(activation, cancellationToken);
         progress?.Report(1);
-        var beats = times.Select(t => new Beat(t, 0)).ToList();
-        double tempo = 0;
-        if (times.Length > 1)
-        {
-            var intervals = new double[times.Length - 1];
-            for (int i = 1; i < times.Length; i++) intervals[i - 1] = times[i] - times[i - 1];
-            Array.Sort(intervals);
-            tempo = 60 / intervals[intervals.Length / 2];
-        }
-        return new BeatTrackingResult(beats, tempo, activation, _model.Features.FramesPerSecond);
+        return BeatTrackingResult.FromBeatTimes(times, activation, _model.Features.FramesPerSecond);
     }
 }

@@ -36,14 +36,6 @@ public sealed class ZeroNsBeatTracker : IBeatTracker
         for (int i = 0; i < activation.Length; i++) activation[i] = Math.Clamp(activation[i], 0f, 1f - 1e-6f);
         var times = activation.Length > 1 ? _decoder.Decode(activation, cancellationToken) : [];
         progress?.Report(1);
-        double tempo = 0;
-        if (times.Length > 1)
-        {
-            var intervals = new double[times.Length - 1];
-            for (int i = 1; i < times.Length; i++) intervals[i - 1] = times[i] - times[i - 1];
-            Array.Sort(intervals);
-            tempo = 60 / intervals[intervals.Length / 2];
-        }
-        return new BeatTrackingResult(times.Select(t => new Beat(t, 0)).ToList(), tempo, activation, ZeroNsFrontEnd.FrameRate);
+        return BeatTrackingResult.FromBeatTimes(times, activation, ZeroNsFrontEnd.FrameRate);
     }
 }
