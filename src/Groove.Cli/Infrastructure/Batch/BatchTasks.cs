@@ -11,6 +11,8 @@ internal enum BatchTasks
     Tempo = 2,
     /// <summary>The global key, its confidence and the tuning.</summary>
     Key = 4,
+    /// <summary>The track's embedding (Tile2Vec or MFCC statistics, <c>Groove.Embeddings.TrackEmbedder</c>).</summary>
+    Embed = 8,
 }
 
 /// <summary>Parses and names <see cref="BatchTasks"/>.</summary>
@@ -18,7 +20,7 @@ internal static class BatchTaskNames
 {
     /// <summary>The names <c>--tasks</c> takes, in the order results are written.</summary>
     public static IReadOnlyList<(string Name, BatchTasks Task)> All { get; } =
-        [("beats", BatchTasks.Beats), ("tempo", BatchTasks.Tempo), ("key", BatchTasks.Key)];
+        [("beats", BatchTasks.Beats), ("tempo", BatchTasks.Tempo), ("key", BatchTasks.Key), ("embed", BatchTasks.Embed)];
 
     /// <summary>Parses a comma-separated list ("beats,tempo,key").</summary>
     /// <exception cref="GrooveException">An unknown or empty name.</exception>
@@ -28,8 +30,6 @@ internal static class BatchTaskNames
         foreach (var word in (text ?? "").Split(',', StringSplitOptions.TrimEntries))
         {
             if (word.Length == 0) throw new GrooveException($"--tasks: an empty task name in '{text}' (choose from {Choices})");
-            if (string.Equals(word, "embed", StringComparison.OrdinalIgnoreCase))
-                throw new GrooveException("--tasks: 'embed' needs the Tile2Vec embedder and library index, which this build does not have yet");
             var match = All.FirstOrDefault(t => string.Equals(t.Name, word, StringComparison.OrdinalIgnoreCase));
             if (match.Name is null) throw new GrooveException($"--tasks: unknown task '{word}' (choose from {Choices})");
             tasks |= match.Task;

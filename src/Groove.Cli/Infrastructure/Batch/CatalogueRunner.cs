@@ -37,7 +37,7 @@ internal sealed record CatalogueSummary(int Tracks, int AlreadyDone, int Analyse
 }
 
 /// <summary>
-/// Works through one shard of a <see cref="TrackManifest"/> into a <see cref="ResultFolder"/>: skips tracks already
+/// Works through one shard of a <see cref="TrackManifest"/> into an <see cref="IBatchStore"/>: skips tracks already
 /// done, analyses the rest in parallel, saves each track's result (or its failure with the reason) whole as soon as
 /// it is finished, never stops the shard for one track, and shows progress with throughput and time left.
 /// SIGTERM/SIGINT (scancel, a pod's eviction, Ctrl-C) stop it between tracks: what was saved stays, the summary is
@@ -45,21 +45,21 @@ internal sealed record CatalogueSummary(int Tracks, int AlreadyDone, int Analyse
 /// </summary>
 internal static class CatalogueRunner
 {
-    /// <summary>The work for one track: the file to open, the path as listed, a warning sink, cancellation; returns the result JSON.</summary>
-    public delegate string TrackJob(string file, string listedPath, Action<string> warn, CancellationToken cancellationToken);
+    /// <summary>The work for one track: the file to open, a warning sink, cancellation; returns what was computed.</summary>
+    public delegate TrackOutcome TrackJob(string file, Action<string> warn, CancellationToken cancellationToken);
 
-    public static CatalogueSummary Run(TrackManifest manifest, ResultFolder store, CatalogueRunOptions options, TrackJob job,
+    public static CatalogueSummary Run(TrackManifest manifest, IBatchStore store, CatalogueRunOptions options, TrackJob job,
         CancellationToken cancellationToken)
     {
         var positions = options.Shard.Positions(manifest.Paths.Count).ToList();
-        var ids = positions.ToDictionary(p => p, p => ResultFolder.TrackId(manifest.Paths[p]));
-        store.RemoveAbandoned(ids.Values.ToHashSet(StringComparer.Ordinal));
+        var tracks = positions.ToDictionary(p => p, p => new BatchTrack(manifest.Paths[p], manifest.Resolve(p), ResultFolder.TrackId(manifest.Paths[p])));
+        store.RemoveAbandoned(tracks.Values);
 
         var todo = new List<int>(positions.Count);
         int alreadyDone = 0, failedEarlier = 0;
         foreach (var p in positions)
         {
-            var state = options.Force ? TrackState.Todo : store.State(ids[p]);
+            var state = options.Force ? TrackState.Todo : store.State(tracks[p]);
             if (state == TrackState.Failed && options.RetryFailed) state = TrackState.Todo;
             if (state == TrackState.Done) alreadyDone++;
             else if (state == TrackState.Failed) failedEarlier++;
@@ -72,13 +72,12 @@ internal static class CatalogueRunner
 
         void RunOne(int p, CancellationToken ct)
         {
-            var listed = manifest.Paths[p];
-            var id = ids[p];
-            var file = manifest.Resolve(p);
+            var track = tracks[p];
+            var (listed, file) = (track.Listed, track.File);
             try
             {
-                var json = job(file, listed, msg => Reporter.Warning($"{listed}: {msg}"), ct);
-                store.SaveResult(id, json);
+                var outcome = job(file, msg => Reporter.Warning($"{listed}: {msg}"), ct);
+                store.SaveResult(track, outcome);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -94,9 +93,9 @@ internal static class CatalogueRunner
                 if (Environment.GetEnvironmentVariable("GROOVE_DEBUG") == "1") Console.Error.WriteLine(e);
                 try
                 {
-                    store.SaveFailure(id, ResultWriter.BatchFailureJson(listed, reason));
+                    store.SaveFailure(track, reason);
                 }
-                catch (Exception saveError) when (saveError is IOException or UnauthorizedAccessException)
+                catch (Exception saveError) when (saveError is IOException or UnauthorizedAccessException or GrooveException or Microsoft.Data.Sqlite.SqliteException)
                 {
                     Reporter.Error($"{listed}: the failure could not be recorded either ({Reporter.Describe(saveError)})");
                 }

@@ -4,9 +4,6 @@ using Groove.IO;
 
 namespace Groove.Cli.Infrastructure.Batch;
 
-/// <summary>Where a track stands in a result store.</summary>
-internal enum TrackState { Todo, Done, Failed }
-
 /// <summary>
 /// <c>groove batch --out DIR</c>'s results: one JSON file per track, <c>DIR/ab/&lt;id&gt;.json</c> (a failure:
 /// <c>&lt;id&gt;.failed.json</c> with the reason), where the id is a hash of the track's path as the manifest writes it
@@ -15,14 +12,27 @@ internal enum TrackState { Todo, Done, Failed }
 /// tracks and nothing half-written, and a re-run knows a track is done by its file alone. <c>DIR/batch.json</c>
 /// records the tasks, so a later run asking for others is refused instead of mixing results.
 /// </summary>
-internal sealed class ResultFolder
+internal sealed class ResultFolder : IBatchStore
 {
     private const string SettingsName = "batch.json";
+    private readonly BatchTasks _tasks;
 
-    public ResultFolder(string dir) => Dir = dir;
+    /// <param name="dir">The folder (it exists and is writable: <see cref="OutputPaths.CheckFolder"/>).</param>
+    /// <param name="tasks">What each result holds.</param>
+    public ResultFolder(string dir, BatchTasks tasks)
+    {
+        Dir = dir;
+        _tasks = tasks;
+    }
 
     /// <summary>The folder.</summary>
     public string Dir { get; }
+
+    /// <inheritdoc/>
+    public string Location => Dir;
+
+    /// <inheritdoc/>
+    public void Dispose() { }
 
     /// <summary>The track's id: 20 hex digits (80 bits) of SHA-256 over its path as listed, so ids stay the same
     /// wherever the catalogue is mounted. Collisions among 10^7 tracks: about 4·10^-11.</summary>
@@ -37,27 +47,28 @@ internal sealed class ResultFolder
     public string FailurePath(string id) => Path.Combine(Dir, id[..2], id + ".failed.json");
 
     /// <summary>Done when its result exists, failed when only its failure record does.</summary>
-    public TrackState State(string id) =>
-        File.Exists(ResultPath(id)) ? TrackState.Done : File.Exists(FailurePath(id)) ? TrackState.Failed : TrackState.Todo;
+    public TrackState State(BatchTrack track) =>
+        File.Exists(ResultPath(track.Id)) ? TrackState.Done : File.Exists(FailurePath(track.Id)) ? TrackState.Failed : TrackState.Todo;
 
     /// <summary>Writes the track's result whole, then removes an earlier failure record.</summary>
-    public void SaveResult(string id, string json)
+    public void SaveResult(BatchTrack track, TrackOutcome outcome)
     {
-        AtomicFile.WriteAllText(ResultPath(id), json);
-        try { File.Delete(FailurePath(id)); } catch (IOException) { }
+        AtomicFile.WriteAllText(ResultPath(track.Id), ResultWriter.BatchTrackJson(track.Listed, _tasks, outcome));
+        try { File.Delete(FailurePath(track.Id)); } catch (IOException) { }
     }
 
     /// <summary>Writes the track's failure record whole.</summary>
-    public void SaveFailure(string id, string json) => AtomicFile.WriteAllText(FailurePath(id), json);
+    public void SaveFailure(BatchTrack track, string reason) =>
+        AtomicFile.WriteAllText(FailurePath(track.Id), ResultWriter.BatchFailureJson(track.Listed, reason));
 
     /// <summary>
-    /// Deletes the temporary files a killed run left for the tracks in <paramref name="ids"/> (this shard's: another
-    /// shard's temporaries may belong to a live writer on another machine). Returns how many were deleted.
+    /// Deletes the temporary files a killed run left for <paramref name="tracks"/> (this shard's: another shard's
+    /// temporaries may belong to a live writer on another machine).
     /// </summary>
-    public int RemoveAbandoned(IReadOnlySet<string> ids)
+    public void RemoveAbandoned(IReadOnlyCollection<BatchTrack> tracks)
     {
-        int removed = 0;
-        if (!Directory.Exists(Dir)) return 0;
+        var ids = tracks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        if (!Directory.Exists(Dir)) return;
         foreach (var sub in Directory.EnumerateDirectories(Dir))
             foreach (var file in Directory.EnumerateFiles(sub, ".*.tmp"))
             {
@@ -65,9 +76,8 @@ internal sealed class ResultFolder
                 var name = Path.GetFileName(file);
                 int dot = name.IndexOf('.', 1);
                 if (dot < 0 || !ids.Contains(name[1..dot])) continue;
-                try { File.Delete(file); removed++; } catch (IOException) { }
+                try { File.Delete(file); } catch (IOException) { }
             }
-        return removed;
     }
 
     /// <summary>
@@ -79,15 +89,7 @@ internal sealed class ResultFolder
     {
         var locks = Path.Combine(Dir, ".locks");
         Directory.CreateDirectory(locks);
-        var path = Path.Combine(locks, $"shard-{shard.Index}-of-{shard.Count}.lock");
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new GrooveException($"{Dir}: shard {shard} is being written by another running groove batch; wait for it or stop it");
-        }
+        return ShardLock.Take(Path.Combine(locks, $"shard-{shard.Index}-of-{shard.Count}.lock"), Dir, shard);
     }
 
     /// <summary>
