@@ -13,7 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-TRACKS=${TRACKS:-16}
+TRACKS=${TRACKS:-32}
 SECONDS_PER_TRACK=${SECONDS_PER_TRACK:-20}
 
 log() { echo "slurm test: $*"; }
