@@ -29,21 +29,9 @@ internal static class ProbeCommand
                 int f = parse.GetValue(folds);
                 if (f < 0 || f == 1) throw new GrooveException($"--folds must be 0 (leave-one-out) or at least 2, not {f}");
                 var csv = parse.GetValue(labels)!;
-                if (!File.Exists(csv)) throw new GrooveException($"{csv}: no such labels file");
                 using var lib = LibraryIndex.OpenExisting(parse.GetValue(index)!);
                 var search = lib.LoadSearch();
-                var rows = new List<(int Row, string Label)>();
-                int unmatched = 0;
-                foreach (var line in File.ReadLines(csv))
-                {
-                    if (string.IsNullOrWhiteSpace(line)) continue;
-                    var parts = line.Split(line.Contains('\t') ? '\t' : ',', 2);
-                    if (parts.Length < 2) throw new GrooveException($"{csv}: '{line}' is not a track,label row");
-                    var name = parts[0].Trim(); var label = parts[1].Trim();
-                    int row = Find(search, name);
-                    if (row < 0) { unmatched++; continue; }
-                    rows.Add((row, label));
-                }
+                var (rows, unmatched) = TrackLabels.Read(csv, search);
                 if (unmatched > 0) Reporter.Warning($"{unmatched} labelled tracks are not in the index (or the header row)");
                 var names = rows.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal).ToList();
                 var x = rows.Select(r => search.Row(r.Row).ToArray()).ToList();
@@ -66,21 +54,5 @@ internal static class ProbeCommand
             catch (Exception e) { return Reporter.Fatal(e); }
         });
         return cmd;
-    }
-
-    private static int Find(Groove.Index.VectorSearch search, string name)
-    {
-        var full = Path.IsPathRooted(name) || name.Contains('/') ? Path.GetFullPath(name) : null;
-        int found = -1;
-        for (int i = 0; i < search.Count; i++)
-        {
-            var p = search.Ids[i];
-            if (p == full || Path.GetFileName(p) == name || Path.GetFileNameWithoutExtension(p) == name)
-            {
-                if (found >= 0) throw new GrooveException($"'{name}' matches several indexed tracks; give the full path");
-                found = i;
-            }
-        }
-        return found;
     }
 }
