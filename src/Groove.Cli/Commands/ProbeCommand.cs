@@ -20,8 +20,9 @@ internal static class ProbeCommand
         var labels = new Option<string>("--labels") { Description = "CSV of track,label rows", Required = true };
         var folds = new Option<int>("--folds") { Description = "Stratified folds (0: leave-one-out)", DefaultValueFactory = _ => 5 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the fold assignment and the bootstrap", DefaultValueFactory = _ => 1UL };
+        var test = new Option<string?>("--test-labels") { Description = "CSV of held-out test tracks: train on --labels, score on these (a fixed split) instead of cross-validating" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var cmd = new Command("probe", "Cross-validated linear probe of the indexed vectors against labels (accuracy, macro-F1)") { index, labels, folds, seed, json };
+        var cmd = new Command("probe", "Cross-validated linear probe of the indexed vectors against labels (accuracy, macro-F1)") { index, labels, folds, seed, test, json };
         cmd.SetAction(parse =>
         {
             try
@@ -36,7 +37,18 @@ internal static class ProbeCommand
                 var names = rows.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal).ToList();
                 var x = rows.Select(r => search.Row(r.Row).ToArray()).ToList();
                 var y = rows.Select(r => names.IndexOf(r.Label)).ToList();
-                var result = LinearProbe.Run(x, y, f, parse.GetValue(seed));
+                ProbeResult result;
+                if (parse.GetValue(test) is { } testCsv)
+                {
+                    var (testRows, testUnmatched) = TrackLabels.Read(testCsv, search);
+                    if (testUnmatched > 0) Reporter.Warning($"{testUnmatched} test tracks are not in the index (or the header row)");
+                    int unseen = testRows.Count(r => !names.Contains(r.Label));
+                    if (unseen > 0) Reporter.Warning($"{unseen} test tracks have labels absent from the training labels and are left out");
+                    testRows = testRows.Where(r => names.Contains(r.Label)).ToList();
+                    result = LinearProbe.TrainTest(x, y, testRows.Select(r => search.Row(r.Row).ToArray()).ToList(),
+                        testRows.Select(r => names.IndexOf(r.Label)).ToList(), names.Count, parse.GetValue(seed));
+                }
+                else result = LinearProbe.Run(x, y, f, parse.GetValue(seed));
                 if (parse.GetValue(json))
                     Console.Out.WriteLine(JsonSerializer.Serialize(new
                     {
@@ -46,7 +58,7 @@ internal static class ProbeCommand
                     }, new JsonSerializerOptions { WriteIndented = true }));
                 else
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.Items} tracks, {result.Classes} labels, {(result.Folds == result.Items ? "leave-one-out" : $"{result.Folds} stratified folds")}, model {lib.Model}\n" +
+                        $"{result.Items} {(result.Folds == 1 ? "test " : "")}tracks, {result.Classes} labels, {(result.Folds == 1 ? "fixed split" : result.Folds == result.Items ? "leave-one-out" : $"{result.Folds} stratified folds")}, model {lib.Model}\n" +
                         $"accuracy  {result.Accuracy:F3} ± {result.AccuracySpread:F3} (bootstrap s.d.; per fold {result.FoldAccuracyMean:F3} ± {result.FoldAccuracyStd:F3})\n" +
                         $"macro-F1  {result.MacroF1:F3} ± {result.MacroF1Spread:F3} (bootstrap s.d.)"));
                 return 0;
