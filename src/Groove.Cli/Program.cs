@@ -50,6 +50,7 @@ public static class Program
         root.Subcommands.Add(SimilarCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
         return root;
     }
 }
