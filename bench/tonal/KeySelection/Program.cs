@@ -98,6 +98,9 @@ frontEnds.Add(("hpcp-h1", Hpcp(hp with { Whitening = false, Harmonics = 1 })));
 frontEnds.Add(("hpcp-h4-hpss", Hpcp(hp with { Whitening = false, PercussiveSuppression = true })));
 frontEnds.Add(("hpcp-h4-fmax", Hpcp(hp with { Whitening = false, FrameNorm = ChromaNorm.Max })));
 frontEnds.Add(("hpcp-white-h4", Hpcp(hp with { Whitening = true })));
+int gridFrontEnds = frontEnds.Count;
+// Used only by the pre-registered combination cqt+essentia (no grid candidates): the shipped essentia method's chroma.
+frontEnds.Add(("hpcp-essentia", Hpcp(hp with { MinFrequency = 25, MaxFrequency = 3500 })));
 
 // mean chroma per (front end, set, clip), cached as OUT/chroma/<set>/<front end>.tsv
 var chroma = new Dictionary<(int F, int S), float[][]>();
@@ -148,8 +151,8 @@ if (stoneName != null)
 }
 
 // ---- candidates -----------------------------------------------------------------------------------------------
-var candidates = new List<(string Name, int FrontEnd, ProfileKeyEstimator Matcher, bool Stone)>();
-for (int f = 0; f < frontEnds.Count; f++)
+var candidates = new List<(string Name, int FrontEnd, ProfileKeyEstimator Matcher, bool Stone, int Second)>();
+for (int f = 0; f < gridFrontEnds; f++)
     foreach (var profile in KeyProfile.All)
         foreach (var sim in new[] { KeySimilarity.Cosine, KeySimilarity.Pearson })
             foreach (double gate in new[] { 0.0, 0.2 })
@@ -159,8 +162,18 @@ for (int f = 0; f < frontEnds.Count; f++)
                         var o = frontEnds[f].Options with { Profile = profile, Similarity = sim, ChromaGate = gate, ProfileHarmonics = ph };
                         var name = $"{frontEnds[f].Name} {profile.Name} {(sim == KeySimilarity.Cosine ? "cos" : "pearson")}" +
                                    $"{(gate > 0 ? " gate" + gate.ToString(ic) : "")}{(ph > 1 ? " ph" + ph : "")}{(withStone ? " +" + stoneName : "")}";
-                        candidates.Add((name, f, new ProfileKeyEstimator(o), withStone));
+                        candidates.Add((name, f, new ProfileKeyEstimator(o), withStone, -1));
                     }
+// The pre-registered combinations (see key-selection.sh), listed last: the shipped methods as KeyMethods defines them,
+// scored through the library's own combination path. The front ends must be the ones those methods compute.
+int FrontEndOf(ProfileKeyOptions o) => frontEnds.FindIndex(fe => fe.Options with { Profile = o.Profile, Similarity = o.Similarity, ChromaGate = o.ChromaGate, ProfileHarmonics = o.ProfileHarmonics, CombineWith = null } == (o with { CombineWith = null }));
+foreach (var (label, method) in new[] { ("cqt+hpcp z", "cqt+hpcp"), ("cqt+essentia z", "cqt+essentia") })
+{
+    var o = KeyMethods.Find(method) ?? throw new InvalidOperationException($"no method {method}");
+    int first = FrontEndOf(o), second = FrontEndOf(o.CombineWith!);
+    if (first < 0 || second < 0) throw new InvalidOperationException($"{method}: its front ends are not in the cached list");
+    candidates.Add((label, first, new ProfileKeyEstimator(o), false, second));
+}
 Console.WriteLine($"{frontEnds.Count} front ends, {candidates.Count} candidates");
 
 // score[c][s][i]: MIREX weighted (both fifths), up[c][s][i]: mir_eval's (fifths up only)
@@ -178,7 +191,9 @@ Parallel.For(0, nc, po, c =>
         up[c][s] = new double[clips.Count];
         for (int i = 0; i < clips.Count; i++)
         {
-            var est = candidates[c].Matcher.FromMeanChroma(chroma[(candidates[c].FrontEnd, s)][i]);
+            var est = candidates[c].Second >= 0
+                ? candidates[c].Matcher.FromMeanChromas(chroma[(candidates[c].FrontEnd, s)][i], chroma[(candidates[c].Second, s)][i])
+                : candidates[c].Matcher.FromMeanChroma(chroma[(candidates[c].FrontEnd, s)][i]);
             if (candidates[c].Stone) est = StoneKeyEstimator.Combine(stoneSig[s][i], est);
             score[c][s][i] = KeyEvaluation.Weighted(clips[i].Key, est.Key, allowDescendingFifths: true);
             up[c][s][i] = KeyEvaluation.Weighted(clips[i].Key, est.Key, allowDescendingFifths: false);
@@ -242,11 +257,13 @@ File.WriteAllLines(Path.Combine(outDir, "candidates.tsv"), tsv);
 int chosen = procedures[0].Choose(-1, -1);
 int oldDefault = candidates.FindIndex(c => c.Name == "cqt albrecht cos");
 Table("the chosen default and the old one", new[] { chosen, oldDefault });
+Table("the pre-registered combinations and the shipped methods they combine",
+    new[] { "cqt albrecht cos", "hpcp-white-h4 albrecht cos gate0.2 ph4", "cqt+hpcp z", "cqt+essentia z" }.Select(n => candidates.FindIndex(c => c.Name == n)));
 Table($"top {top} by J (the rule's objective; in-sample, for orientation only)", Enumerable.Range(0, nc).OrderByDescending(c => 0.5 * G(c) + 0.5 * R(c)).Take(top));
 Table($"top {top} by gtzan20 (in-sample)", Enumerable.Range(0, nc).OrderByDescending(c => G(c)).Take(top));
 Table($"top {top} by rendered mean", Enumerable.Range(0, nc).OrderByDescending(c => R(c)).Take(top));
 // best of each front end and of each profile under the rule's objective
-Table("best candidate of each front end (by J)", frontEnds.Select((_, f) => Enumerable.Range(0, nc).Where(c => candidates[c].FrontEnd == f).MaxBy(c => 0.5 * G(c) + 0.5 * R(c))));
+Table("best candidate of each front end (by J)", frontEnds.Take(gridFrontEnds).Select((_, f) => Enumerable.Range(0, nc).Where(c => candidates[c].FrontEnd == f && candidates[c].Second < 0).MaxBy(c => 0.5 * G(c) + 0.5 * R(c))));
 Table("best candidate of each profile (by J)", KeyProfile.All.Select(p => Enumerable.Range(0, nc).Where(c => candidates[c].Name.Split(' ')[1] == p.Name).MaxBy(c => 0.5 * G(c) + 0.5 * R(c))));
 Console.WriteLine();
 Console.WriteLine($"chroma + scoring took {sw.Elapsed.TotalSeconds:F0} s");

@@ -31,8 +31,14 @@ public sealed record ProfileKeyOptions
     public double LogCompression { get; init; } = 0;
     /// <summary>Per-frame chroma normalisation before averaging over time (None: loud frames weigh more).</summary>
     public ChromaNorm FrameNorm { get; init; } = ChromaNorm.None;
-    /// <summary>Softmax sharpness turning the 24 similarities into probabilities (null: a default per similarity).</summary>
+    /// <summary>Softmax sharpness turning the 24 similarities into probabilities (null: a default per similarity, or
+    /// <see cref="KeyScoreCombination.DefaultSharpness"/> for a combination).</summary>
     public double? Sharpness { get; init; }
+    /// <summary>A second method combined with this one (null: none): both chromas are computed, each method scores the
+    /// 24 keys with its own gate, profile and similarity, and the scores are z-normalised and added
+    /// (<see cref="KeyScoreCombination"/>). This method's local-key window and hop apply; the second's
+    /// <see cref="CombineWith"/> is ignored.</summary>
+    public ProfileKeyOptions? CombineWith { get; init; }
     /// <summary>Window of the local-key curve (seconds).</summary>
     public double LocalWindowSeconds { get; init; } = 8;
     /// <summary>Step of the local-key curve (seconds).</summary>
@@ -68,13 +74,15 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     private readonly ProfileKeyOptions _o;
     private readonly KeyProfile _profile;
     private readonly double _sharpness;
+    private readonly ProfileKeyEstimator? _partner;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform> _transforms = new();
 
     public ProfileKeyEstimator(ProfileKeyOptions? options = null)
     {
         _o = options ?? new ProfileKeyOptions();
         if (_o.LocalWindowSeconds <= 0 || _o.LocalHopSeconds <= 0) throw new ArgumentOutOfRangeException(nameof(options));
-        _sharpness = _o.Sharpness ?? DefaultSharpness(_o.Similarity);
+        _sharpness = _o.Sharpness ?? (_o.CombineWith is null ? DefaultSharpness(_o.Similarity) : KeyScoreCombination.DefaultSharpness);
+        if (_o.CombineWith is { } second) _partner = new ProfileKeyEstimator(second with { CombineWith = null });
         _profile = _o.ProfileHarmonics > 1 ? _o.Profile.WithHarmonics(_o.ProfileHarmonics, 0.6) : _o.Profile;
     }
 
@@ -95,6 +103,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
             return new KeyAnalysis(KeyEstimate.None(problem), [], 0);
         }
         var (chroma, tuning) = ChromaOf(audio, cancellationToken);
+        if (_partner is not null) return AnalyzeCombined(chroma, _partner.ChromaOf(audio, cancellationToken).Chroma, tuning, onWarning);
         var mean = Gate(chroma.Mean());
         if (mean.All(v => v == 0))
         {
@@ -117,7 +126,41 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         return new KeyAnalysis(global, local, tuning);
     }
 
-    /// <summary>The chroma over time that the profiles are matched with, and the tuning found (semitones from A440).</summary>
+    /// <summary><see cref="Analyze"/> of a combination: <paramref name="chroma"/> is this method's chromagram,
+    /// <paramref name="second"/> the combined method's (frame rates may differ; windows are matched in seconds).</summary>
+    private KeyAnalysis AnalyzeCombined(Chromagram chroma, Chromagram second, double tuning, Action<string>? onWarning)
+    {
+        var mean = Gate(chroma.Mean());
+        var secondMean = _partner!.Gate(second.Mean());
+        if (mean.All(v => v == 0) && secondMean.All(v => v == 0))
+        {
+            const string reason = "no tonal content (no pitched sound found)";
+            onWarning?.Invoke($"no key: {reason}");
+            return new KeyAnalysis(KeyEstimate.None(reason), [], tuning);
+        }
+        var global = Combined(mean, secondMean);
+        var local = new List<LocalKey>();
+        int win = Math.Max(1, (int)Math.Round(_o.LocalWindowSeconds * chroma.FrameRate));
+        int hop = Math.Max(1, (int)Math.Round(_o.LocalHopSeconds * chroma.FrameRate));
+        for (int start = 0; start < chroma.FrameCount; start += hop)
+        {
+            int end = Math.Min(chroma.FrameCount, start + win);
+            double t0 = start / chroma.FrameRate, t1 = end / chroma.FrameRate;
+            int s0 = Math.Min(second.FrameCount - 1, (int)Math.Round(t0 * second.FrameRate));
+            int s1 = Math.Clamp((int)Math.Round(t1 * second.FrameRate), s0 + 1, second.FrameCount);
+            var k = Combined(Gate(chroma.Mean(start, end)), _partner.Gate(second.Mean(s0, s1)));
+            local.Add(new LocalKey(t0, t1, k.Key, k.Confidence));
+            if (end == chroma.FrameCount) break;
+        }
+        return new KeyAnalysis(global, local, tuning);
+    }
+
+    private KeyEstimate Combined(float[] gatedMean, float[] secondGatedMean) =>
+        KeyScoreCombination.Estimate(KeyScoreCombination.SumOfZScores(
+            _profile.Score(gatedMean, _o.Similarity), _partner!._profile.Score(secondGatedMean, _partner._o.Similarity)), _sharpness);
+
+    /// <summary>The chroma over time that the profiles are matched with, and the tuning found (semitones from A440); for a
+    /// combination, this method's own chroma.</summary>
     public (Chromagram Chroma, double TuningSemitones) ChromaOf(AudioBuffer audio, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
@@ -128,7 +171,23 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         return (TonalChroma.Fold(cqt, lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm), tuning);
     }
 
-    /// <summary>The key of a time-averaged chroma (12 values, C first) under these options (gate, profile, similarity).</summary>
+    /// <summary>The 24 key similarities (index = mode·12 + tonic) of a time-averaged chroma under this method's gate,
+    /// profile and similarity (for a combination: this method's part alone).</summary>
+    /// <param name="mean">12 values, C first.</param>
+    public double[] KeyScores(ReadOnlySpan<float> mean) => _profile.Score(Gate(mean.ToArray()), _o.Similarity);
+
+    /// <summary>The key of a combination (<see cref="ProfileKeyOptions.CombineWith"/>) from the two time-averaged
+    /// chromas: <paramref name="mean"/> of this method's front end, <paramref name="secondMean"/> of the combined one's.</summary>
+    /// <param name="mean">This method's time-averaged chroma (12 values, C first).</param>
+    /// <param name="secondMean">The combined method's time-averaged chroma.</param>
+    /// <exception cref="InvalidOperationException">The options combine no second method.</exception>
+    public KeyEstimate FromMeanChromas(ReadOnlySpan<float> mean, ReadOnlySpan<float> secondMean) =>
+        _partner is null
+            ? throw new InvalidOperationException("this estimator combines no second method")
+            : Combined(Gate(mean.ToArray()), _partner.Gate(secondMean.ToArray()));
+
+    /// <summary>The key of a time-averaged chroma (12 values, C first) under these options (gate, profile, similarity;
+    /// a combination's second method is not used).</summary>
     public KeyEstimate FromMeanChroma(ReadOnlySpan<float> mean) => FromChroma(Gate(mean.ToArray()), _profile, _o.Similarity, _sharpness);
 
     private float[] Gate(float[] mean)
