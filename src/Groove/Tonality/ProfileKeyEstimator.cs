@@ -67,6 +67,8 @@ public sealed record KeyAnalysis(KeyEstimate Global, IReadOnlyList<LocalKey> Loc
 /// by cosine similarity (the default <see cref="ProfileKeyOptions.Similarity"/>; Pearson correlation on request); the
 /// most similar key is the key, a softmax of the 24 similarities gives the probabilities and the confidence (the best
 /// key's probability). The same comparison over 8 s windows every 2 s gives the key over time (<see cref="Analyze"/>).
+/// With <see cref="ProfileKeyOptions.CombineWith"/>, a second method's key scores are added after z-normalisation
+/// (<see cref="KeyScoreCombination"/>).
 /// Thread-safe.
 /// </summary>
 public sealed class ProfileKeyEstimator : IKeyEstimator
@@ -146,9 +148,14 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         {
             int end = Math.Min(chroma.FrameCount, start + win);
             double t0 = start / chroma.FrameRate, t1 = end / chroma.FrameRate;
-            int s0 = Math.Min(second.FrameCount - 1, (int)Math.Round(t0 * second.FrameRate));
-            int s1 = Math.Clamp((int)Math.Round(t1 * second.FrameRate), s0 + 1, second.FrameCount);
-            var k = Combined(Gate(chroma.Mean(start, end)), _partner.Gate(second.Mean(s0, s1)));
+            var secondWindow = new float[12];
+            if (second.FrameCount > 0)
+            {
+                int s0 = Math.Clamp((int)Math.Round(t0 * second.FrameRate), 0, second.FrameCount - 1);
+                int s1 = Math.Clamp((int)Math.Round(t1 * second.FrameRate), s0 + 1, second.FrameCount);
+                secondWindow = _partner.Gate(second.Mean(s0, s1));
+            }
+            var k = Combined(Gate(chroma.Mean(start, end)), secondWindow);
             local.Add(new LocalKey(t0, t1, k.Key, k.Confidence));
             if (end == chroma.FrameCount) break;
         }
