@@ -89,6 +89,7 @@ internal static class ResultWriter
         w.WriteString("key", a.Global.Label);
         if (a.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
         w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
+        w.WriteBoolean("confidence_calibrated", a.Global.ConfidenceCalibrated);
         w.WriteString("method", method);
         w.WriteString("profile", profile);
         w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));
@@ -124,6 +125,7 @@ internal static class ResultWriter
             w.WriteString("key", key.Global.Label);
             if (key.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
             w.WriteNumber("confidence", Math.Round(key.Global.Confidence, 4));
+            w.WriteBoolean("confidence_calibrated", key.Global.ConfidenceCalibrated);
         }
         w.WriteStartArray("beats");
         foreach (var b in r.Beats?.Beats ?? [])

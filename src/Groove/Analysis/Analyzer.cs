@@ -40,6 +40,8 @@ public sealed class Analyzer
             {
                 Profile = Tonality.KeyProfile.Find(name)
                     ?? throw new GrooveException($"unknown profile '{name}' (choose {string.Join(", ", Tonality.KeyProfile.All.Select(p => p.Name))})"),
+                // The method's calibration was fitted with its own profile; another profile's margins mean something else.
+                Calibration = null,
             };
         _profile = new ProfileKeyEstimator(keyOptions);
         if (model is not null)
