@@ -116,9 +116,9 @@ internal static class ResultWriter
     {
         w.WriteStartObject();
         w.WriteString("file", input);
-        w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
-        w.WriteNumber("sample_rate", r.Audio.SampleRate);
-        w.WriteNumber("channels", r.Audio.ChannelCount);
+        w.WriteNumber("duration", Math.Round(r.Duration, 4));
+        w.WriteNumber("sample_rate", r.SampleRate);
+        w.WriteNumber("channels", r.ChannelCount);
         if (r.Beats is { } beats) w.WriteNumber("tempo", Math.Round(beats.Tempo, 3));
         if (r.Key is { } key)
         {
@@ -143,10 +143,9 @@ internal static class ResultWriter
     public static string Summary(string input, AnalysisResult r)
     {
         var sb = new StringBuilder();
-        var audio = r.Audio;
         sb.AppendLine(input);
-        sb.AppendLine(string.Create(Ic, $"  duration     {audio.Duration:F2} s"));
-        sb.AppendLine(string.Create(Ic, $"  sample rate  {audio.SampleRate} Hz, {audio.ChannelCount} channel(s)"));
+        sb.AppendLine(string.Create(Ic, $"  duration     {r.Duration:F2} s"));
+        sb.AppendLine(string.Create(Ic, $"  sample rate  {r.SampleRate} Hz, {r.ChannelCount} channel(s)"));
         if (r.Beats is { } beats)
         {
             sb.AppendLine(string.Create(Ic, $"  tempo        {beats.Tempo:F1} BPM"));

@@ -103,6 +103,25 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
             return new KeyAnalysis(KeyEstimate.None(problem), [], 0);
         }
         var (chroma, tuning) = ChromaOf(audio, cancellationToken);
+        return FromChromagram(chroma, tuning, onWarning);
+    }
+
+    /// <summary>True when a long recording can be analysed in blocks (<see cref="BlockChroma"/>): the CQT front end
+    /// without harmonic separation.</summary>
+    internal bool CanAnalyseInBlocks => _o.Chroma == KeyChroma.Cqt && !_o.HarmonicOnly;
+
+    /// <summary>The chroma of a recording that arrives block by block at <paramref name="sampleRate"/>, whose tuning
+    /// (semitones) was measured beforehand: the CQT of overlapping segments, folded as <see cref="ChromaOf"/> folds it.</summary>
+    internal BlockChroma BeginBlocks(int sampleRate, double tuningSemitones)
+    {
+        var transform = TonalChroma.Transform(sampleRate, tuningSemitones, _transforms);
+        return new BlockChroma(transform, cqt => TonalChroma.Fold(cqt, transform.Lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm));
+    }
+
+    /// <summary>Global key and key over time from a chromagram (what <see cref="Analyze"/> does after
+    /// <see cref="ChromaOf"/>).</summary>
+    internal KeyAnalysis FromChromagram(Chromagram chroma, double tuning, Action<string>? onWarning)
+    {
         var mean = Gate(chroma.Mean());
         if (mean.All(v => v == 0))
         {
