@@ -1,6 +1,8 @@
 using Groove.Analysis;
 using Groove.Audio;
 using Groove.Tests.Cli;
+using System.Buffers.Binary;
+using System.Text.Json;
 using Groove.Tests.Dsp;
 using Groove.Tests.Support;
 
@@ -93,5 +95,56 @@ public class BlockAnalysisTests
             Assert.Equal(0, blocks.Key.Global.Confidence);
             Assert.Equal(w1.Order(), w2.Order());   // the whole-file path finds the key on another thread: any order
         }
+    }
+
+    /// <summary>Writes <paramref name="minutes"/> of <see cref="Music"/> (mono, 22050 Hz, 16 bit) chunk by chunk, so the
+    /// test itself never holds the whole signal.</summary>
+    private static void WriteLongWav(string path, int minutes)
+    {
+        const int sr = 22050;
+        var chunk = Music(16, sr, bpm: 120);          // 16 s: two cadences and exactly 32 beats at 120 BPM, so the
+        long samples = (long)minutes * 60 * sr;       // repeated chunks join seamlessly (one tempo, one key)
+        using var f = File.Create(path);
+        Span<byte> h = stackalloc byte[44];
+        "RIFF"u8.CopyTo(h); BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)(36 + 2 * samples));
+        "WAVEfmt "u8.CopyTo(h[8..]); BinaryPrimitives.WriteUInt32LittleEndian(h[16..], 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[20..], 1); BinaryPrimitives.WriteUInt16LittleEndian(h[22..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], sr); BinaryPrimitives.WriteUInt32LittleEndian(h[28..], 2 * sr);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[32..], 2); BinaryPrimitives.WriteUInt16LittleEndian(h[34..], 16);
+        "data"u8.CopyTo(h[36..]); BinaryPrimitives.WriteUInt32LittleEndian(h[40..], (uint)(2 * samples));
+        f.Write(h);
+        var pcm = new byte[2 * chunk.Length];
+        for (int i = 0; i < chunk.Length; i++)
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(2 * i), (short)Math.Clamp(MathF.Round(chunk[i] * 32767), -32768, 32767));
+        for (long written = 0; written < samples; written += chunk.Length)
+            f.Write(pcm, 0, (int)(2 * Math.Min(chunk.Length, samples - written)));
+    }
+
+    [Fact]
+    public void A_20_minute_file_is_analysed_within_a_heap_that_the_whole_file_path_overflows()
+    {
+        // The child runs under a hard GC heap limit of 128 MB. The whole-file path needs far more than that for 20 min
+        // of mono 22050 Hz audio: the decoded samples (106 MB as floats), the tracker's DC-free copy (106 MB) and the
+        // STFT magnitudes (120k frames × 513 bins × 4 B = 246 MB). The block path keeps per frame only the envelope,
+        // its sub-bands, the chroma and the beat decoder's back-pointers (about 200 B per 10 ms: 24 MB at 20 min), plus
+        // one segment's buffers (a few tens of MB whatever the length).
+        using var dir = new TempDir();
+        var path = dir.File("long.wav");
+        WriteLongWav(path, 20);
+        var limit = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x8000000" };   // 128 MiB
+
+        var r = CliProcess.RunWithEnvironment(limit, "analyze", "--json", "--max-duration", "30m", path);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(1200, root.GetProperty("duration").GetDouble(), 3);
+        Assert.InRange(root.GetProperty("tempo").GetDouble(), 119, 121);
+        Assert.InRange(root.GetProperty("beats").GetArrayLength(), 2350, 2401);   // 120 BPM × 20 min = 2400
+        Assert.NotEqual("no key", root.GetProperty("key").GetString());
+
+        // The same file, held whole (--plot draws the waveform, so it turns blocks off), does not fit that heap.
+        var whole = CliProcess.RunWithEnvironment(limit, "beats", "--max-duration", "30m", "--plot", dir.File("p.svg"), path);
+        Assert.NotEqual(0, whole.ExitCode);
+        Assert.Contains("out of memory", whole.Stderr);
     }
 }
