@@ -21,7 +21,7 @@ public class KilledIndexWriterTests
     {
         using var dir = new TempDir();
         var songs = Directory.CreateDirectory(dir.File("songs")).FullName;
-        const int songCount = 12;
+        const int songCount = 20;
         for (int i = 0; i < songCount; i++)
             AudioTestFiles.Wav(Path.Combine(songs, $"song{i}.wav"), 22050, Signals.ClickTrack(90 + 5 * i, 20, seed: i));
 
@@ -33,14 +33,14 @@ public class KilledIndexWriterTests
         var expected = Read(reference);
         Assert.Equal(songCount, expected.Count);
 
-        // Kill points spread over the second half of an uninterrupted run's time (the first part is start-up), so
+        // Kill points spread over 30–80 % of an uninterrupted run's time (the first part is start-up), so
         // most land while tracks are being written; at least one must, or the test would prove nothing.
         var rng = new Random(16);
         int interrupted = 0;
         for (int trial = 0; trial < 3; trial++)
         {
             var lib = dir.File($"killed{trial}.sqlite");
-            CliProcess.RunAndKillAfter(TimeSpan.FromMilliseconds(runMs * (0.45 + 0.5 * rng.NextDouble())), "embed", songs, "--index", lib, "--model", Model);
+            CliProcess.RunAndKillAfter(TimeSpan.FromMilliseconds(runMs * (0.3 + 0.5 * rng.NextDouble())), "embed", songs, "--index", lib, "--model", Model);
             // Whatever the killed run committed is a whole track, equal to the reference's.
             if (File.Exists(lib))
             {
