@@ -37,6 +37,11 @@ run beats "$ex"
 n=$(printf '%s\n' "$out" | grep -cv '^#')
 row "example fade-out: 41 beats" $([ "$n" -eq 41 ]; echo $?) "$n beats"
 
+# (not in the table, found while re-checking it) a steady tone: no beats, no tempo
+sox -n -r 22050 -c 1 "$w/tone.wav" synth 20 sine 440 vol 0.3
+run analyze --json "$w/tone.wav"
+row "steady tone: no beats" $(printf '%s' "$out" | grep -q '"beats":\[\]' && grep -q "steady" "$w/err"; echo $?) "exit $rc; $(printf '%s' "$err" | tr '\n' ' ')"
+
 # 4. unusable outputs: one line, exit 1-2, before any work
 run beats "$ex" --out "$ex/x";  row "--out under a file" $([ $rc -eq 2 ] && [ "$(lines "$err")" -eq 1 ]; echo $?) "exit $rc: $err"
 run beats "$ex" --out /proc/x;  row "--out /proc/x" $([ $rc -eq 2 ] && [ "$(lines "$err")" -eq 1 ]; echo $?) "exit $rc: $err"

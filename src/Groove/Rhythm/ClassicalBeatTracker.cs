@@ -82,6 +82,7 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         IProgress<double>? progress = null)
     {
         var beats = TrackEnvelope(envelope, onWarning, cancellationToken, progress, spectrum);
+        if (beats.TempoEstimate is not null) return beats;   // a steady sound: no tempo either
         var tempo = TempoEstimator.Estimate(envelope.Values, envelope.FramesPerSecond, TempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
         return beats with { TempoEstimate = tempo };
     }
@@ -115,6 +116,12 @@ public sealed class ClassicalBeatTracker : IBeatTracker
             : times.Select(t => new Beat(t, 0)).ToArray();
         // Downbeats are assigned on the whole decoded grid (its bar phase is steadier), then beats the music never
         // played (a fade-out, silence before or after) are dropped.
+        if (SoundingSpan.IsSteady(times, activation, fps))
+        {
+            onWarning?.Invoke("no beats: the sound is steady (no onsets to follow)");
+            progress?.Report(1);
+            return new BeatTrackingResult([], 0, activation, fps) { TempoEstimate = new TempoEstimate(0, 0, default, [], 1) };
+        }
         var (from, to) = SoundingSpan.Find(times, activation, fps);
         beats = Array.FindAll(beats, b => b.Time >= from && b.Time <= to);
         times = Array.FindAll(times, t => t >= from && t <= to);
