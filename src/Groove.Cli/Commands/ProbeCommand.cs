@@ -20,8 +20,9 @@ internal static class ProbeCommand
         var labels = new Option<string>("--labels") { Description = "CSV of track,label rows", Required = true };
         var folds = new Option<int>("--folds") { Description = "Stratified folds (0: leave-one-out)", DefaultValueFactory = _ => 5 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the fold assignment and the bootstrap", DefaultValueFactory = _ => 1UL };
+        var test = new Option<string?>("--test-labels") { Description = "CSV of held-out test tracks: train on --labels, score on these (a fixed split) instead of cross-validating" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var cmd = new Command("probe", "Cross-validated linear probe of the indexed vectors against labels (accuracy, macro-F1)") { index, labels, folds, seed, json };
+        var cmd = new Command("probe", "Cross-validated linear probe of the indexed vectors against labels (accuracy, macro-F1)") { index, labels, folds, seed, test, json };
         cmd.SetAction(parse =>
         {
             try
@@ -29,26 +30,25 @@ internal static class ProbeCommand
                 int f = parse.GetValue(folds);
                 if (f < 0 || f == 1) throw new GrooveException($"--folds must be 0 (leave-one-out) or at least 2, not {f}");
                 var csv = parse.GetValue(labels)!;
-                if (!File.Exists(csv)) throw new GrooveException($"{csv}: no such labels file");
                 using var lib = LibraryIndex.OpenExisting(parse.GetValue(index)!);
                 var search = lib.LoadSearch();
-                var rows = new List<(int Row, string Label)>();
-                int unmatched = 0;
-                foreach (var line in File.ReadLines(csv))
-                {
-                    if (string.IsNullOrWhiteSpace(line)) continue;
-                    var parts = line.Split(line.Contains('\t') ? '\t' : ',', 2);
-                    if (parts.Length < 2) throw new GrooveException($"{csv}: '{line}' is not a track,label row");
-                    var name = parts[0].Trim(); var label = parts[1].Trim();
-                    int row = Find(search, name);
-                    if (row < 0) { unmatched++; continue; }
-                    rows.Add((row, label));
-                }
+                var (rows, unmatched) = TrackLabels.Read(csv, search);
                 if (unmatched > 0) Reporter.Warning($"{unmatched} labelled tracks are not in the index (or the header row)");
                 var names = rows.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal).ToList();
                 var x = rows.Select(r => search.Row(r.Row).ToArray()).ToList();
                 var y = rows.Select(r => names.IndexOf(r.Label)).ToList();
-                var result = LinearProbe.Run(x, y, f, parse.GetValue(seed));
+                ProbeResult result;
+                if (parse.GetValue(test) is { } testCsv)
+                {
+                    var (testRows, testUnmatched) = TrackLabels.Read(testCsv, search);
+                    if (testUnmatched > 0) Reporter.Warning($"{testUnmatched} test tracks are not in the index (or the header row)");
+                    int unseen = testRows.Count(r => !names.Contains(r.Label));
+                    if (unseen > 0) Reporter.Warning($"{unseen} test tracks have labels absent from the training labels and are left out");
+                    testRows = testRows.Where(r => names.Contains(r.Label)).ToList();
+                    result = LinearProbe.TrainTest(x, y, testRows.Select(r => search.Row(r.Row).ToArray()).ToList(),
+                        testRows.Select(r => names.IndexOf(r.Label)).ToList(), names.Count, parse.GetValue(seed));
+                }
+                else result = LinearProbe.Run(x, y, f, parse.GetValue(seed));
                 if (parse.GetValue(json))
                     Console.Out.WriteLine(JsonSerializer.Serialize(new
                     {
@@ -58,7 +58,7 @@ internal static class ProbeCommand
                     }, new JsonSerializerOptions { WriteIndented = true }));
                 else
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.Items} tracks, {result.Classes} labels, {(result.Folds == result.Items ? "leave-one-out" : $"{result.Folds} stratified folds")}, model {lib.Model}\n" +
+                        $"{result.Items} {(result.Folds == 1 ? "test " : "")}tracks, {result.Classes} labels, {(result.Folds == 1 ? "fixed split" : result.Folds == result.Items ? "leave-one-out" : $"{result.Folds} stratified folds")}, model {lib.Model}\n" +
                         $"accuracy  {result.Accuracy:F3} ± {result.AccuracySpread:F3} (bootstrap s.d.; per fold {result.FoldAccuracyMean:F3} ± {result.FoldAccuracyStd:F3})\n" +
                         $"macro-F1  {result.MacroF1:F3} ± {result.MacroF1Spread:F3} (bootstrap s.d.)"));
                 return 0;
@@ -66,21 +66,5 @@ internal static class ProbeCommand
             catch (Exception e) { return Reporter.Fatal(e); }
         });
         return cmd;
-    }
-
-    private static int Find(Groove.Index.VectorSearch search, string name)
-    {
-        var full = Path.IsPathRooted(name) || name.Contains('/') ? Path.GetFullPath(name) : null;
-        int found = -1;
-        for (int i = 0; i < search.Count; i++)
-        {
-            var p = search.Ids[i];
-            if (p == full || Path.GetFileName(p) == name || Path.GetFileNameWithoutExtension(p) == name)
-            {
-                if (found >= 0) throw new GrooveException($"'{name}' matches several indexed tracks; give the full path");
-                found = i;
-            }
-        }
-        return found;
     }
 }

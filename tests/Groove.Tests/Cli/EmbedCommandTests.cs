@@ -72,6 +72,13 @@ public class EmbedCommandTests
         Assert.Equal(6, p.RootElement.GetProperty("items").GetInt32());
         Assert.Equal(1.0, p.RootElement.GetProperty("accuracy").GetDouble());
 
+        var html = dir.File("map.html");
+        var map = CliProcess.Run("map", "--index", db, "-o", html, "--labels", csv, "--perplexity", "2");
+        Assert.Equal(0, map.ExitCode);
+        var page = File.ReadAllText(html);
+        Assert.Contains("noise2.wav", page);
+        Assert.Contains("\"label\":\"tone\"", page);
+
         var missing = CliProcess.Run("similar", "nothing-like-this", "--index", db);
         Assert.Equal(1, missing.ExitCode);
         Assert.Single(missing.StderrLines);

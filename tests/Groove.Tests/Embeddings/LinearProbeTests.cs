@@ -64,3 +64,17 @@ public class LinearProbeTests
         Assert.Equal(7.0 / 9, LinearProbe.MacroF1(truth, pred, 3, [0, 1, 2, 3]), 1e-12);
     }
 }
+
+public class LinearProbeFixedSplitTests
+{
+    [Fact]
+    public void FixedSplitScoresTheTestItemsOnly()
+    {
+        float[][] train = [[0, 0], [0.1f, 0], [5, 5], [5, 5.1f]];
+        float[][] test = [[0.05f, 0.02f], [4.9f, 5], [0, 0.1f]];
+        var r = LinearProbe.TrainTest(train, [0, 0, 1, 1], test, [0, 1, 1], 2);
+        Assert.Equal(3, r.Items);
+        Assert.Equal([0, 1, 0], r.Predictions);
+        Assert.Equal(2.0 / 3, r.Accuracy, 1e-12);
+    }
+}

@@ -56,6 +56,35 @@ public static class LinearProbe
         return new ProbeResult(n, classes, k, acc, Std(accs), f1, Std(f1s), mean, std, resamples, pred);
     }
 
+    /// <summary>
+    /// Fits on (<paramref name="trainX"/>, <paramref name="trainY"/>) and scores on the test items (a fixed split, such
+    /// as a dataset's official one); the spreads are bootstrap standard deviations over the test items, the fold
+    /// statistics those of the one split.
+    /// </summary>
+    public static ProbeResult TrainTest(IReadOnlyList<float[]> trainX, IReadOnlyList<int> trainY, IReadOnlyList<float[]> testX, IReadOnlyList<int> testY,
+        int classes, ulong seed = 1, LogisticRegression? settings = null)
+    {
+        if (trainX.Count < 2 || testX.Count < 1) throw new GrooveException($"a probe needs at least 2 training and 1 test track (got {trainX.Count} and {testX.Count})");
+        var model = new LogisticRegression { L2 = settings?.L2 ?? 1e-2, Iterations = settings?.Iterations ?? 500, StepSize = settings?.StepSize ?? 0.5 }
+            .Fit(trainX, trainY, classes);
+        var pred = testX.Select(model.Predict).ToArray();
+        var truth = testY.ToArray();
+        int n = truth.Length;
+        var all = Enumerable.Range(0, n).ToArray();
+        double acc = Accuracy(truth, pred, all), f1 = MacroF1(truth, pred, classes, all);
+        const int resamples = 1000;
+        var rng = new Rng(seed ^ 0xB007);
+        var accs = new double[resamples]; var f1s = new double[resamples];
+        var idx = new int[n];
+        for (int r = 0; r < resamples; r++)
+        {
+            for (int i = 0; i < n; i++) idx[i] = rng.NextInt(n);
+            accs[r] = Accuracy(truth, pred, idx);
+            f1s[r] = MacroF1(truth, pred, classes, idx);
+        }
+        return new ProbeResult(n, classes, 1, acc, Std(accs), f1, Std(f1s), acc, 0, resamples, pred);
+    }
+
     /// <summary>Fold of each item: per class, a seeded shuffle dealt round-robin (continuing across classes).</summary>
     public static int[] StratifiedFolds(IReadOnlyList<int> y, int folds, Rng rng)
     {
