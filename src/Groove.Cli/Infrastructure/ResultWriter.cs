@@ -173,9 +173,9 @@ internal static class ResultWriter
         w.WriteString("path", listedPath);
         if (r is not null)
         {
-            w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
-            w.WriteNumber("sample_rate", r.Audio.SampleRate);
-            w.WriteNumber("channels", r.Audio.ChannelCount);
+            w.WriteNumber("duration", Math.Round(r.Duration, 4));
+            w.WriteNumber("sample_rate", r.SampleRate);
+            w.WriteNumber("channels", r.ChannelCount);
         }
         else if (outcome.Embedding is { } only) w.WriteNumber("duration", Math.Round(only.DurationSeconds, 4));
         if (tasks.HasFlag(Batch.BatchTasks.Beats) && r?.Beats is { } beats)
