@@ -1,0 +1,42 @@
+namespace Groove.IO.Midi;
+
+/// <summary>
+/// Changes a MIDI file in place (a new byte array, same layout): tempo scaled, non-drum notes transposed, and notes
+/// of some channels silenced (their note-ons get velocity 0), e.g. to render drums and other instruments as
+/// separate stems. The tick grid is untouched, so <see cref="MidiBeatGrid"/> of the result gives its beats.
+/// </summary>
+public static class MidiRewriter
+{
+    /// <param name="midi">The file.</param>
+    /// <param name="tempoFactor">Tempo multiplier (1.1 = 10% faster); every set-tempo event is scaled, and a file
+    /// without one gets none (so keep it 1 for such files; <see cref="HasTempo"/>).</param>
+    /// <param name="transpose">Semitones added to every note not on the drum channel (clamped to 0–127).</param>
+    /// <param name="keep">Which channels still sound (null: all).</param>
+    public static byte[] Rewrite(MidiFile midi, double tempoFactor = 1, int transpose = 0, Func<int, bool>? keep = null)
+    {
+        if (!(tempoFactor > 0)) throw new ArgumentOutOfRangeException(nameof(tempoFactor));
+        var b = (byte[])midi.Bytes.Clone();
+        foreach (var e in midi.Events)
+        {
+            switch (e.Kind)
+            {
+                case MidiEventKind.Tempo when tempoFactor != 1:
+                    int micros = (int)Math.Clamp(Math.Round(e.A / tempoFactor), 1, 0xFFFFFF);
+                    b[e.DataOffset] = (byte)(micros >> 16);
+                    b[e.DataOffset + 1] = (byte)(micros >> 8);
+                    b[e.DataOffset + 2] = (byte)micros;
+                    break;
+                case MidiEventKind.NoteOn or MidiEventKind.NoteOff:
+                    if (transpose != 0 && e.Channel != MidiFile.DrumChannel)
+                        b[e.DataOffset] = (byte)Math.Clamp(e.A + transpose, 0, 127);
+                    if (e.Kind == MidiEventKind.NoteOn && keep is not null && !keep(e.Channel))
+                        b[e.DataOffset + 1] = 0;
+                    break;
+            }
+        }
+        return b;
+    }
+
+    /// <summary>True when the file has a set-tempo event at tick 0 (so <see cref="Rewrite"/> can scale its tempo).</summary>
+    public static bool HasTempo(MidiFile midi) => midi.Events.Any(e => e.Kind == MidiEventKind.Tempo && e.Tick == 0);
+}
