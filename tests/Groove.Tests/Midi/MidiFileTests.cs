@@ -54,7 +54,7 @@ public sealed class MidiFileTests
         m.Track().Tempo(0, 600_000).Meter(0, 3, 2).Meter(360, 6, 3).Raw(720, 0x90, 60, 64).Raw(120, 0x80, 60, 0);
         var midi = MidiFile.Parse(m.Bytes());
         var beats = MidiBeatGrid.Beats(midi);
-        Assert.Equal([1, 2, 3, 1, 2, 1, 2, 1, 2], beats.Select(b => b.BeatInBar));
+        Assert.Equal([1, 2, 3, 1, 2, 1, 2, 1], beats.Select(b => b.BeatInBar)); // the file ends at tick 1200
         Assert.Equal(0.6, beats[1].Time, 9);        // a quarter at 100 BPM
         Assert.Equal(1.8 + 0.9, beats[4].Time, 9);  // the 6/8 beat: 1.5 quarters
         Assert.Equal((2, 180.0), MidiBeatGrid.Beat(6, 8, 120));
@@ -84,5 +84,17 @@ public sealed class MidiFileTests
     {
         var b = TwoTrackFile();
         Assert.Throws<GrooveException>(() => MidiFile.Parse(b[..^6]));
+    }
+
+    [Fact]
+    public void Truncate_ends_every_track_at_the_tick_and_keeps_what_is_before()
+    {
+        var midi = MidiFile.Parse(TwoTrackFile());
+        var cut = MidiFile.Parse(MidiRewriter.Truncate(midi, midi.Bytes, 200));
+        Assert.All(cut.Tracks, t => Assert.Equal(200, t.EventStarts[^1].Tick)); // each ends with end-of-track at 200
+        Assert.Single(cut.Notes()); // the drum hit at tick 384 is gone
+        Assert.Equal(0.5, cut.Notes()[0].End, 9);
+        Assert.Equal(2.0, midi.TempoMap.Seconds(midi.TempoMap.Tick(2.0)), 9);
+        Assert.Equal(3.0, midi.TempoMap.Seconds(midi.TempoMap.Tick(3.0)), 9);
     }
 }

@@ -157,9 +157,11 @@ public sealed class CorpusRenderer(RenderSettings settings)
         CancellationToken ct)
     {
         var mid = Path.Combine(tmp, name + ".mid");
-        File.WriteAllBytes(mid, MidiRewriter.Rewrite(midi, transpose: clip.Transpose, keep: keep));
+        // Only the window is synthesised (plus 2 s of release): the file is ended there.
+        long endTick = (long)Math.Ceiling(midi.TempoMap.Tick(start + window + 2));
+        File.WriteAllBytes(mid, MidiRewriter.Truncate(midi, MidiRewriter.Rewrite(midi, transpose: clip.Transpose, keep: keep), endTick));
         var wav = Path.Combine(tmp, name + ".wav");
-        RenderTools.Run("fluidsynth", ["-ni", "-q", "-g", clip.Gain.ToString("F3", CultureInfo.InvariantCulture), "-r", "22050",
+        RenderTools.Run("fluidsynth", ["-ni", "-q", "-o", "synth.dynamic-sample-loading=1", "-g", clip.Gain.ToString("F3", CultureInfo.InvariantCulture), "-r", "22050",
             "-R", clip.Reverb ? "1" : "0", "-C", "0", "-F", wav, clip.SoundFont, mid], ct);
         var cut = Path.Combine(tmp, name + ".cut.wav");
         var args = new List<string> { "-R", "-q", wav, "-c", "1", cut, "trim", F(start), F(window) };

@@ -10,8 +10,9 @@ public sealed class MidiFile
     /// <summary>General MIDI's drum channel (channel 10, zero-based 9).</summary>
     public const int DrumChannel = 9;
 
-    private MidiFile(byte[] bytes, int format, int ticksPerQuarter, IReadOnlyList<MidiEvent> events)
+    private MidiFile(byte[] bytes, int format, int ticksPerQuarter, IReadOnlyList<MidiEvent> events, IReadOnlyList<MidiTrackChunk> tracks)
     {
+        Tracks = tracks;
         Bytes = bytes;
         Format = format;
         TicksPerQuarter = ticksPerQuarter;
@@ -35,6 +36,8 @@ public sealed class MidiFile
     public int TicksPerQuarter { get; }
     /// <summary>Every note, tempo, time-signature and key-signature event of all tracks, ordered by tick (stable by track).</summary>
     public IReadOnlyList<MidiEvent> Events { get; }
+    /// <summary>Where each track chunk lies in <see cref="Bytes"/>, with the tick and offset of each of its events.</summary>
+    public IReadOnlyList<MidiTrackChunk> Tracks { get; }
     /// <summary>Tick ↔ seconds.</summary>
     public MidiTempoMap TempoMap { get; }
     /// <summary>Time signatures in order of tick (none: 4/4 is assumed, as the standard says).</summary>
@@ -91,6 +94,7 @@ public sealed class MidiFile
         if ((division & 0x8000) != 0) throw new GrooveException("SMPTE time division is not supported");
         if (division == 0) throw new GrooveException("MIDI division is 0 ticks per quarter note");
         var events = new List<(MidiEvent E, int Track, int Order)>();
+        var chunks = new List<MidiTrackChunk>();
         int pos = 8 + headerLength;
         for (int track = 0; track < trackCount && pos + 8 <= bytes.Length; track++)
         {
@@ -98,21 +102,28 @@ public sealed class MidiFile
             bool isTrack = bytes[pos] == 'M' && bytes[pos + 1] == 'T' && bytes[pos + 2] == 'r' && bytes[pos + 3] == 'k';
             int start = pos + 8;
             if (start + length > bytes.Length) throw new GrooveException($"MIDI track {track} is truncated");
-            if (isTrack) ReadTrack(bytes, start, (int)(start + length), track, events);
+            if (isTrack)
+            {
+                var starts = new List<(long, int)>();
+                ReadTrack(bytes, start, (int)(start + length), track, events, starts);
+                chunks.Add(new MidiTrackChunk(pos, start, (int)(start + length), starts));
+            }
             else track--; // an unknown chunk: skip it, it is no track
             pos = (int)(start + length);
         }
         var ordered = events.OrderBy(e => e.E.Tick).ThenBy(e => e.Track).ThenBy(e => e.Order).Select(e => e.E).ToList();
-        return new MidiFile(bytes, format, division, ordered);
+        return new MidiFile(bytes, format, division, ordered, chunks);
     }
 
-    private static void ReadTrack(byte[] b, int pos, int end, int track, List<(MidiEvent, int, int)> events)
+    private static void ReadTrack(byte[] b, int pos, int end, int track, List<(MidiEvent, int, int)> events, List<(long, int)> starts)
     {
         long tick = 0;
         int running = 0, order = 0;
         while (pos < end)
         {
+            int eventStart = pos;
             tick += ReadVarLen(b, ref pos, end);
+            starts.Add((tick, eventStart));
             if (pos >= end) throw new GrooveException($"MIDI track {track} ends inside an event");
             int status = b[pos];
             if (status >= 0x80) pos++;
@@ -179,6 +190,13 @@ public sealed class MidiFile
     private static int ReadU16(byte[] b, int p) => (b[p] << 8) | b[p + 1];
     private static long ReadU32(byte[] b, int p) => ((long)b[p] << 24) | ((long)b[p + 1] << 16) | ((long)b[p + 2] << 8) | b[p + 3];
 }
+
+/// <summary>A track chunk of a MIDI file.</summary>
+/// <param name="ChunkStart">Offset of its "MTrk".</param>
+/// <param name="DataStart">Offset of its first event.</param>
+/// <param name="DataEnd">Offset just past its last byte.</param>
+/// <param name="EventStarts">(absolute tick, offset of the event's delta time) of every event, in order.</param>
+public sealed record MidiTrackChunk(int ChunkStart, int DataStart, int DataEnd, IReadOnlyList<(long Tick, int Offset)> EventStarts);
 
 /// <summary>A sounding note.</summary>
 /// <param name="Channel">MIDI channel 0–15 (9 = drums).</param>

@@ -37,6 +37,43 @@ public static class MidiRewriter
         return b;
     }
 
+    /// <summary>
+    /// <paramref name="bytes"/> (the file of <paramref name="midi"/> or a <see cref="Rewrite"/> of it: same layout) with
+    /// every track ended at <paramref name="endTick"/>: later events dropped, an end-of-track event in their place.
+    /// Notes still on then end with the file (a synthesizer stops there), so rendering stops there too.
+    /// </summary>
+    public static byte[] Truncate(MidiFile midi, byte[] bytes, long endTick)
+    {
+        if (bytes.Length != midi.Bytes.Length) throw new ArgumentException("the bytes do not have the file's layout", nameof(bytes));
+        var output = new List<byte>(bytes.Length);
+        int headerEnd = midi.Tracks.Count > 0 ? midi.Tracks[0].ChunkStart : bytes.Length;
+        output.AddRange(bytes.AsSpan(0, headerEnd));
+        foreach (var t in midi.Tracks)
+        {
+            int cut = t.DataEnd;
+            long lastTick = 0;
+            foreach (var (tick, offset) in t.EventStarts)
+            {
+                if (tick > endTick) { cut = offset; break; }
+                lastTick = tick;
+            }
+            var body = new List<byte>(bytes.AsSpan(t.DataStart, cut - t.DataStart).ToArray());
+            if (cut != t.DataEnd)
+            {
+                long delta = endTick - lastTick;
+                var vlq = new List<byte> { (byte)(delta & 0x7F) };
+                while ((delta >>= 7) > 0) vlq.Insert(0, (byte)(0x80 | (delta & 0x7F)));
+                body.AddRange(vlq);
+                body.AddRange([0xFF, 0x2F, 0x00]);
+            }
+            output.AddRange("MTrk"u8);
+            int n = body.Count;
+            output.AddRange([(byte)(n >> 24), (byte)(n >> 16), (byte)(n >> 8), (byte)n]);
+            output.AddRange(body);
+        }
+        return [.. output];
+    }
+
     /// <summary>True when the file has a set-tempo event at tick 0 (so <see cref="Rewrite"/> can scale its tempo).</summary>
     public static bool HasTempo(MidiFile midi) => midi.Events.Any(e => e.Kind == MidiEventKind.Tempo && e.Tick == 0);
 }

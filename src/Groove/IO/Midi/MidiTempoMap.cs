@@ -43,6 +43,15 @@ public sealed class MidiTempoMap
         return _seconds[i] + (tick - _ticks[i]) * _microsPerQuarter[i] * 1e-6 / TicksPerQuarter;
     }
 
+    /// <summary>The tick at <paramref name="seconds"/> (the inverse of <see cref="Seconds"/>).</summary>
+    public double Tick(double seconds)
+    {
+        int i = Array.BinarySearch(_seconds, seconds);
+        if (i < 0) i = ~i - 1;
+        i = Math.Max(i, 0);
+        return _ticks[i] + (seconds - _seconds[i]) * TicksPerQuarter / (_microsPerQuarter[i] * 1e-6);
+    }
+
     /// <summary>Quarter notes per minute at <paramref name="tick"/>.</summary>
     public double QuarterBpm(double tick) => 60e6 / _microsPerQuarter[Segment(tick)];
 
