@@ -39,8 +39,8 @@ public static class MidiRewriter
 
     /// <summary>
     /// <paramref name="bytes"/> (the file of <paramref name="midi"/> or a <see cref="Rewrite"/> of it: same layout) with
-    /// every track ended at <paramref name="endTick"/>: later events dropped, an end-of-track event in their place.
-    /// Notes still on then end with the file (a synthesizer stops there), so rendering stops there too.
+    /// every track ended at <paramref name="endTick"/>: later events dropped, "all sound off" on every channel and an
+    /// end-of-track event in their place, so that a synthesizer stops there.
     /// </summary>
     public static byte[] Truncate(MidiFile midi, byte[] bytes, long endTick)
     {
@@ -64,7 +64,13 @@ public static class MidiRewriter
                 var vlq = new List<byte> { (byte)(delta & 0x7F) };
                 while ((delta >>= 7) > 0) vlq.Insert(0, (byte)(0x80 | (delta & 0x7F)));
                 body.AddRange(vlq);
-                body.AddRange([0xFF, 0x2F, 0x00]);
+                // All sound off (CC 120) on every channel, so that held notes do not ring on after the file ends.
+                for (int ch = 0; ch < 16; ch++)
+                {
+                    if (ch > 0) body.Add(0);
+                    body.AddRange([(byte)(0xB0 | ch), 120, 0]);
+                }
+                body.AddRange([0, 0xFF, 0x2F, 0x00]);
             }
             output.AddRange("MTrk"u8);
             int n = body.Count;
