@@ -23,6 +23,7 @@ internal static class TrainCommand
         cmd.Subcommands.Add(Stone());
         cmd.Subcommands.Add(TrainZeroNsCommand.Create());
         cmd.Subcommands.Add(TrainCalibrateCommand.Create());
+        cmd.Subcommands.Add(TrainBeatsCommand.Create());
         return cmd;
     }
 

@@ -41,8 +41,8 @@ public sealed class BeatTcnNetwork : BeatNetwork
         for (int i = 0; i < config.Layers; i++)
         {
             int d = 1 << i;
-            _dilated[i] = RegisterModule($"tcn{i}.conv", new Conv1d(c, c, config.KernelSize, rng, padding: d * (config.KernelSize - 1) / 2, dilation: d));
-            _mix[i] = RegisterModule($"tcn{i}.mix", new Conv1d(c, c, 1, rng));
+            _dilated[i] = RegisterModule($"tcn{i}_conv", new Conv1d(c, c, config.KernelSize, rng, padding: d * (config.KernelSize - 1) / 2, dilation: d));
+            _mix[i] = RegisterModule($"tcn{i}_mix", new Conv1d(c, c, 1, rng));
         }
         _frames = RegisterModule("frames", new Conv1d(c, 2, 1, rng));
         _tempo = RegisterModule("tempo", new Linear(c, config.TempoClasses, rng));
