@@ -34,8 +34,8 @@ internal static class TrainBeatsCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => d.Seed };
         var every = new Option<int>("--validate-every") { Description = "Steps between validations (an epoch)", DefaultValueFactory = _ => d.ValidateEvery };
         var ckpt = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => d.CheckpointEvery };
-        var maxTrain = new Option<int>("--max-train") { Description = "Use at most this many training clips (0 = all)", DefaultValueFactory = _ => 0 };
-        var maxVal = new Option<int>("--max-validation") { Description = "Validate on at most this many clips (the first by name)", DefaultValueFactory = _ => 40 };
+        var maxTrain = new Option<int>("--max-train") { Description = "Use at most this many training clips, spread evenly over the name order (0 = all)", DefaultValueFactory = _ => 0 };
+        var maxVal = new Option<int>("--max-validation") { Description = "Validate on at most this many clips (spread evenly over the name order)", DefaultValueFactory = _ => 40 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's checkpoint" };
         var cmd = new Command("beats", "Supervised beat, downbeat and tempo network on rendered audio (groove corpus render)")
         {
@@ -60,8 +60,7 @@ internal static class TrainBeatsCommand
                 if (File.Exists(checkpoint) && !resuming) throw new GrooveException($"{checkpoint} exists: pass --resume to continue it or choose another --out");
                 if (resuming && File.Exists(checkpoint))
                 {
-                    var (_, meta) = Nn.SafeTensors.Load(checkpoint);
-                    config = BeatNetConfig.FromMetadata(meta, checkpoint);
+                    config = BeatNetTrainer.ReadCheckpointConfig(checkpoint);
                 }
                 var options = new BeatNetTrainingOptions
                 {

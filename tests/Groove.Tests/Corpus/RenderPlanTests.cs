@@ -76,4 +76,24 @@ public sealed class RenderPlanTests
         var other = RenderPlan.Create(Fake(tmp) with { Seed = 2 });
         Assert.NotEqual(a.Select(c => c.SoundFont + c.Transpose), other.Select(c => c.SoundFont + c.Transpose));
     }
+
+    [Fact]
+    public void The_manifest_gathers_the_rows_of_finished_clips_in_plan_order()
+    {
+        using var tmp = new TempDir();
+        var settings = Fake(tmp, nottingham: 4, mmaSongs: 3);
+        var plan = RenderPlan.Create(settings);
+        var renderer = new CorpusRenderer(settings);
+        // Two clips are done (their info row exists), the others are not.
+        foreach (var c in new[] { plan[4], plan[1] })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(renderer.InfoPath(c))!);
+            File.WriteAllText(renderer.InfoPath(c), $"{c.Id}\t{c.Split}\n");
+        }
+        renderer.WriteManifest(plan);
+        var lines = File.ReadAllLines(Path.Combine(settings.OutDir, "manifest.tsv"));
+        Assert.Equal(CorpusRenderer.ManifestHeader, lines[0]);
+        Assert.Equal([$"{plan[1].Id}\t{plan[1].Split}", $"{plan[4].Id}\t{plan[4].Split}"], lines[1..]);
+        Assert.EndsWith(Path.Combine(plan[1].Split, "info", plan[1].Id + ".tsv"), renderer.InfoPath(plan[1]), StringComparison.Ordinal);
+    }
 }

@@ -102,6 +102,15 @@ public sealed class BeatNetTrainer
         return BeatNetLoss.Compute(Network, x, beats, downs, tempo, b, t);
     }
 
+    /// <summary>The network size a checkpoint was started with (its "user." metadata).</summary>
+    /// <exception cref="GrooveException">Not a beat-network checkpoint.</exception>
+    public static BeatNetConfig ReadCheckpointConfig(string checkpointPath)
+    {
+        var (_, meta) = SafeTensors.Load(checkpointPath);
+        var user = meta.Where(kv => kv.Key.StartsWith("user.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[5..], kv => kv.Value);
+        return BeatNetConfig.FromMetadata(user, checkpointPath);
+    }
+
     /// <summary>60 / the median inter-beat interval (0 with fewer than three beats).</summary>
     public static double MedianTempo(IReadOnlyList<Beat> beats)
     {

@@ -17,7 +17,7 @@ public sealed record BeatClip(string Name, float[] Features, int Frames, IReadOn
 /// </summary>
 public static class BeatTrainingData
 {
-    /// <summary>Loads up to <paramref name="max"/> clips (0 = all; in name order) of <paramref name="folder"/>.</summary>
+    /// <summary>Loads up to <paramref name="max"/> clips (0 = all; spread evenly over the name order) of <paramref name="folder"/>.</summary>
     /// <param name="folder">The dataset folder.</param>
     /// <param name="features">The model's features.</param>
     /// <param name="max">At most this many clips (0 = all).</param>
@@ -33,7 +33,8 @@ public static class BeatTrainingData
         var pairs = Directory.GetFiles(audioDir).Order(StringComparer.Ordinal)
             .Select(a => (Audio: a, Beats: Path.Combine(folder, "beats", Path.GetFileNameWithoutExtension(a) + ".beats")))
             .Where(p => File.Exists(p.Beats)).ToList();
-        if (max > 0) pairs = pairs.Take(max).ToList();
+        // At most max clips, spread evenly over the name order (so that every source prefix is represented).
+        if (max > 0 && pairs.Count > max) pairs = Enumerable.Range(0, max).Select(i => pairs[(int)((long)i * pairs.Count / max)]).ToList();
         if (pairs.Count == 0) throw new GrooveException($"{folder}: no audio file has a beats file");
         var clips = new List<BeatClip>();
         foreach (var (audio, beats) in pairs)
