@@ -115,6 +115,26 @@ public class KeyScoreCombinationTests
     }
 
     [Fact]
+    public void ACombinationIsUncalibratedUnlessGivenACalibrationOfItsOwn()
+    {
+        var audio = Cadence(7, KeyMode.Major);
+        var options = KeyMethods.Find("cqt+hpcp")!;
+        Assert.Null(options.Calibration);
+        var plain = new ProfileKeyEstimator(options).Estimate(audio);
+        Assert.False(plain.ConfidenceCalibrated);
+
+        var cal = new KeyConfidenceCalibration(-1, 2);
+        var est = new ProfileKeyEstimator(options with { Calibration = cal });
+        var k = est.Estimate(audio);
+        Assert.True(k.ConfidenceCalibrated);
+        Assert.Equal(plain.Key, k.Key);
+        // the calibration maps the margin of the summed z-scores
+        var second = new ProfileKeyEstimator(options.CombineWith!);
+        var sum = KeyScoreCombination.SumOfZScores(est.KeyScores(est.ChromaOf(audio).Chroma.Mean()), second.KeyScores(second.ChromaOf(audio).Chroma.Mean()));
+        Assert.Equal(cal.Probability(KeyConfidenceCalibration.Margin(sum)), k.Confidence, 12);
+    }
+
+    [Fact]
     public void AnEstimatorWithoutASecondMethodRefusesTwoChromas() =>
         Assert.Throws<InvalidOperationException>(() => new ProfileKeyEstimator().FromMeanChromas(new float[12], new float[12]));
 
