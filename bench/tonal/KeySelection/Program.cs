@@ -166,7 +166,12 @@ for (int f = 0; f < gridFrontEnds; f++)
                     }
 // The pre-registered combinations (see key-selection.sh), listed last: the shipped methods as KeyMethods defines them,
 // scored through the library's own combination path. The front ends must be the ones those methods compute.
-int FrontEndOf(ProfileKeyOptions o) => frontEnds.FindIndex(fe => fe.Options with { Profile = o.Profile, Similarity = o.Similarity, ChromaGate = o.ChromaGate, ProfileHarmonics = o.ProfileHarmonics, CombineWith = null } == (o with { CombineWith = null }));
+// (front-end fields only: the matcher's profile, similarity, gate, harmonics and calibration do not change the chroma)
+ProfileKeyOptions ChromaPart(ProfileKeyOptions o) => o with
+{
+    Profile = KeyProfile.AlbrechtShanahan, Similarity = KeySimilarity.Cosine, ChromaGate = 0, ProfileHarmonics = 1, CombineWith = null, Calibration = null,
+};
+int FrontEndOf(ProfileKeyOptions o) => frontEnds.FindIndex(fe => ChromaPart(fe.Options) == ChromaPart(o));
 foreach (var (label, method) in new[] { ("cqt+hpcp z", "cqt+hpcp"), ("cqt+essentia z", "cqt+essentia") })
 {
     var o = KeyMethods.Find(method) ?? throw new InvalidOperationException($"no method {method}");
