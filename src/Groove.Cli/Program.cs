@@ -45,6 +45,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(MeasuresCommand.Create());
+        root.Subcommands.Add(BatchCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(SimilarCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
