@@ -18,6 +18,9 @@ for cmd in "${!need[@]}"; do
 done
 # files -> Debian package (the key-data renders name FluidR3 explicitly; fluidsynth alone may bring another soundfont)
 [ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing+=(fluid-soundfont-gm)
+# groove corpus render's other two default soundfonts
+[ -f /usr/share/sounds/sf2/MuseScore_General_Full.sf2 ] || missing+=(musescore-general-soundfont)
+[ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || missing+=(timgm6mb-soundfont)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -30,10 +30,11 @@ internal static class BeatsCommand
             var inputs = io.Inputs(parse);
             string fmt = parse.GetValue(format) ?? "beats";
             Analyzer analyzer;
-            try { analyzer = new Analyzer(new AnalysisOptions { Load = MaxDurationOption.Apply(parse), Key = false, BeatTracker = parse.GetValue(model) ?? BeatTrackers.DefaultName }); }
+            string? plotPath = parse.GetValue(plot);
+            // The plot draws the waveform, so with --plot the file is held whole.
+            try { analyzer = new Analyzer(new AnalysisOptions { Load = MaxDurationOption.Apply(parse), Key = false, BeatTracker = parse.GetValue(model) ?? BeatTrackers.DefaultName, BlocksAbove = plotPath is null ? AnalysisOptions.DefaultBlocksAbove : null }); }
             catch (GrooveException e) { Reporter.Error(e.Message); return Reporter.InputError; }
             var tracker = analyzer.BeatTracker!;
-            string? plotPath = parse.GetValue(plot);
             if (plotPath is not null && OutputPaths.CheckFile(plotPath, overwrite: true, "--plot") is { } problem)
             {
                 Reporter.Error(problem);
@@ -51,7 +52,7 @@ internal static class BeatsCommand
                     "csv" => ResultWriter.BeatsCsv(result),
                     _ => ResultWriter.BeatsText(result),
                 };
-                if (plotPath != null)
+                if (plotPath != null && audio is not null)
                 {
                     var svgPath = inputs.Length == 1 ? plotPath
                         : Path.Combine(Path.GetDirectoryName(plotPath) ?? "", Path.GetFileNameWithoutExtension(plotPath) + "-" + Path.GetFileNameWithoutExtension(item.InputPath) + ".svg");

@@ -21,6 +21,7 @@ internal static class CorpusCommand
     {
         var cmd = new Command("corpus", "Build unlabelled training corpora");
         cmd.Subcommands.Add(Debian());
+        cmd.Subcommands.Add(CorpusRenderCommand.Create());
         return cmd;
     }
 

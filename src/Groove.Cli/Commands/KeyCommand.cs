@@ -10,7 +10,8 @@ namespace Groove.Cli.Commands;
 /// <c>groove key FILE... [--out DIR] [--method NAME] [--profile NAME] [--local] [--json]</c>: the global key of each
 /// file by template matching of a chroma (the library's default <see cref="KeyMethods"/> method unless <c>--method</c>
 /// names another or a STONE model), through the <see cref="Analyzer"/> pipeline. With <c>--out</c> each input writes <c>&lt;name&gt;.key</c>: the key on the first
-/// line (readable by mir_eval and <c>groove eval key</c>), then <c># confidence C</c> and, with <c>--local</c>,
+/// line (readable by mir_eval and <c>groove eval key</c>), then <c># confidence C</c> (the calibrated probability that the
+/// key is right, <see cref="Groove.Tonality.KeyConfidenceCalibration"/>) and, with <c>--local</c>,
 /// <c># local START END KEY CONFIDENCE</c> comment lines. <c>--json</c> writes <c>&lt;name&gt;.key.json</c> instead,
 /// with the 24 key probabilities and the local-key curve.
 /// </summary>

@@ -24,6 +24,7 @@ internal static class TrainCommand
         cmd.Subcommands.Add(TrainZeroNsCommand.Create());
         cmd.Subcommands.Add(TrainTile2VecCommand.Create());
         cmd.Subcommands.Add(TrainCalibrateCommand.Create());
+        cmd.Subcommands.Add(TrainBeatsCommand.Create());
         return cmd;
     }
 

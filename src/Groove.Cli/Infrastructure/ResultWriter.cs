@@ -89,6 +89,7 @@ internal static class ResultWriter
         w.WriteString("key", a.Global.Label);
         if (a.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
         w.WriteNumber("confidence", Math.Round(a.Global.Confidence, 4));
+        w.WriteBoolean("confidence_calibrated", a.Global.ConfidenceCalibrated);
         w.WriteString("method", method);
         w.WriteString("profile", profile);
         w.WriteNumber("tuning_cents", Math.Round(a.TuningSemitones * 100, 1));
@@ -115,15 +116,16 @@ internal static class ResultWriter
     {
         w.WriteStartObject();
         w.WriteString("file", input);
-        w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
-        w.WriteNumber("sample_rate", r.Audio.SampleRate);
-        w.WriteNumber("channels", r.Audio.ChannelCount);
+        w.WriteNumber("duration", Math.Round(r.Duration, 4));
+        w.WriteNumber("sample_rate", r.SampleRate);
+        w.WriteNumber("channels", r.ChannelCount);
         if (r.Beats is { } beats) w.WriteNumber("tempo", Math.Round(beats.Tempo, 3));
         if (r.Key is { } key)
         {
             w.WriteString("key", key.Global.Label);
             if (key.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
             w.WriteNumber("confidence", Math.Round(key.Global.Confidence, 4));
+            w.WriteBoolean("confidence_calibrated", key.Global.ConfidenceCalibrated);
         }
         w.WriteStartArray("beats");
         foreach (var b in r.Beats?.Beats ?? [])
@@ -141,10 +143,9 @@ internal static class ResultWriter
     public static string Summary(string input, AnalysisResult r)
     {
         var sb = new StringBuilder();
-        var audio = r.Audio;
         sb.AppendLine(input);
-        sb.AppendLine(string.Create(Ic, $"  duration     {audio.Duration:F2} s"));
-        sb.AppendLine(string.Create(Ic, $"  sample rate  {audio.SampleRate} Hz, {audio.ChannelCount} channel(s)"));
+        sb.AppendLine(string.Create(Ic, $"  duration     {r.Duration:F2} s"));
+        sb.AppendLine(string.Create(Ic, $"  sample rate  {r.SampleRate} Hz, {r.ChannelCount} channel(s)"));
         if (r.Beats is { } beats)
         {
             sb.AppendLine(string.Create(Ic, $"  tempo        {beats.Tempo:F1} BPM"));
@@ -172,9 +173,9 @@ internal static class ResultWriter
         w.WriteString("path", listedPath);
         if (r is not null)
         {
-            w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
-            w.WriteNumber("sample_rate", r.Audio.SampleRate);
-            w.WriteNumber("channels", r.Audio.ChannelCount);
+            w.WriteNumber("duration", Math.Round(r.Duration, 4));
+            w.WriteNumber("sample_rate", r.SampleRate);
+            w.WriteNumber("channels", r.ChannelCount);
         }
         else if (outcome.Embedding is { } only) w.WriteNumber("duration", Math.Round(only.DurationSeconds, 4));
         if (tasks.HasFlag(Batch.BatchTasks.Beats) && r?.Beats is { } beats)

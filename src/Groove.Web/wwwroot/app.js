@@ -181,7 +181,7 @@ async function loadResult(id) {
   ui.key.textContent = result.key || '–';
   ui.key.title = result.key ? `estimated by ${result.keyEstimator}` : 'no key estimator on this server';
   $('key-confidence').textContent = result.key && result.key !== 'no key' && result.keyConfidence != null ? `${Math.round(result.keyConfidence * 100)}% sure` : '';
-  $('key-confidence').title = 'How sure the estimator is of this key (its probability among the 24 keys)';
+  $('key-confidence').title = 'How likely this key is right: a probability calibrated on rendered key-labelled music (a rough guide on recordings)';
   ui.beatCount.textContent = String(result.beats.length);
   ui.duration.textContent = formatTime(result.duration);
   ui.dlBeats.href = `/api/jobs/${id}/beats`;

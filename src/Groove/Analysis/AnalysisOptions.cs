@@ -14,6 +14,19 @@ public sealed record AnalysisOptions
     /// <summary>How files are decoded (rate, channels, length limit); the default keeps the file's own rate and channels.</summary>
     public AudioLoadOptions Load { get; init; } = new();
 
+    /// <summary>
+    /// Files longer than this are analysed in blocks (<see cref="Analyzer"/>: decoded twice, never held whole, memory
+    /// that does not grow with the length beyond a few values per 10 ms frame), when the components allow it: the
+    /// classical beat tracker and the classical CQT key methods, the file's own rate and channels. Results equal the
+    /// whole-file analysis up to rounding (and the tuning's median, see <c>TuningEstimator</c>). Null: never;
+    /// <see cref="TimeSpan.Zero"/>: every file that allows it. <see cref="AudioLoadOptions.MaxDuration"/> still applies.
+    /// </summary>
+    public TimeSpan? BlocksAbove { get; init; } = DefaultBlocksAbove;
+
+    /// <summary>The default <see cref="BlocksAbove"/>: 10 minutes (shorter files are held whole: faster, and at most
+    /// about 200 MB for 44.1 kHz stereo).</summary>
+    public static readonly TimeSpan DefaultBlocksAbove = TimeSpan.FromMinutes(10);
+
     /// <summary>Find beats, downbeats and the tempo.</summary>
     public bool Beats { get; init; } = true;
 

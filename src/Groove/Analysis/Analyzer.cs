@@ -40,6 +40,8 @@ public sealed class Analyzer
             {
                 Profile = Tonality.KeyProfile.Find(name)
                     ?? throw new GrooveException($"unknown profile '{name}' (choose {string.Join(", ", Tonality.KeyProfile.All.Select(p => p.Name))})"),
+                // The method's calibration was fitted with its own profile; another profile's margins mean something else.
+                Calibration = null,
             };
         _profile = new ProfileKeyEstimator(keyOptions);
         if (model is not null)
@@ -90,10 +92,13 @@ public sealed class Analyzer
     public AudioBuffer Load(string path, Action<string>? onWarning = null, CancellationToken cancellationToken = default) =>
         AudioFile.Load(path, cancellationToken.CanBeCanceled ? Options.Load with { CancellationToken = cancellationToken } : Options.Load, onWarning);
 
-    /// <summary>Loads and analyses <paramref name="path"/>.</summary>
+    /// <summary>Loads and analyses <paramref name="path"/>; a long file (<see cref="AnalysisOptions.BlocksAbove"/>) is
+    /// analysed in blocks, never held whole (<see cref="AnalysisResult.Audio"/> is then null).</summary>
     public AnalysisResult Analyze(string path, IProgress<AnalysisProgress>? progress = null, Action<string>? onWarning = null,
         CancellationToken cancellationToken = default)
     {
+        if (InBlocks(path))
+            return BlockAnalysis.Run(path, Options.Load, BeatTracker as ClassicalBeatTracker, _profile, progress, onWarning, cancellationToken);
         progress?.Report(new AnalysisProgress(AnalysisStage.Decoding, 0));
         var audio = Load(path, onWarning, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
@@ -132,6 +137,32 @@ public sealed class Analyzer
             progress?.Report(new AnalysisProgress(AnalysisStage.Key, 1));
         }
         return new AnalysisResult(audio, beats, beats is null ? null : MirexTempo.From(beats), keyResult);
+    }
+
+    /// <summary>True when <paramref name="path"/> is analysed in blocks: the components allow it, the file is a
+    /// regular file (not stdin or a pipe, which can be read only once), and it is longer than
+    /// <see cref="AnalysisOptions.BlocksAbove"/>. Only files of 4 MB or more are probed for their length: under
+    /// 10 minutes of audio fit in less at any usual bit rate, and probing costs a decoder start.</summary>
+    internal bool InBlocks(string path)
+    {
+        if (Options.BlocksAbove is not { } above) return false;
+        bool beatsOk = BeatTracker is null || BeatTracker is ClassicalBeatTracker;
+        bool keyOk = KeyEstimator is null || (_model is null && _otherKey is null && _profile is { CanAnalyseInBlocks: true });
+        var load = Options.Load;
+        if (!beatsOk || !keyOk || load.SampleRate is not null || load.Channels is not null || load.Mono) return false;
+        if (path == AudioFile.StandardInputName) return false;
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists || (above > TimeSpan.Zero && file.Length < 4 << 20)) return false;
+            if (file.Attributes.HasFlag(FileAttributes.Directory)) return false;
+            // A FIFO or device reports length 0 and is never probed (probing would consume it).
+            if (file.Length == 0) return false;
+            return above == TimeSpan.Zero || AudioFile.Probe(path).Duration is not { } d || d > above.TotalSeconds;
+        }
+        catch (GrooveException) { return false; }   // the whole-file path reports the problem
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     private KeyAnalysis AnalyzeKey(AudioBuffer audio, Action<string>? onWarning, CancellationToken cancellationToken)

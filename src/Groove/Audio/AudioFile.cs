@@ -69,6 +69,63 @@ public static class AudioFile
             return new AudioScan(source.Info, collector.SourceFrames, collector.Peak);
         });
 
+    /// <summary>
+    /// Decodes <paramref name="path"/> block by block without keeping it, handing each block to
+    /// <paramref name="onBlock"/> (interleaved as decoded, and mixed down to mono exactly as
+    /// <see cref="AudioBuffer.Mono"/> mixes), so a recording of any length is read in constant memory.
+    /// <see cref="AudioLoadOptions.MaxDuration"/> and <see cref="AudioLoadOptions.CancellationToken"/> apply; the rate,
+    /// channel and mono settings do not (blocks come at the file's own rate with all its channels).
+    /// </summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="options">The length limit and the cancellation.</param>
+    /// <param name="onBlock">Receives each block.</param>
+    /// <param name="onWarning">Receives one-line warnings, as for <see cref="Load"/>.</param>
+    /// <returns>The format, the exact length and the peak.</returns>
+    /// <exception cref="GrooveException">As for <see cref="Load"/>.</exception>
+    public static AudioScan ReadBlocks(string path, AudioLoadOptions options, AudioBlockHandler onBlock, Action<string>? onWarning = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(onBlock);
+        return Decode(path, DecoderTools.Default, onWarning, options.CancellationToken, source =>
+        {
+            var info = source.Info;
+            var collector = new SampleCollector(path, info, options, keep: false);
+            double limit = options.MaxDuration.TotalSeconds;
+            if (info.Duration is { } d && d > (source is WavSource ? limit : limit * 1.02 + 1)) throw collector.TooLong(d);
+            long maxFrames = (long)Math.Min(long.MaxValue / 2, Math.Ceiling(limit * info.SampleRate));
+            int channels = info.Channels;
+            int frames = Math.Max(1, (1 << 15) / channels);
+            float[] block = ArrayPool<float>.Shared.Rent(frames * channels);
+            float[] mono = channels == 1 ? [] : ArrayPool<float>.Shared.Rent(frames);
+            try
+            {
+                int n;
+                while ((n = source.Read(block.AsSpan(0, frames * channels))) > 0)
+                {
+                    options.CancellationToken.ThrowIfCancellationRequested();
+                    collector.Add(block, n);
+                    if (collector.SourceFrames > maxFrames) throw collector.TooLong(null);
+                    var interleaved = block.AsSpan(0, n * channels);
+                    if (channels == 1) { onBlock(interleaved, interleaved, info); continue; }
+                    var m = mono.AsSpan(0, n);
+                    m.Clear();
+                    for (int c = 0; c < channels; c++)
+                        for (int i = 0, k = c; i < n; i++, k += channels) m[i] += interleaved[k];
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(m, 1f / channels, m);
+                    onBlock(m, interleaved, info);
+                }
+                options.CancellationToken.ThrowIfCancellationRequested();
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(block);
+                if (mono.Length > 0) ArrayPool<float>.Shared.Return(mono);
+            }
+            CheckContent(path, collector, onWarning);
+            return new AudioScan(info, collector.SourceFrames, collector.Peak);
+        });
+    }
+
     private static void CheckContent(string path, SampleCollector collector, Action<string>? onWarning)
     {
         if (collector.SourceFrames == 0) throw new GrooveException($"{path}: contains no audio (0 samples)");

@@ -80,6 +80,24 @@ public sealed class ConstantQTransform
         }
     }
 
+    /// <summary>Samples of context a segment needs on each side for its inner frames to equal the whole signal's
+    /// (<see cref="FrameSegmenter"/>): every octave's FFT window and the decimation filters before it, in input
+    /// samples, with room to spare.</summary>
+    internal int SegmentMargin
+    {
+        get
+        {
+            double margin = 0, maxFactor = 1;
+            foreach (var oct in _octaves)
+            {
+                double factor = _o.SampleRate / oct.SampleRate;
+                maxFactor = Math.Max(maxFactor, factor);
+                margin = Math.Max(margin, oct.FftSize * factor);
+            }
+            return (int)Math.Ceiling(margin + 2 * 512 * maxFactor);
+        }
+    }
+
     /// <summary>Number of frames for an input of <paramref name="length"/> samples.</summary>
     public int FrameCount(int length)
     {

@@ -109,6 +109,13 @@ public sealed class SuperFluxOnsetStrength
         return new OnsetEnvelope(total, sub, FramesPerSecond, spec, _centres);
     }
 
+    /// <summary>The STFT frame count for <paramref name="length"/> samples at <see cref="SuperFluxOptions.SampleRate"/>.</summary>
+    internal int FrameCount(long length) => _stft.FrameCount((int)Math.Min(int.MaxValue, length));
+
+    /// <summary>Samples of context a segment needs on each side for its inner frames to equal the whole signal's
+    /// (half a window, plus the frames the flux looks back).</summary>
+    internal int SegmentMargin => Options.NFft / 2 + (Options.Lag + 2) * Options.HopLength;
+
     /// <summary>
     /// Triangular filters with centres spaced 1/<paramref name="perOctave"/> octave apart from fmin to fmax, snapped to
     /// FFT bins with duplicates merged (so low bands are at least one bin apart), each normalised to unit area.

@@ -17,6 +17,7 @@ public static class BeatTrackers
     {
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such model file");
         var (_, meta) = Nn.SafeTensors.Load(path);
+        if (Learned.BeatNetModel.Is(meta)) return new Learned.BeatNetTracker(Learned.BeatNetModel.Load(path), Path.GetFileNameWithoutExtension(path));
         return meta.TryGetValue("groove.model", out var kind) && kind == ZeroNoteSamba.ZeroNsModel.KindName
             ? new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(path), "zerons:" + Path.GetFileNameWithoutExtension(path))
             : Learned.LearnedBeatTracker.Load(path);

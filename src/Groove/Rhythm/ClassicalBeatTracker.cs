@@ -66,20 +66,35 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         CancellationToken cancellationToken = default)
     {
         var mono = AudioChecks.PrepareMono(audio, onWarning, out bool silent);
-        double fps = _onsets.FramesPerSecond;
-        if (silent) return new BeatTrackingResult([], 0, [], fps) { TempoEstimate = new TempoEstimate(0, 0, default, [], 1) };
+        if (silent) return Nothing;
         cancellationToken.ThrowIfCancellationRequested();
         var envelope = _onsets.Compute(mono, audio.SampleRate);
         progress?.Report(0.4);
-        var beats = TrackEnvelope(envelope, onWarning, cancellationToken, progress);
-        var tempo = TempoEstimator.Estimate(envelope.Values, fps, TempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
+        return FromEnvelope(envelope, null, onWarning, cancellationToken, progress);
+    }
+
+    /// <summary>The onset strength front end (a long recording analysed in blocks computes the envelope itself).</summary>
+    internal SuperFluxOnsetStrength OnsetStrength => _onsets;
+
+    /// <summary>What <see cref="Track"/> returns, from an onset envelope already computed; <paramref name="spectrum"/>
+    /// reads its log spectrogram when the envelope does not hold it.</summary>
+    internal BeatTrackingResult FromEnvelope(OnsetEnvelope envelope, SpectrumRows? spectrum, Action<string>? onWarning, CancellationToken cancellationToken,
+        IProgress<double>? progress = null)
+    {
+        var beats = TrackEnvelope(envelope, onWarning, cancellationToken, progress, spectrum);
+        if (beats.TempoEstimate is not null) return beats;   // a steady sound: no tempo either
+        var tempo = TempoEstimator.Estimate(envelope.Values, envelope.FramesPerSecond, TempoOptions, beats.Tempo > 0 ? beats.Tempo : null);
         return beats with { TempoEstimate = tempo };
     }
+
+    /// <summary>The result for audio with nothing to track (silence, a fragment).</summary>
+    internal BeatTrackingResult Nothing => new([], 0, [], _onsets.FramesPerSecond) { TempoEstimate = new TempoEstimate(0, 0, default, [], 1) };
 
     private TempoEstimatorOptions TempoOptions => new() { PriorBpm = Options.PriorBpm, PriorOctaves = Options.PriorOctaves };
 
     /// <summary>Beats from an onset envelope already computed (exposed for tuning and tests).</summary>
-    internal BeatTrackingResult TrackEnvelope(OnsetEnvelope envelope, Action<string>? onWarning, CancellationToken cancellationToken, IProgress<double>? progress = null)
+    internal BeatTrackingResult TrackEnvelope(OnsetEnvelope envelope, Action<string>? onWarning, CancellationToken cancellationToken, IProgress<double>? progress = null,
+        SpectrumRows? spectrum = null)
     {
         double fps = envelope.FramesPerSecond;
         var activation = OnsetActivation.FromOnsetStrength(envelope.Values, fps, Options);
@@ -97,10 +112,16 @@ public sealed class ClassicalBeatTracker : IBeatTracker
         var times = new DbnBeatDecoder(fps, dbnOptions).Decode(activation, cancellationToken);
         progress?.Report(0.8);
         Beat[] beats = Options.Downbeats && times.Length >= 8
-            ? DownbeatEstimator.Assign(times, envelope, barSpan: Options.DownbeatBarSpan)
+            ? DownbeatEstimator.Assign(times, envelope, barSpan: Options.DownbeatBarSpan, spectrum: spectrum)
             : times.Select(t => new Beat(t, 0)).ToArray();
         // Downbeats are assigned on the whole decoded grid (its bar phase is steadier), then beats the music never
         // played (a fade-out, silence before or after) are dropped.
+        if (SoundingSpan.IsSteady(times, activation, fps))
+        {
+            onWarning?.Invoke("no beats: the sound is steady (no onsets to follow)");
+            progress?.Report(1);
+            return new BeatTrackingResult([], 0, activation, fps) { TempoEstimate = new TempoEstimate(0, 0, default, [], 1) };
+        }
         var (from, to) = SoundingSpan.Find(times, activation, fps);
         beats = Array.FindAll(beats, b => b.Time >= from && b.Time <= to);
         times = Array.FindAll(times, t => t >= from && t <= to);

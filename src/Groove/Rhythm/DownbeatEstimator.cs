@@ -2,6 +2,13 @@ using Groove.Dsp;
 
 namespace Groove.Rhythm;
 
+/// <summary>Copies rows <paramref name="from"/> to <paramref name="to"/> (exclusive) of a <c>[frames × bands]</c> log
+/// spectrogram into <paramref name="destination"/>.</summary>
+/// <param name="from">First frame.</param>
+/// <param name="to">One past the last frame.</param>
+/// <param name="destination">Receives (to − from) × bands values.</param>
+internal delegate void SpectrumRows(int from, int to, Span<float> destination);
+
 /// <summary>
 /// Classical downbeat estimate for beats already found: for each meter (3 or 4 beats per bar) and phase, scores how
 /// well the candidate bar lines coincide with (a) strong bass-band onsets and (b) harmonic change — the spectral
@@ -23,8 +30,13 @@ internal static class DownbeatEstimator
     /// <param name="fluxWeight">Weight of the full-band onset strength (tried: it mostly marks backbeats).</param>
     /// <param name="bassBand">Which sub-band is the bass.</param>
     /// <param name="barSpan">In 4/4, beats on each side whose spectra decide between beat 1 and beat 3 (0: skip).</param>
-    public static Beat[] Assign(IReadOnlyList<double> times, OnsetEnvelope envelope, double bassWeight = 1, double changeWeight = 1, double threePenalty = 0.05, int span = 2, double fluxWeight = 0, int bassBand = 0, int barSpan = 0)
+    /// <param name="spectrum">Reads rows of the log spectrogram (null: <see cref="OnsetEnvelope.LogSpectrogram"/>; a
+    /// long recording analysed in blocks keeps them on disk).</param>
+    public static Beat[] Assign(IReadOnlyList<double> times, OnsetEnvelope envelope, double bassWeight = 1, double changeWeight = 1, double threePenalty = 0.05, int span = 2, double fluxWeight = 0, int bassBand = 0, int barSpan = 0,
+        SpectrumRows? spectrum = null)
     {
+        spectrum ??= (from, to, destination) => envelope.LogSpectrogram.AsSpan(from * envelope.Bands, (to - from) * envelope.Bands).CopyTo(destination);
+        var rows = Array.Empty<float>();
         int n = times.Count, frames = envelope.Frames, bands = envelope.Bands;
         double fps = envelope.FramesPerSecond;
         var frameOf = new int[n];
@@ -46,9 +58,14 @@ internal static class DownbeatEstimator
             fluxAt[i] = fm;
             int end = i + 1 < n ? frameOf[i + 1] : Math.Min(frames, f + (i > 0 ? f - frameOf[i - 1] : 1));
             var s = new double[bands];
-            int count = 0;
-            for (int t = f; t < Math.Max(end, f + 1) && t < frames; t++, count++)
-                for (int b = 0; b < bands; b++) s[b] += envelope.LogSpectrogram[t * bands + b];
+            int count = 0, to = Math.Min(Math.Max(end, f + 1), frames);
+            if (to > f)
+            {
+                if (rows.Length < (to - f) * bands) rows = new float[(to - f) * bands];
+                spectrum(f, to, rows.AsSpan(0, (to - f) * bands));
+            }
+            for (int t = f; t < to; t++, count++)
+                for (int b = 0; b < bands; b++) s[b] += rows[(t - f) * bands + b];
             if (count > 0) for (int b = 0; b < bands; b++) s[b] /= count;
             spectra[i] = s;
         }

@@ -19,6 +19,11 @@ public sealed record KeyEstimate(MusicalKey Key, double Confidence, float[] Scor
     /// <summary>Why no key was estimated ("the audio is silent"); null when <see cref="Key"/> holds an estimate.</summary>
     public string? NoKeyReason { get; init; }
 
+    /// <summary>True when <see cref="Confidence"/> is a calibrated probability that <see cref="Key"/> is right (the
+    /// shipped classical methods, <see cref="KeyMethods"/>); false when it is a model's or a softmax's score, which
+    /// orders estimates but overstates or understates how often they are right.</summary>
+    public bool ConfidenceCalibrated { get; init; }
+
     /// <summary>True when <see cref="Key"/> holds an estimate.</summary>
     public bool HasKey => NoKeyReason is null;
 

@@ -23,10 +23,19 @@ public static class KeyInputCheck
             if (float.IsNaN(v)) return "the audio contains NaN samples";
             peak = Math.Max(peak, Math.Abs(v));
         }
+        return Problem(audio.Duration, peak);
+    }
+
+    /// <summary>Why a recording of <paramref name="seconds"/> whose mono mixdown peaks at <paramref name="peak"/> has no
+    /// key, or null when it may have one (a long recording analysed in blocks measures both in a first pass).</summary>
+    /// <param name="seconds">Its duration.</param>
+    /// <param name="peak">The largest magnitude of its mono mixdown.</param>
+    public static string? Problem(double seconds, float peak)
+    {
         if (peak < SilentPeak) return "the audio is silent";
-        if (audio.Duration < MinSeconds)
+        if (seconds < MinSeconds)
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the audio is only {audio.Duration:0.###} s long, too short to tell a key; at least {MinSeconds:0.#} s is needed");
+                $"the audio is only {seconds:0.###} s long, too short to tell a key; at least {MinSeconds:0.#} s is needed");
         return null;
     }
 }

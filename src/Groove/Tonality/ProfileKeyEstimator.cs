@@ -33,6 +33,10 @@ public sealed record ProfileKeyOptions
     public ChromaNorm FrameNorm { get; init; } = ChromaNorm.None;
     /// <summary>Softmax sharpness turning the 24 similarities into probabilities (null: a default per similarity).</summary>
     public double? Sharpness { get; init; }
+    /// <summary>Maps the margin (best minus second similarity) to the probability that the key is right; null: the
+    /// confidence is the softmax probability of the best key, which is not calibrated. <see cref="KeyMethods"/> sets
+    /// the constants fitted for each method; they hold only for that method's profile and similarity.</summary>
+    public KeyConfidenceCalibration? Calibration { get; init; }
     /// <summary>Window of the local-key curve (seconds).</summary>
     public double LocalWindowSeconds { get; init; } = 8;
     /// <summary>Step of the local-key curve (seconds).</summary>
@@ -59,8 +63,9 @@ public sealed record KeyAnalysis(KeyEstimate Global, IReadOnlyList<LocalKey> Loc
 /// chroma, <see cref="TonalChroma"/>, by default; or an HPCP, <see cref="HarmonicPitchClassProfile"/>) averaged over
 /// time is compared with a <see cref="KeyProfile"/> rotated to the 24 keys,
 /// by cosine similarity (the default <see cref="ProfileKeyOptions.Similarity"/>; Pearson correlation on request); the
-/// most similar key is the key, a softmax of the 24 similarities gives the probabilities and the confidence (the best
-/// key's probability). The same comparison over 8 s windows every 2 s gives the key over time (<see cref="Analyze"/>).
+/// most similar key is the key and a softmax of the 24 similarities gives the probabilities. The confidence is the
+/// calibrated probability that the key is right (<see cref="ProfileKeyOptions.Calibration"/>, from the margin between
+/// the two most similar keys) or, without a calibration, the best key's softmax probability. The same comparison over 8 s windows every 2 s gives the key over time (<see cref="Analyze"/>).
 /// Thread-safe.
 /// </summary>
 public sealed class ProfileKeyEstimator : IKeyEstimator
@@ -70,9 +75,12 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     private readonly double _sharpness;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform> _transforms = new();
 
+    /// <summary>An estimator with <paramref name="options"/>; null: the default method (<see cref="KeyMethods.Default"/>,
+    /// calibrated confidence).</summary>
+    /// <param name="options">The settings.</param>
     public ProfileKeyEstimator(ProfileKeyOptions? options = null)
     {
-        _o = options ?? new ProfileKeyOptions();
+        _o = options ?? KeyMethods.Default.Options;
         if (_o.LocalWindowSeconds <= 0 || _o.LocalHopSeconds <= 0) throw new ArgumentOutOfRangeException(nameof(options));
         _sharpness = _o.Sharpness ?? DefaultSharpness(_o.Similarity);
         _profile = _o.ProfileHarmonics > 1 ? _o.Profile.WithHarmonics(_o.ProfileHarmonics, 0.6) : _o.Profile;
@@ -95,6 +103,25 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
             return new KeyAnalysis(KeyEstimate.None(problem), [], 0);
         }
         var (chroma, tuning) = ChromaOf(audio, cancellationToken);
+        return FromChromagram(chroma, tuning, onWarning);
+    }
+
+    /// <summary>True when a long recording can be analysed in blocks (<see cref="BlockChroma"/>): the CQT front end
+    /// without harmonic separation.</summary>
+    internal bool CanAnalyseInBlocks => _o.Chroma == KeyChroma.Cqt && !_o.HarmonicOnly;
+
+    /// <summary>The chroma of a recording that arrives block by block at <paramref name="sampleRate"/>, whose tuning
+    /// (semitones) was measured beforehand: the CQT of overlapping segments, folded as <see cref="ChromaOf"/> folds it.</summary>
+    internal BlockChroma BeginBlocks(int sampleRate, double tuningSemitones)
+    {
+        var transform = TonalChroma.Transform(sampleRate, tuningSemitones, _transforms);
+        return new BlockChroma(transform, cqt => TonalChroma.Fold(cqt, transform.Lengths, _o.AmplitudeWeighting, _o.PeakPicking, _o.LogCompression, _o.FrameNorm));
+    }
+
+    /// <summary>Global key and key over time from a chromagram (what <see cref="Analyze"/> does after
+    /// <see cref="ChromaOf"/>).</summary>
+    internal KeyAnalysis FromChromagram(Chromagram chroma, double tuning, Action<string>? onWarning)
+    {
         var mean = Gate(chroma.Mean());
         if (mean.All(v => v == 0))
         {
@@ -102,7 +129,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
             onWarning?.Invoke($"no key: {reason}");
             return new KeyAnalysis(KeyEstimate.None(reason), [], tuning);
         }
-        var global = FromChroma(mean, _profile, _o.Similarity, _sharpness);
+        var global = FromChroma(mean, _profile, _o.Similarity, _sharpness, _o.Calibration);
 
         var local = new List<LocalKey>();
         int win = Math.Max(1, (int)Math.Round(_o.LocalWindowSeconds * chroma.FrameRate));
@@ -110,7 +137,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         for (int start = 0; start < chroma.FrameCount; start += hop)
         {
             int end = Math.Min(chroma.FrameCount, start + win);
-            var k = FromChroma(Gate(chroma.Mean(start, end)), _profile, _o.Similarity, _sharpness);
+            var k = FromChroma(Gate(chroma.Mean(start, end)), _profile, _o.Similarity, _sharpness, _o.Calibration);
             local.Add(new LocalKey(start / chroma.FrameRate, end / chroma.FrameRate, k.Key, k.Confidence));
             if (end == chroma.FrameCount) break;
         }
@@ -129,7 +156,11 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     }
 
     /// <summary>The key of a time-averaged chroma (12 values, C first) under these options (gate, profile, similarity).</summary>
-    public KeyEstimate FromMeanChroma(ReadOnlySpan<float> mean) => FromChroma(Gate(mean.ToArray()), _profile, _o.Similarity, _sharpness);
+    public KeyEstimate FromMeanChroma(ReadOnlySpan<float> mean) => FromChroma(Gate(mean.ToArray()), _profile, _o.Similarity, _sharpness, _o.Calibration);
+
+    /// <summary>The similarity of the best key minus the runner-up's for a time-averaged chroma (what
+    /// <see cref="ProfileKeyOptions.Calibration"/> maps to a probability).</summary>
+    public double Margin(ReadOnlySpan<float> mean) => KeyConfidenceCalibration.Margin(_profile.Score(Gate(mean.ToArray()), _o.Similarity));
 
     private float[] Gate(float[] mean)
     {
@@ -146,7 +177,14 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     public static double DefaultSharpness(KeySimilarity similarity) => similarity == KeySimilarity.Cosine ? 60 : 20;
 
     /// <summary>The key of a 12-bin chroma vector (index 0 = C) under <paramref name="profile"/>.</summary>
-    public static KeyEstimate FromChroma(ReadOnlySpan<float> chroma, KeyProfile profile, KeySimilarity similarity = KeySimilarity.Pearson, double? sharpness = null)
+    /// <param name="chroma">12 values, C first.</param>
+    /// <param name="profile">The key templates.</param>
+    /// <param name="similarity">How the chroma is compared with the templates.</param>
+    /// <param name="sharpness">Softmax sharpness of the 24 probabilities (null: <see cref="DefaultSharpness"/>).</param>
+    /// <param name="calibration">Maps the margin to the confidence; null: the confidence is the best key's softmax
+    /// probability (uncalibrated).</param>
+    public static KeyEstimate FromChroma(ReadOnlySpan<float> chroma, KeyProfile profile, KeySimilarity similarity = KeySimilarity.Pearson, double? sharpness = null,
+        KeyConfidenceCalibration? calibration = null)
     {
         var r = profile.Score(chroma, similarity);
         double beta = sharpness ?? DefaultSharpness(similarity);
@@ -157,6 +195,7 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
         for (int i = 0; i < 24; i++) z += Math.Exp(beta * (r[i] - r[best]));
         for (int i = 0; i < 24; i++) p[i] = (float)(Math.Exp(beta * (r[i] - r[best])) / z);
         var key = MusicalKey.FromIndex(best);
-        return new KeyEstimate(key, p[best], p);
+        if (calibration is null) return new KeyEstimate(key, p[best], p);
+        return new KeyEstimate(key, calibration.Probability(KeyConfidenceCalibration.Margin(r)), p) { ConfidenceCalibrated = true };
     }
 }

@@ -34,6 +34,16 @@ internal static class TonalChroma
     {
         tuningSemitones = TuningEstimator.Estimate(mono, sampleRate, 12);
         ct.ThrowIfCancellationRequested();
+        var transform = Transform(sampleRate, tuningSemitones, transforms);
+        lengths = transform.Lengths;
+        return transform.Compute(mono, ct);
+    }
+
+    /// <summary>The tuned CQT for <paramref name="sampleRate"/> and a tuning (semitones from A440), from
+    /// <paramref name="transforms"/> when it holds one.</summary>
+    public static ConstantQTransform Transform(int sampleRate, double tuningSemitones,
+        System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform>? transforms = null)
+    {
         var opts = ConstantQOptions.Cqt(sampleRate, HopFor(sampleRate), ConstantQOptions.C1, 7 * BinsPerOctave, BinsPerOctave) with
         {
             // Tuning estimated in semitones (not modulo a third of a semitone as librosa's bpo-36 estimate): the
@@ -53,8 +63,7 @@ internal static class TonalChroma
             var o = opts;
             transform = transforms.GetOrAdd((sampleRate, (long)Math.Round(opts.Tuning * 1e6)), _ => new ConstantQTransform(o));
         }
-        lengths = transform.Lengths;
-        return transform.Compute(mono, ct);
+        return transform;
     }
 
     /// <summary>Chroma from a CQT (with its filter <paramref name="lengths"/>), after the optional processing above.</summary>

@@ -66,6 +66,22 @@ public class NothingToTrackTests
     }
 
     [Fact]
+    public void A_steady_tone_gets_no_beats_and_no_tempo_with_a_reason()
+    {
+        // Its only onset is where it starts; before, the tempo prior alone placed 31 beats at 93.5 BPM in 20 s.
+        var warnings = new List<string>();
+        var r = new ClassicalBeatTracker().Track(Mono(Signals.Sine(440, 22050, 20 * 22050, amp: 0.3)), onWarning: warnings.Add);
+        Assert.Empty(r.Beats);
+        Assert.Equal(0, r.Tempo);
+        Assert.Equal(0, MirexTempo.From(r).Tempo1);
+        Assert.Contains(warnings, w => w.Contains("steady", StringComparison.Ordinal));
+        // A click track over the same tone still gets its beats.
+        var clicks = Signals.ClickTrack(120, 20);
+        var tone = Signals.Sine(440, 22050, clicks.Length, amp: 0.3);
+        Assert.InRange(new ClassicalBeatTracker().Track(Mono(clicks.Select((v, i) => v + tone[i]).ToArray())).Beats.Count, 38, 41);
+    }
+
+    [Fact]
     public void Silence_after_a_click_track_gets_no_beats()
     {
         var clicks = Signals.ClickTrack(120, 10, offset: 0.5);

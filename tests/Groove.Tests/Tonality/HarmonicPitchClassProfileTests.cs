@@ -123,7 +123,10 @@ public class HarmonicPitchClassProfileTests
     [Fact]
     public void TheDefaultMethodIsTheLibraryDefault()
     {
-        Assert.Equal(new ProfileKeyOptions(), KeyMethods.Default.Options);
+        // The default method is new ProfileKeyOptions() plus its fitted confidence calibration, and the estimator's
+        // default is that method.
+        Assert.Equal(new ProfileKeyOptions(), KeyMethods.Default.Options with { Calibration = null });
+        Assert.Same(KeyMethods.Default.Options, new ProfileKeyEstimator().Options);
         Assert.Same(KeyMethods.Find("CQT"), KeyMethods.Find("cqt"));
         Assert.Null(KeyMethods.Find("nope"));
         Assert.Equal(KeyMethods.All.Count, KeyMethods.All.Select(m => m.Name).Distinct().Count());

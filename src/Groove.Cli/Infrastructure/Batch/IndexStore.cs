@@ -61,7 +61,7 @@ internal sealed class IndexStore : IBatchStore
     {
         var hash = ContentHash.Of(track.File);
         var json = ResultWriter.BatchTrackJson(track.Listed, _tasks & ~BatchTasks.Embed, outcome);
-        double duration = outcome.Analysis?.Audio.Duration ?? outcome.Embedding?.DurationSeconds ?? 0;
+        double duration = outcome.Analysis?.Duration ?? outcome.Embedding?.DurationSeconds ?? 0;
         double? tempo = _tasks.HasFlag(BatchTasks.Tempo) ? outcome.Analysis?.Beats?.Tempo : null;
         string? key = _tasks.HasFlag(BatchTasks.Key) ? outcome.Analysis?.Key?.Global.Label : null;
         lock (_gate)

@@ -26,7 +26,7 @@ public static class BeatDatasetEstimators
             if (track.AudioPath is null) throw new GrooveException($"{track.Name}: no audio file to run {name} on");
             var reference = BeatAnnotations.Read(track.AnnotationPath("beats")!);
             var result = analyzer.Analyze(track.AudioPath, cancellationToken: ct);
-            return Score(track, name, reference, result.Beats!.Beats, options, result.Audio.Duration);
+            return Score(track, name, reference, result.Beats!.Beats, options, result.Duration);
         });
     }
 
