@@ -37,10 +37,20 @@ internal static class TrainZeroNsCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1UL };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's checkpoint" };
         var cachedOnly = new Option<bool>("--cached-only") { Description = "Use only files whose excerpts are already cached (while another process builds the rest)" };
+        var anchor = new Option<float>("--phase-anchor")
+        {
+            Description = "Weight of the label-free onset phase anchor added to the synchrony loss (0 = the paper's loss alone)",
+            DefaultValueFactory = _ => 0f,
+        };
+        var snapshots = new Option<int>("--snapshot-every")
+        {
+            Description = "Steps between weight snapshots kept in RUN/snapshots (0 = none)",
+            DefaultValueFactory = _ => 0,
+        };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Only build the excerpt cache (resumable), then exit" };
         var cmd = new Command("zerons", "Beat model from unlabelled music (Zero-Note Samba, Desblancs et al. TASLP 2023)")
         {
-            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly,
+            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly, anchor, snapshots,
         };
         cmd.SetAction(parse =>
         {
@@ -62,7 +72,8 @@ internal static class TrainZeroNsCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), Windows = parse.GetValue(windows),
                     CheckpointEvery = parse.GetValue(every), ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
-                    ValidationBatches = parse.GetValue(valBatches),
+                    ValidationBatches = parse.GetValue(valBatches), PhaseAnchorWeight = parse.GetValue(anchor),
+                    SnapshotEvery = parse.GetValue(snapshots),
                     Model = config,
                 };
                 if (!(options.LearningRate > 0)) throw new GrooveException("--lr must be positive");
