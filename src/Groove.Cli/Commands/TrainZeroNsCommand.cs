@@ -47,10 +47,14 @@ internal static class TrainZeroNsCommand
             Description = "Steps between weight snapshots kept in RUN/snapshots (0 = none)",
             DefaultValueFactory = _ => 0,
         };
+        var score = new Option<string?>("--score")
+        {
+            Description = "Only print the validation measures (objective, synchrony loss, cosines, anchor loss, lag) of these weights on the held-back files, then exit",
+        };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Only build the excerpt cache (resumable), then exit" };
         var cmd = new Command("zerons", "Beat model from unlabelled music (Zero-Note Samba, Desblancs et al. TASLP 2023)")
         {
-            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly, anchor, snapshots,
+            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly, anchor, snapshots, score,
         };
         cmd.SetAction(parse =>
         {
@@ -58,9 +62,12 @@ internal static class TrainZeroNsCommand
             {
                 var dir = parse.GetValue(outDir)!;
                 bool resuming = parse.GetValue(resume);
+                var scored = parse.GetValue(score) is { } scorePath ? ZeroNsModel.Load(scorePath) : null;
+                if (scored != null && resuming) throw new GrooveException("--score and --resume exclude each other");
                 var checkpoint = Path.Combine(dir, "checkpoint.safetensors");
                 var config = SyncPredNetConfig.Named(parse.GetValue(size)!);
-                if (resuming && File.Exists(checkpoint)) config = ZeroNsTrainer.ReadCheckpointConfig(checkpoint) ?? config;
+                if (scored != null) config = scored.Net.Config;
+                else if (resuming && File.Exists(checkpoint)) config = ZeroNsTrainer.ReadCheckpointConfig(checkpoint) ?? config;
                 else if (File.Exists(checkpoint)) throw new GrooveException($"{checkpoint} exists: pass --resume to continue it or choose another --out");
                 int valPercent = parse.GetValue(held);
                 if (valPercent is < 1 or > 50) throw new GrooveException($"--val-percent must be between 1 and 50, not {valPercent}");
@@ -77,6 +84,8 @@ internal static class TrainZeroNsCommand
                     Model = config,
                 };
                 if (!(options.LearningRate > 0)) throw new GrooveException("--lr must be positive");
+                if (!(options.PhaseAnchorWeight >= 0) || float.IsInfinity(options.PhaseAnchorWeight)) throw new GrooveException("--phase-anchor must be a finite number ≥ 0");
+                if (options.SnapshotEvery < 0) throw new GrooveException("--snapshot-every must be ≥ 0 (0 = no snapshots)");
                 var files = Groove.IO.AudioFileNames.Find(parse.GetValue(data)!);
                 // A fixed order by name hash: --max-files takes a spread subset, and the held-back share is stable.
                 files = files.OrderBy(f => Hash(f), StringComparer.Ordinal).ToList();
@@ -86,6 +95,7 @@ internal static class TrainZeroNsCommand
                     files = files.Take(m).ToList();
                 }
                 var trainer = new ZeroNsTrainer(options, dir);
+                if (scored != null) trainer.Net.LoadStateDict(scored.Net.StateDict());
                 if (resuming && trainer.Loop.TryResume() is null) Reporter.Warning($"no checkpoint in {dir}: starting from scratch");
                 else if (resuming) Console.Error.WriteLine($"resuming at step {trainer.Loop.Step}");
 
@@ -120,6 +130,14 @@ internal static class TrainZeroNsCommand
                     if (parse.GetValue(prepareOnly))
                     {
                         Console.Error.WriteLine($"excerpt cache ready: {train.Count} training and {validation.Count} validation excerpts");
+                        return 0;
+                    }
+                    if (scored != null)
+                    {
+                        if (validation.Count == 0) throw new GrooveException("no held-back validation excerpt to score on (raise --val-percent or add files)");
+                        var v = trainer.Validate(validation, validation.FixedBatches(options.ValidationBatches, options.Windows, options.WindowFrames, ZeroNsTrainer.ValidationSeed));
+                        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{Path.GetFileName(parse.GetValue(score))}\tobjective {v.Loss:F4}\tsynchrony {v.Synchrony:F4}\tcos+ {v.Positive:F3}\tcos− {v.Negative:F3}\tanchor {v.Anchor:F4}\tlag {v.Lag:F2}\t({validation.Count} excerpts of {validation.Files} held-back files)"));
                         return 0;
                     }
                     if (train.Count == 0) throw new GrooveException($"{parse.GetValue(data)}: no file gave a training excerpt (files must be at least 11 s long)");

@@ -81,6 +81,9 @@ public sealed class ZeroNsTrainer
     /// step (<see cref="OnsetPhaseAnchor"/>; negative = the output leads the onsets), and the anchor loss.</summary>
     public (float Lag, float Loss) LastAnchor { get; private set; }
 
+    /// <summary>Seed of the fixed validation batches' window starts.</summary>
+    public const ulong ValidationSeed = 0x5A3B;
+
     /// <summary>Path of the best weights.</summary>
     public string BestPath => Path.Combine(_dir, "best.safetensors");
 
@@ -156,7 +159,7 @@ public sealed class ZeroNsTrainer
     public bool Train(ZeroNsTrainingData train, ZeroNsTrainingData? validation, TrainingLog? log, Action<string>? progress,
         CancellationToken cancellationToken)
     {
-        var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, 0x5A3B) : null;
+        var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, ValidationSeed) : null;
         Directory.CreateDirectory(_dir);
         if (_o.SnapshotEvery > 0) Directory.CreateDirectory(Path.Combine(_dir, "snapshots"));
         var valLog = Path.Combine(_dir, "validation.tsv");
