@@ -22,6 +22,7 @@ internal static class TrainCommand
         var cmd = new Command("train", "Train models on unlabelled music");
         cmd.Subcommands.Add(Stone());
         cmd.Subcommands.Add(TrainZeroNsCommand.Create());
+        cmd.Subcommands.Add(TrainTile2VecCommand.Create());
         cmd.Subcommands.Add(TrainCalibrateCommand.Create());
         return cmd;
     }

@@ -19,6 +19,11 @@ internal static class Reporter
 
     public static void Error(string message) => Write("error", "red", message);
     public static void Warning(string message) => Write("warning", "yellow", message);
+    /// <summary>A line of progress or information on stderr ("groove: message"), for logs without a terminal.</summary>
+    public static void Note(string message)
+    {
+        lock (Gate) Console.Error.WriteLine($"groove: {OneLine(message)}");
+    }
 
     /// <summary>A Spectre console on stderr (colours and the progress bar go there, never into piped stdout).</summary>
     internal static IAnsiConsole ErrorConsole => StderrConsole.Value;

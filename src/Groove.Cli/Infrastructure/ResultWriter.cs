@@ -158,4 +158,72 @@ internal static class ResultWriter
                 : $"  key          {KeyEstimate.NoKeyLabel} ({key.Global.NoKeyReason})");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// <c>groove batch</c>'s result for one track, one line of JSON: the path as listed, duration, rate, channels,
+    /// then what <paramref name="tasks"/> asked for: <c>beats</c> (time to 0.1 ms, position in bar), <c>tempo</c>
+    /// (the MIREX pair and weight), <c>key</c> (label, confidence, tuning), <c>embed</c> (model and track vector). No
+    /// clock time or host in it, so a re-run writes the same bytes.
+    /// </summary>
+    public static string BatchTrackJson(string listedPath, Batch.BatchTasks tasks, Batch.TrackOutcome outcome) => Json(w =>
+    {
+        var r = outcome.Analysis;
+        w.WriteStartObject();
+        w.WriteString("path", listedPath);
+        if (r is not null)
+        {
+            w.WriteNumber("duration", Math.Round(r.Audio.Duration, 4));
+            w.WriteNumber("sample_rate", r.Audio.SampleRate);
+            w.WriteNumber("channels", r.Audio.ChannelCount);
+        }
+        else if (outcome.Embedding is { } only) w.WriteNumber("duration", Math.Round(only.DurationSeconds, 4));
+        if (tasks.HasFlag(Batch.BatchTasks.Beats) && r?.Beats is { } beats)
+        {
+            w.WriteStartArray("beats");
+            foreach (var b in beats.Beats)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Math.Round(b.Time, 4));
+                w.WriteNumberValue(b.BeatInBar);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        if (tasks.HasFlag(Batch.BatchTasks.Tempo) && r?.Tempo is { } t)
+        {
+            w.WriteStartObject("tempo");
+            w.WriteNumber("bpm1", Math.Round(t.Tempo1, 2));
+            w.WriteNumber("bpm2", Math.Round(t.Tempo2, 2));
+            w.WriteNumber("weight", Math.Round(t.Weight, 3));
+            w.WriteEndObject();
+        }
+        if (tasks.HasFlag(Batch.BatchTasks.Key) && r?.Key is { } key)
+        {
+            w.WriteStartObject("key");
+            w.WriteString("key", key.Global.Label);
+            if (key.Global.NoKeyReason is { } why) w.WriteString("no_key_reason", why);
+            w.WriteNumber("confidence", Math.Round(key.Global.Confidence, 4));
+            w.WriteNumber("tuning_cents", Math.Round(key.TuningSemitones * 100, 1));
+            w.WriteEndObject();
+        }
+        if (tasks.HasFlag(Batch.BatchTasks.Embed) && outcome.Embedding is { } e)
+        {
+            w.WriteStartObject("embed");
+            w.WriteString("model", outcome.EmbeddingModel);
+            w.WriteStartArray("vector");
+            foreach (var v in e.Vector) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }, indented: false) + "\n";
+
+    /// <summary><c>groove batch</c>'s record of a track that failed: its path as listed and the reason in one line.</summary>
+    public static string BatchFailureJson(string listedPath, string reason) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("path", listedPath);
+        w.WriteString("error", reason);
+        w.WriteEndObject();
+    }, indented: false) + "\n";
 }

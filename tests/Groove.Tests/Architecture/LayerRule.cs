@@ -12,7 +12,7 @@ internal sealed class LayerRule(IReadOnlyList<(string Namespace, int Layer)> lay
     public static LayerRule Groove { get; } = new(
     [
         ("Groove", 0),                                  // core types: AudioBuffer, Beat, MusicalKey, Rng, GrooveException
-        ("Groove.IO", 1), ("Groove.Models", 1),         // file formats (npy, safetensors, annotations, datasets), model lookup
+        ("Groove.IO", 1), ("Groove.Index", 1), ("Groove.Models", 1),         // file formats (npy, safetensors, annotations, datasets), model lookup
         ("Groove.Audio", 2),
         ("Groove.Dsp", 3),
         ("Groove.Nn", 4),

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using Groove.Embeddings;
+using Groove.Index;
+using Groove.IO;
+
+// search MATRIX.npy QUERIES.npy K OUT.txt : median seconds per query of VectorSearch.TopK (one thread), top-k ids written to OUT.txt
+// embed WAV MODEL RUNS                    : median seconds to embed the clip (load excluded), and the clip's duration
+var ic = CultureInfo.InvariantCulture;
+switch (args[0])
+{
+    case "search":
+    {
+        var m = NpyFile.Read(args[1]); var q = NpyFile.Read(args[2]);
+        int n = m.Shape[0], d = m.Shape[1], k = int.Parse(args[3], ic);
+        var search = new VectorSearch(Enumerable.Range(0, n).Select(i => i.ToString(ic)).ToArray(), m.ToFloat(), d);
+        var queries = q.ToFloat();
+        int nq = q.Shape[0];
+        var times = new List<double>();
+        var lines = new List<string>();
+        for (int w = 0; w < 3; w++) search.TopK(queries.AsSpan(0, d), k);
+        for (int i = 0; i < nq; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var hits = search.TopK(queries.AsSpan(i * d, d), k);
+            times.Add(sw.Elapsed.TotalSeconds);
+            lines.Add(string.Join(' ', hits.Select(h => h.Id)));
+        }
+        File.WriteAllLines(args[4], lines);
+        times.Sort();
+        Console.WriteLine(string.Create(ic, $"search\t{times[times.Count / 2]:R}"));
+        break;
+    }
+    case "embed":
+    {
+        var signal = LogMelTiles.LoadAudio(args[1]);
+        var embedder = TrackEmbedder.Create(args[2]);
+        int runs = int.Parse(args[3], ic);
+        embedder.Embed(signal);
+        var times = new List<double>();
+        for (int r = 0; r < runs; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            embedder.Embed(signal);
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        Console.WriteLine(string.Create(ic, $"embed\t{times[times.Count / 2]:R}\t{signal.Length / 16000.0:R}"));
+        break;
+    }
+    default: throw new ArgumentException("usage: search MATRIX QUERIES K OUT | embed WAV MODEL RUNS");
+}

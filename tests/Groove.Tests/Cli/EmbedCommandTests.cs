@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Groove.Audio;
+using Groove.Tests.Support;
+
+namespace Groove.Tests.Cli;
+
+/// <summary>groove embed | similar | cluster | probe end to end on small generated WAVs, with the MFCC model (no weights needed).</summary>
+public class EmbedCommandTests
+{
+    private static string MakeLibrary(TempDir dir)
+    {
+        var lib = Path.Combine(dir.Path, "music");
+        Directory.CreateDirectory(lib);
+        var rng = new Rng(3);
+        for (int i = 0; i < 3; i++)
+        {
+            WavWriter.Write(Path.Combine(lib, $"tone{i}.wav"), AudioBuffer.FromMono(Signals.Sine(440 + 5 * i, 16000, 16000 * 6), 16000));
+            var noise = new float[16000 * 6];
+            rng.FillNormal(noise, 0, 0.2f);
+            WavWriter.Write(Path.Combine(lib, $"noise{i}.wav"), AudioBuffer.FromMono(noise, 16000));
+        }
+        File.WriteAllText(Path.Combine(lib, "broken.wav"), "RIFF not really a wave file");
+        return lib;
+    }
+
+    [Fact]
+    public void EmbedSkipsUnchangedAndReportsUnreadableFiles()
+    {
+        using var dir = new TempDir();
+        var lib = MakeLibrary(dir);
+        var db = dir.File("lib.db");
+        var r = CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(r.StderrLines, l => l.Contains("broken.wav") && l.StartsWith("groove: error:"));
+        Assert.Contains("6 embedded, 0 unchanged, 1 failed", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+
+        var again = CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc");
+        Assert.Contains("0 embedded, 6 unchanged, 1 failed", again.Stderr);
+
+        var mismatch = CliProcess.Run("embed", Path.Combine(lib, "tone0.wav"), "--index", db, "--model", "random");
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("holds vectors of model 'mfcc-stats20'", mismatch.Stderr);
+    }
+
+    [Fact]
+    public void SimilarClusterAndProbeUseTheIndex()
+    {
+        using var dir = new TempDir();
+        var lib = MakeLibrary(dir);
+        File.Delete(Path.Combine(lib, "broken.wav"));
+        var db = dir.File("lib.db");
+        Assert.Equal(0, CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc").ExitCode);
+
+        var sim = CliProcess.Run("similar", "noise0", "--index", db, "-k", "2", "--json");
+        Assert.Equal(0, sim.ExitCode);
+        using var doc = JsonDocument.Parse(sim.Stdout);
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().Select(e => e.GetProperty("path").GetString()!).ToList();
+        Assert.Equal(2, results.Count);
+        Assert.DoesNotContain(results, p => p.EndsWith("noise0.wav"));
+        Assert.All(results, p => Assert.Contains("noise", Path.GetFileName(p))); // white noise is nearest white noise
+
+        var cluster = CliProcess.Run("cluster", "--index", db, "--k", "2");
+        Assert.Equal(0, cluster.ExitCode);
+        Assert.Contains("silhouette", cluster.Stdout);
+
+        var csv = dir.File("labels.csv");
+        File.WriteAllLines(csv, ["track,label", .. Enumerable.Range(0, 3).SelectMany(i => new[] { $"tone{i},tone", $"noise{i}.wav,noise" })]);
+        var probe = CliProcess.Run("probe", "--index", db, "--labels", csv, "--folds", "0", "--json");
+        Assert.Equal(0, probe.ExitCode);
+        using var p = JsonDocument.Parse(probe.Stdout);
+        Assert.Equal(6, p.RootElement.GetProperty("items").GetInt32());
+        Assert.Equal(1.0, p.RootElement.GetProperty("accuracy").GetDouble());
+
+        var html = dir.File("map.html");
+        var map = CliProcess.Run("map", "--index", db, "-o", html, "--labels", csv, "--perplexity", "2");
+        Assert.Equal(0, map.ExitCode);
+        var page = File.ReadAllText(html);
+        Assert.Contains("noise2.wav", page);
+        Assert.Contains("\"label\":\"tone\"", page);
+
+        var missing = CliProcess.Run("similar", "nothing-like-this", "--index", db);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Single(missing.StderrLines);
+    }
+}
