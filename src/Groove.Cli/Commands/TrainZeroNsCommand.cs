@@ -37,10 +37,24 @@ internal static class TrainZeroNsCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1UL };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's checkpoint" };
         var cachedOnly = new Option<bool>("--cached-only") { Description = "Use only files whose excerpts are already cached (while another process builds the rest)" };
+        var anchor = new Option<float>("--phase-anchor")
+        {
+            Description = "Weight of the label-free onset phase anchor added to the synchrony loss (0 = the paper's loss alone)",
+            DefaultValueFactory = _ => 0f,
+        };
+        var snapshots = new Option<int>("--snapshot-every")
+        {
+            Description = "Steps between weight snapshots kept in RUN/snapshots (0 = none)",
+            DefaultValueFactory = _ => 0,
+        };
+        var score = new Option<string?>("--score")
+        {
+            Description = "Only print the validation measures (objective, synchrony loss, cosines, anchor loss, lag) of these weights on the held-back files, then exit",
+        };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Only build the excerpt cache (resumable), then exit" };
         var cmd = new Command("zerons", "Beat model from unlabelled music (Zero-Note Samba, Desblancs et al. TASLP 2023)")
         {
-            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly,
+            data, outDir, size, steps, lr, windows, every, validateEvery, valBatches, cache, stems, perFile, maxFiles, held, seed, resume, prepareOnly, cachedOnly, anchor, snapshots, score,
         };
         cmd.SetAction(parse =>
         {
@@ -48,9 +62,12 @@ internal static class TrainZeroNsCommand
             {
                 var dir = parse.GetValue(outDir)!;
                 bool resuming = parse.GetValue(resume);
+                var scored = parse.GetValue(score) is { } scorePath ? ZeroNsModel.Load(scorePath) : null;
+                if (scored != null && resuming) throw new GrooveException("--score and --resume exclude each other");
                 var checkpoint = Path.Combine(dir, "checkpoint.safetensors");
                 var config = SyncPredNetConfig.Named(parse.GetValue(size)!);
-                if (resuming && File.Exists(checkpoint)) config = ZeroNsTrainer.ReadCheckpointConfig(checkpoint) ?? config;
+                if (scored != null) config = scored.Net.Config;
+                else if (resuming && File.Exists(checkpoint)) config = ZeroNsTrainer.ReadCheckpointConfig(checkpoint) ?? config;
                 else if (File.Exists(checkpoint)) throw new GrooveException($"{checkpoint} exists: pass --resume to continue it or choose another --out");
                 int valPercent = parse.GetValue(held);
                 if (valPercent is < 1 or > 50) throw new GrooveException($"--val-percent must be between 1 and 50, not {valPercent}");
@@ -62,10 +79,13 @@ internal static class TrainZeroNsCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), Windows = parse.GetValue(windows),
                     CheckpointEvery = parse.GetValue(every), ValidateEvery = parse.GetValue(validateEvery), Seed = parse.GetValue(seed),
-                    ValidationBatches = parse.GetValue(valBatches),
+                    ValidationBatches = parse.GetValue(valBatches), PhaseAnchorWeight = parse.GetValue(anchor),
+                    SnapshotEvery = parse.GetValue(snapshots),
                     Model = config,
                 };
                 if (!(options.LearningRate > 0)) throw new GrooveException("--lr must be positive");
+                if (!(options.PhaseAnchorWeight >= 0) || float.IsInfinity(options.PhaseAnchorWeight)) throw new GrooveException("--phase-anchor must be a finite number ≥ 0");
+                if (options.SnapshotEvery < 0) throw new GrooveException("--snapshot-every must be ≥ 0 (0 = no snapshots)");
                 var files = Groove.IO.AudioFileNames.Find(parse.GetValue(data)!);
                 // A fixed order by name hash: --max-files takes a spread subset, and the held-back share is stable.
                 files = files.OrderBy(f => Hash(f), StringComparer.Ordinal).ToList();
@@ -75,6 +95,7 @@ internal static class TrainZeroNsCommand
                     files = files.Take(m).ToList();
                 }
                 var trainer = new ZeroNsTrainer(options, dir);
+                if (scored != null) trainer.Net.LoadStateDict(scored.Net.StateDict());
                 if (resuming && trainer.Loop.TryResume() is null) Reporter.Warning($"no checkpoint in {dir}: starting from scratch");
                 else if (resuming) Console.Error.WriteLine($"resuming at step {trainer.Loop.Step}");
 
@@ -109,6 +130,14 @@ internal static class TrainZeroNsCommand
                     if (parse.GetValue(prepareOnly))
                     {
                         Console.Error.WriteLine($"excerpt cache ready: {train.Count} training and {validation.Count} validation excerpts");
+                        return 0;
+                    }
+                    if (scored != null)
+                    {
+                        if (validation.Count == 0) throw new GrooveException("no held-back validation excerpt to score on (raise --val-percent or add files)");
+                        var v = trainer.Validate(validation, validation.FixedBatches(options.ValidationBatches, options.Windows, options.WindowFrames, ZeroNsTrainer.ValidationSeed));
+                        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{Path.GetFileName(parse.GetValue(score))}\tobjective {v.Loss:F4}\tsynchrony {v.Synchrony:F4}\tcos+ {v.Positive:F3}\tcos− {v.Negative:F3}\tanchor {v.Anchor:F4}\tlag {v.Lag:F2}\t({validation.Count} excerpts of {validation.Files} held-back files)"));
                         return 0;
                     }
                     if (train.Count == 0) throw new GrooveException($"{parse.GetValue(data)}: no file gave a training excerpt (files must be at least 11 s long)");

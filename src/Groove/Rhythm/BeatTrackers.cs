@@ -7,10 +7,14 @@ public static class BeatTrackers
     public const string DefaultName = "classical";
 
     /// <summary>All names, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-random"];
+    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-ft", "zerons-random"];
 
     /// <summary>The shipped Zero-Note Samba model (<c>models/zerons-small.safetensors</c>).</summary>
     public const string ZeroNsShippedModel = "zerons-small";
+
+    /// <summary>The shipped fine-tuned Zero-Note Samba model (<c>models/zerons-ft.safetensors</c>: pretrained, then
+    /// fine-tuned on 5 labelled gtzan20 songs with 3 more for early stopping; see <c>models/zerons-small.md</c>).</summary>
+    public const string ZeroNsFineTunedModel = "zerons-ft";
 
     /// <summary>A tracker from a weights file: a Zero-Note Samba model or a learned (few-shot) activation model.</summary>
     private static IBeatTracker FromFile(string path)
@@ -30,6 +34,7 @@ public static class BeatTrackers
         "classical" or "default" => new ClassicalBeatTracker(),
         "ellis" or "librosa" => new EllisBeatTracker(),
         "zerons" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons"),
+        "zerons-ft" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsFineTunedModel)), "zerons-ft"),
         "zerons-random" => new ZeroNoteSamba.ZeroNsBeatTracker(
             new ZeroNoteSamba.ZeroNsModel(new ZeroNoteSamba.SyncPredNet(ZeroNoteSamba.SyncPredNetConfig.Small, new Rng(1))), "zerons-random"),
         var n when n.EndsWith(".safetensors", StringComparison.Ordinal) => FromFile(name!.Trim()),

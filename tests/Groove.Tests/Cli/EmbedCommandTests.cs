@@ -83,4 +83,22 @@ public class EmbedCommandTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Single(missing.StderrLines);
     }
+
+    [Fact]
+    public void TheShippedTile2VecModelEmbedsAndSearches()
+    {
+        using var dir = new TempDir();
+        var lib = MakeLibrary(dir);
+        File.Delete(Path.Combine(lib, "broken.wav"));
+        var db = dir.File("lib.db");
+        var r = CliProcess.Run("embed", lib, "--index", db, "--model", "tile2vec");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("model tile2vec-w0.125-d0.5-128-", r.Stderr);
+        // The query file is embedded with the index's model kind (tile2vec), found by name, and excluded from its results.
+        var sim = CliProcess.Run("similar", Path.Combine(lib, "tone1.wav"), "--index", db, "-k", "3");
+        Assert.Equal(0, sim.ExitCode);
+        var lines = sim.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.DoesNotContain(lines, l => l.EndsWith("tone1.wav"));
+    }
 }

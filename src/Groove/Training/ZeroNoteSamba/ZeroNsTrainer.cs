@@ -33,8 +33,14 @@ public sealed record ZeroNsTrainingOptions
     public int ValidationBatches { get; init; } = 24;
     /// <summary>Seed of initialisation, dropout and batch sampling.</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>Steps between weight snapshots kept in <c>snapshots/stepNNNNNN.safetensors</c> (0 = none), so a
+    /// checkpoint can be chosen afterwards by a criterion fixed in advance.</summary>
+    public int SnapshotEvery { get; init; }
     /// <summary>Network shape.</summary>
     public SyncPredNetConfig Model { get; init; } = SyncPredNetConfig.Small;
+    /// <summary>Weight of the label-free <see cref="OnsetPhaseAnchor"/> term added to the synchrony loss (0 = the
+    /// paper's objective alone).</summary>
+    public float PhaseAnchorWeight { get; init; }
 
     internal Dictionary<string, string> ToMetadata()
     {
@@ -44,6 +50,7 @@ public sealed record ZeroNsTrainingOptions
             ["train.steps"] = Steps.ToString(ic), ["train.windows"] = Windows.ToString(ic),
             ["train.window_frames"] = WindowFrames.ToString(ic), ["train.temperature"] = Temperature.ToString("R", ic),
             ["train.lr"] = LearningRate.ToString("R", ic), ["train.seed"] = Seed.ToString(ic),
+            ["train.phase_anchor"] = PhaseAnchorWeight.ToString("R", ic),
         };
     }
 }
@@ -70,6 +77,12 @@ public sealed class ZeroNsTrainer
     public ResumableTraining Loop { get; }
     /// <summary>Mean positive and negative cosine of the last step.</summary>
     public (float Positive, float Negative) LastCosines { get; private set; }
+    /// <summary>Mean lag (frames) of best agreement between the percussive output and the onset envelope at the last
+    /// step (<see cref="OnsetPhaseAnchor"/>; negative = the output leads the onsets), and the anchor loss.</summary>
+    public (float Lag, float Loss) LastAnchor { get; private set; }
+
+    /// <summary>Seed of the fixed validation batches' window starts.</summary>
+    public const ulong ValidationSeed = 0x5A3B;
 
     /// <summary>Path of the best weights.</summary>
     public string BestPath => Path.Combine(_dir, "best.safetensors");
@@ -79,6 +92,11 @@ public sealed class ZeroNsTrainer
         _o = options;
         if (options.Steps < 1 || options.Windows < 2 || options.WindowFrames < 8 || options.CheckpointEvery < 1 || options.ValidateEvery < 1 || options.ValidationBatches < 1)
             throw new GrooveException("steps, checkpoint and validation intervals and validation batches must be positive, windows ≥ 2 and window frames ≥ 8");
+        if (options.SnapshotEvery < 0) throw new GrooveException("the snapshot interval must be ≥ 0 (0 = no snapshots)");
+        if (!(options.PhaseAnchorWeight >= 0) || float.IsInfinity(options.PhaseAnchorWeight))
+            throw new GrooveException("the phase-anchor weight must be a finite number ≥ 0");
+        if (options.PhaseAnchorWeight > 0 && options.WindowFrames <= 2 * OnsetPhaseAnchor.DefaultMaxLag)
+            throw new GrooveException($"the phase anchor needs windows longer than {2 * OnsetPhaseAnchor.DefaultMaxLag} frames");
         _dir = outDir;
         _initRng = new Rng(options.Seed);
         _dataRng = new Rng(options.Seed * 7919 + 3);
@@ -101,23 +119,34 @@ public sealed class ZeroNsTrainer
         return SynchronyContrastiveLoss.Compute(anchors, positives, _o.Temperature);
     }
 
-    /// <summary>Mean loss and cosines over fixed batches, in evaluation mode without gradients.</summary>
-    public (double Loss, double Positive, double Negative) Validate(ZeroNsTrainingData data, IReadOnlyList<(ZeroNsExcerptRef Excerpt, int[] Starts)> batches)
+    /// <summary>One validation measurement: the objective (synchrony loss + weight × anchor loss), its synchrony
+    /// part, the mean cosines, the anchor loss and the mean lag (frames) of the percussive output against the onsets.</summary>
+    public readonly record struct ValidationResult(double Loss, double Synchrony, double Positive, double Negative, double Anchor, double Lag);
+
+    /// <summary>Mean losses, cosines and lag over fixed batches, in evaluation mode without gradients.</summary>
+    public ValidationResult Validate(ZeroNsTrainingData data, IReadOnlyList<(ZeroNsExcerptRef Excerpt, int[] Starts)> batches)
     {
         bool training = Net.Training;
         Net.Eval();
         try
         {
             using var _ = GradMode.NoGrad();
-            double l = 0, p = 0, n = 0;
+            double l = 0, p = 0, n = 0, a = 0, lag = 0;
             foreach (var (e, starts) in batches)
             {
                 var (xp, xn) = data.Batch(e, starts, _o.WindowFrames);
-                var r = BatchLoss(xp, xn);
+                var anchors = Net.NonPercussive.Forward(xn);
+                var positives = Net.Percussive.Forward(xp);
+                var r = SynchronyContrastiveLoss.Compute(anchors, positives, _o.Temperature);
                 l += r.Loss.Item(); p += r.PositiveCosine; n += r.NegativeCosine;
+                if (_o.WindowFrames > 2 * OnsetPhaseAnchor.DefaultMaxLag)
+                {
+                    var (al, bl) = OnsetPhaseAnchor.Compute(positives, OnsetPhaseAnchor.Envelope(xp));
+                    a += al.Item(); lag += bl;
+                }
             }
             int c = Math.Max(batches.Count, 1);
-            return (l / c, p / c, n / c);
+            return new ValidationResult((l + _o.PhaseAnchorWeight * a) / c, l / c, p / c, n / c, a / c, lag / c);
         }
         finally { Net.Train(training); }
     }
@@ -130,29 +159,36 @@ public sealed class ZeroNsTrainer
     public bool Train(ZeroNsTrainingData train, ZeroNsTrainingData? validation, TrainingLog? log, Action<string>? progress,
         CancellationToken cancellationToken)
     {
-        var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, 0x5A3B) : null;
+        var valBatches = validation is { Count: > 0 } ? validation.FixedBatches(_o.ValidationBatches, _o.Windows, _o.WindowFrames, ValidationSeed) : null;
         Directory.CreateDirectory(_dir);
+        if (_o.SnapshotEvery > 0) Directory.CreateDirectory(Path.Combine(_dir, "snapshots"));
         var valLog = Path.Combine(_dir, "validation.tsv");
         double best = ReadBest();
         TrimValidationLog(valLog, Loop.Step);
         var sw = Stopwatch.StartNew();
-        double avg = double.NaN, avgPos = double.NaN, avgNeg = double.NaN;
+        double avg = double.NaN, avgPos = double.NaN, avgNeg = double.NaN, avgLag = double.NaN;
         long started = Loop.Step;
         if (valBatches != null && Loop.Step == 0 && !File.Exists(valLog))
         {
-            var (l0, p0, n0) = Validate(validation!, valBatches);
-            AppendValidation(valLog, 0, l0, p0, n0);
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"validation at step 0: loss {l0:F4}  cos+ {p0:F3}  cos− {n0:F3}"));
+            var v0 = Validate(validation!, valBatches);
+            AppendValidation(valLog, 0, v0);
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"validation at step 0: loss {v0.Loss:F4}  cos+ {v0.Positive:F3}  cos− {v0.Negative:F3}  lag {v0.Lag:F1}"));
         }
         return Loop.Run(_o.Steps, _ =>
         {
             var (xp, xn) = train.Sample(_dataRng, _o.Windows, _o.WindowFrames);
-            var r = BatchLoss(xp, xn);
+            var anchors = Net.NonPercussive.Forward(xn);
+            var positives = Net.Percussive.Forward(xp);
+            var r = SynchronyContrastiveLoss.Compute(anchors, positives, _o.Temperature);
             LastCosines = (r.PositiveCosine, r.NegativeCosine);
-            return r.Loss;
+            if (_o.PhaseAnchorWeight == 0) return r.Loss;
+            var (al, lag) = OnsetPhaseAnchor.Compute(positives, OnsetPhaseAnchor.Envelope(xp));
+            LastAnchor = (lag, al.Item());
+            return r.Loss + al * _o.PhaseAnchorWeight;
         }, (step, loss, lr) =>
         {
             var (cp, cn) = LastCosines;
+            avgLag = double.IsNaN(avgLag) ? LastAnchor.Lag : 0.9 * avgLag + 0.1 * LastAnchor.Lag;
             avg = double.IsNaN(avg) ? loss : 0.98 * avg + 0.02 * loss;
             avgPos = double.IsNaN(avgPos) ? cp : 0.98 * avgPos + 0.02 * cp;
             avgNeg = double.IsNaN(avgNeg) ? cn : 0.98 * avgNeg + 0.02 * cn;
@@ -161,12 +197,15 @@ public sealed class ZeroNsTrainer
             {
                 double rate = sw.Elapsed.TotalSeconds / Math.Max(step - started, 1);
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"step {step}/{_o.Steps}  loss {loss:F4}  avg {avg:F4}  cos+ {avgPos:F3}  cos− {avgNeg:F3}  lr×{lr:F3}  {rate:F2} s/step  {sw.Elapsed.TotalSeconds:F0} s"));
+                    $"step {step}/{_o.Steps}  loss {loss:F4}  avg {avg:F4}  cos+ {avgPos:F3}  cos− {avgNeg:F3}  lr×{lr:F3}{(_o.PhaseAnchorWeight > 0 ? $"  anchor {LastAnchor.Loss:F3} lag {avgLag:F1}" : "")}  {rate:F2} s/step  {sw.Elapsed.TotalSeconds:F0} s"));
             }
+            if (_o.SnapshotEvery > 0 && step % _o.SnapshotEvery == 0)
+                ZeroNsModel.SaveNet(Path.Combine(_dir, "snapshots", $"step{step:D6}.safetensors"), Net, Metadata(step, double.NaN));
             if (valBatches != null && (step % _o.ValidateEvery == 0 || step == _o.Steps))
             {
-                var (vl, vp, vn) = Validate(validation!, valBatches);
-                AppendValidation(valLog, step, vl, vp, vn);
+                var v = Validate(validation!, valBatches);
+                double vl = v.Loss;
+                AppendValidation(valLog, step, v);
                 bool better = vl < best;
                 if (better)
                 {
@@ -174,7 +213,7 @@ public sealed class ZeroNsTrainer
                     ZeroNsModel.SaveNet(BestPath, Net, Metadata(step, vl));
                 }
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"validation at step {step}: loss {vl:F4}  cos+ {vp:F3}  cos− {vn:F3}{(better ? "  (best, kept)" : $"  (best {best:F4})")}"));
+                    $"validation at step {step}: loss {vl:F4}  synchrony {v.Synchrony:F4}  cos+ {v.Positive:F3}  cos− {v.Negative:F3}  anchor {v.Anchor:F3}  lag {v.Lag:F1}{(better ? "  (best, kept)" : $"  (best {best:F4})")}"));
             }
         }, cancellationToken);
     }
@@ -196,10 +235,11 @@ public sealed class ZeroNsTrainer
             ? v : double.PositiveInfinity;
     }
 
-    private static void AppendValidation(string path, long step, double loss, double pos, double neg)
+    private static void AppendValidation(string path, long step, ValidationResult v)
     {
-        if (!File.Exists(path)) File.WriteAllText(path, "step\tloss\tcos_pos\tcos_neg\n");
-        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{step}\t{loss:R}\t{pos:R}\t{neg:R}\n"));
+        if (!File.Exists(path)) File.WriteAllText(path, "step\tloss\tcos_pos\tcos_neg\tsynchrony\tanchor\tlag\n");
+        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture,
+            $"{step}\t{v.Loss:R}\t{v.Positive:R}\t{v.Negative:R}\t{v.Synchrony:R}\t{v.Anchor:R}\t{v.Lag:R}\n"));
     }
 
     /// <summary>Drops validation lines after the step a run resumes from, so the file matches the checkpoint.</summary>
