@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Groove.Analysis;
 using Groove.Cli.Infrastructure;
 using Groove.Cli.Infrastructure.Batch;
@@ -84,10 +83,7 @@ internal static class BatchCommand
                     w.WriteEndObject();
                 }, indented: false) + "\n");
 
-            using var stop = new CancellationTokenSource();
-            void Stop(PosixSignalContext c) { c.Cancel = true; stop.Cancel(); }
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var signals = new StopSignals();
 
             var summary = CatalogueRunner.Run(list, store, new CatalogueRunOptions(part, jobCount, parse.GetValue(force), parse.GetValue(retryFailed), TimeSpan.FromSeconds(every)),
                 (file, warn, ct) =>
@@ -98,7 +94,7 @@ internal static class BatchCommand
                     var embedding = embedder is null ? null : embedder.Embed(Groove.Embeddings.LogMelTiles.LoadAudio(file, maxDuration, warn));
                     return new TrackOutcome(analysis, embedding, embedder?.ModelName);
                 },
-                stop.Token);
+                signals.Token);
             Console.Out.WriteLine(summary.Line(part));
             return summary.ExitCode;
         });

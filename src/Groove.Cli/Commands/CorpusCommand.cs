@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Groove.Cli.Infrastructure;
 using Groove.Corpus;
 using Spectre.Console;
@@ -54,15 +53,12 @@ internal static class CorpusCommand
                 var options = new CorpusOptions { SampleRate = parse.GetValue(rate), SilenceDb = parse.GetValue(silence), Packages = only };
                 var builder = new CorpusBuilder(dir, source, options);
 
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+                using var signals = new StopSignals();
                 var clock = Stopwatch.StartNew();
                 try
                 {
                     var failures = new List<string>();
-                    var summary = Run(builder, entries, failures, cts.Token);
+                    var summary = Run(builder, entries, failures, signals.Token);
                     foreach (var f in failures) Reporter.Error(f);
                     string where = Path.Combine(dir, "audio");
                     if (summary.PackagesBuilt == 0 && summary.FailedPackages.Count == 0)
@@ -77,7 +73,6 @@ internal static class CorpusCommand
                     Console.Error.WriteLine($"stopped; what is cached stays; run the same command again to resume");
                     return 130;
                 }
-                finally { Console.CancelKeyPress -= onCancel; }
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Groove.Cli.Infrastructure;
 using Groove.Corpus.Render;
 
@@ -76,12 +75,8 @@ internal static class CorpusRenderCommand
                     foreach (var c in plan) Console.WriteLine($"{c.Id}\t{c.Split}\t{c.Source}\t{c.SourceFile}");
                     return 0;
                 }
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+                using var signals = new StopSignals();
                 var clock = Stopwatch.StartNew();
-                try
                 {
                     var renderer = new CorpusRenderer(settings);
                     int train = plan.Count(c => c.Split == RenderPlan.Train);
@@ -89,12 +84,11 @@ internal static class CorpusRenderCommand
                     var (rendered, skipped, failed) = renderer.RenderAll(plan,
                         (n, total, id) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"[{n}/{total}] {id} ({clock.Elapsed.TotalMinutes:F1} min)")),
-                        Reporter.Warning, cts.Token);
+                        Reporter.Warning, signals.Token);
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(cts.IsCancellationRequested ? "stopped" : "done")}: {rendered} rendered, {skipped} already there, {failed} failed in {clock.Elapsed.TotalMinutes:F1} min; manifest {Path.Combine(dir, "manifest.tsv")}"));
-                    return cts.IsCancellationRequested ? 130 : 0;
+                        $"{(signals.StopRequested ? "stopped" : "done")}: {rendered} rendered, {skipped} already there, {failed} failed in {clock.Elapsed.TotalMinutes:F1} min; manifest {Path.Combine(dir, "manifest.tsv")}"));
+                    return signals.StopRequested ? 130 : 0;
                 }
-                finally { Console.CancelKeyPress -= onCancel; }
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Groove.Cli.Infrastructure;
 using Groove.Evaluation.Beats;
 using Groove.Rhythm.Learned;
@@ -67,20 +66,16 @@ internal static class TrainBeatsCommand
                     Model = config, Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), ExcerptSeconds = parse.GetValue(excerpt),
                     LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed), ValidateEvery = parse.GetValue(every), CheckpointEvery = parse.GetValue(ckpt),
                 };
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-                try
+                using var signals = new StopSignals();
                 {
                     var features = new BeatFeatures(config.FramesPerSecond, config.Bands);
                     var info = (Action<string>)Console.Error.WriteLine;
                     var train = BeatTrainingData.Load(Path.Combine(root, "train"), features, parse.GetValue(maxTrain), Reporter.Warning,
-                        (n, total) => { if (n % 100 == 0) info($"features of {n}/{total} training clips"); }, cts.Token);
+                        (n, total) => { if (n % 100 == 0) info($"features of {n}/{total} training clips"); }, signals.Token);
                     var valDir = Path.Combine(root, "validation");
                     var validation = Directory.Exists(Path.Combine(valDir, "audio"))
-                        ? BeatTrainingData.Load(valDir, features, parse.GetValue(maxVal), Reporter.Warning, null, cts.Token) : [];
-                    if (cts.IsCancellationRequested) { info("stopped while preparing data"); return 130; }
+                        ? BeatTrainingData.Load(valDir, features, parse.GetValue(maxVal), Reporter.Warning, null, signals.Token) : [];
+                    if (signals.StopRequested) { info("stopped while preparing data"); return 130; }
                     info(string.Create(CultureInfo.InvariantCulture,
                         $"{train.Count} training clips ({train.Sum(c => c.Frames) / (double)config.FramesPerSecond / 3600:F2} h), {validation.Count} validation clips"));
                     Directory.CreateDirectory(dir);
@@ -89,13 +84,12 @@ internal static class TrainBeatsCommand
                     if (resuming && trainer.Loop.TryResume() is not null) info($"resuming at step {trainer.Loop.Step} (best validation beat F {trainer.Loop.BestScore:F4})");
                     info($"{kind}: {trainer.Network.ParameterCount()} parameters");
                     using var log = new TrainingLog(Path.Combine(dir, "log.tsv"), trainer.Loop.Step);
-                    bool done = trainer.Train(train, log, info, cts.Token);
+                    bool done = trainer.Train(train, log, info, signals.Token);
                     var last = Path.Combine(dir, "beat-net.safetensors");
                     trainer.Model.Save(last, new Dictionary<string, string> { ["train.step"] = trainer.Loop.Step.ToString(CultureInfo.InvariantCulture) });
                     info($"{(done ? "finished" : "stopped")} at step {trainer.Loop.Step}: last weights {last}, best {Path.Combine(dir, "best.safetensors")}");
                     return done ? 0 : 130;
                 }
-                finally { Console.CancelKeyPress -= onCancel; }
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Groove.Cli.Infrastructure;
 using Groove.Tonality.Stone;
 using Groove.Training;
@@ -79,15 +78,8 @@ internal static class TrainCommand
                         LabelledWeight = parse.GetValue(labelledWeight), LabelledExcerptSeconds = parse.GetValue(labelledExcerpt),
                     },
                 };
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-                try
-                {
-                    return StoneTrainingRun.Run(settings, Console.Error.WriteLine, Reporter.Warning, Reporter.Describe, cts.Token) ? 0 : 130;
-                }
-                finally { Console.CancelKeyPress -= onCancel; }
+                using var signals = new StopSignals();
+                return StoneTrainingRun.Run(settings, Console.Error.WriteLine, Reporter.Warning, Reporter.Describe, signals.Token) ? 0 : 130;
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Groove.Cli.Infrastructure;
@@ -77,16 +76,12 @@ internal static class TrainTile2VecCommand
                 if (resuming && trainer.Loop.TryResume() is null) Reporter.Warning($"no checkpoint in {dir}: starting from scratch");
                 else if (resuming) Console.Error.WriteLine($"resuming at step {trainer.Loop.Step}");
 
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-                try
+                using var signals = new StopSignals();
                 {
                     var train = new TripletSampler(secs * LogMelTiles.FramesPerSecond);
                     var validation = new TripletSampler(secs * LogMelTiles.FramesPerSecond);
                     int failed;
-                    try { failed = Tile2VecTrainer.LoadCorpus(files, train, validation, valPercent, Console.Error.WriteLine, w => Reporter.Warning(w), cts.Token); }
+                    try { failed = Tile2VecTrainer.LoadCorpus(files, train, validation, valPercent, Console.Error.WriteLine, w => Reporter.Warning(w), signals.Token); }
                     catch (OperationCanceledException) { Console.Error.WriteLine("stopped while loading audio"); return 130; }
                     if (failed > 0) Console.Error.WriteLine($"{failed} files could not be read");
                     if (train.Count < 2) throw new GrooveException($"{parse.GetValue(data)}: fewer than two training files of 5 s or more");
@@ -94,14 +89,13 @@ internal static class TrainTile2VecCommand
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{train.Count} training files ({train.Frames / 100.0 / 3600:F2} h), {validation.Count} validation files; model {config.Name}: {trainer.Net.ParameterCount()} parameters"));
                     using var log = new TrainingLog(Path.Combine(dir, "log.tsv"), trainer.Loop.Step);
-                    bool finished = trainer.Train(train, validation.Count >= 2 ? validation : null, log, Console.Error.WriteLine, cts.Token);
+                    bool finished = trainer.Train(train, validation.Count >= 2 ? validation : null, log, Console.Error.WriteLine, signals.Token);
                     var last = Path.Combine(dir, "last.safetensors");
                     Groove.Nn.SafeTensors.Save(last, trainer.Net.StateDict(), trainer.Metadata(trainer.Loop.Step, double.NaN));
                     Console.Error.WriteLine($"{(finished ? "finished" : "stopped")} at step {trainer.Loop.Step}: checkpoint {trainer.Loop.CheckpointPath}, weights {last}" +
                         (File.Exists(trainer.BestPath) ? $", best (validation triplet accuracy) {trainer.BestPath}" : ""));
                     return finished ? 0 : 130;
                 }
-                finally { Console.CancelKeyPress -= onCancel; }
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

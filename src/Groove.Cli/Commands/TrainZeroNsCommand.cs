@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Groove.Cli.Infrastructure;
@@ -99,11 +98,7 @@ internal static class TrainZeroNsCommand
                 if (resuming && trainer.Loop.TryResume() is null) Reporter.Warning($"no checkpoint in {dir}: starting from scratch");
                 else if (resuming) Console.Error.WriteLine($"resuming at step {trainer.Loop.Step}");
 
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                Console.CancelKeyPress += onCancel;
-                using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-                try
+                using var signals = new StopSignals();
                 {
                     var excerptCache = new ZeroNsExcerptCache(parse.GetValue(cache) ?? DefaultCache(), options.ExcerptFrames, excerptsPerFile, stemsDir);
                     var train = new ZeroNsTrainingData(excerptCache);
@@ -112,11 +107,11 @@ internal static class TrainZeroNsCommand
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     foreach (var f in files)
                     {
-                        if (cts.IsCancellationRequested) break;
+                        if (signals.StopRequested) break;
                         if (parse.GetValue(cachedOnly) && !excerptCache.IsCached(f)) { done++; continue; }
                         try
                         {
-                            int k = excerptCache.Ensure(f, w => Reporter.Warning($"{f}: {w}"), cts.Token);
+                            int k = excerptCache.Ensure(f, w => Reporter.Warning($"{f}: {w}"), signals.Token);
                             (IsHeldBack(f, valPercent) ? validation : train).Add(f, k);
                         }
                         catch (OperationCanceledException) { break; }
@@ -125,7 +120,7 @@ internal static class TrainZeroNsCommand
                             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                                 $"prepared {done}/{files.Count} files: {train.Count} training and {validation.Count} validation excerpts ({clock.Elapsed.TotalSeconds:F0} s)"));
                     }
-                    if (cts.IsCancellationRequested) { Console.Error.WriteLine("stopped while preparing excerpts (the cache keeps what is done)"); return 130; }
+                    if (signals.StopRequested) { Console.Error.WriteLine("stopped while preparing excerpts (the cache keeps what is done)"); return 130; }
                     if (failed > 0) Console.Error.WriteLine($"{failed} files could not be read");
                     if (parse.GetValue(prepareOnly))
                     {
@@ -145,14 +140,13 @@ internal static class TrainZeroNsCommand
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{train.Count} training excerpts from {train.Files} files, {validation.Count} validation excerpts from {validation.Files} files; model '{config.Name}' {trainer.Net.ParameterCount()} parameters, receptive field {config.ReceptiveField} frames"));
                     using var log = new TrainingLog(Path.Combine(dir, "log.tsv"), trainer.Loop.Step);
-                    bool finished = trainer.Train(train, validation.Count > 0 ? validation : null, log, Console.Error.WriteLine, cts.Token);
+                    bool finished = trainer.Train(train, validation.Count > 0 ? validation : null, log, Console.Error.WriteLine, signals.Token);
                     var last = Path.Combine(dir, "last.safetensors");
                     ZeroNsModel.SaveNet(last, trainer.Net, trainer.Metadata(trainer.Loop.Step, double.NaN));
                     Console.Error.WriteLine($"{(finished ? "finished" : "stopped")} at step {trainer.Loop.Step}: checkpoint {trainer.Loop.CheckpointPath}, weights {last}" +
                         (File.Exists(trainer.BestPath) ? $", best (validation loss) {trainer.BestPath}" : ""));
                     return finished ? 0 : 130;
                 }
-                finally { Console.CancelKeyPress -= onCancel; }
             }
             catch (Exception e) { return Reporter.Fatal(e); }
         });

@@ -78,6 +78,28 @@ public class BatchCommandTests
     }
 
     [Fact]
+    public void A_rerun_removes_the_temporary_batch_json_a_killed_run_left_and_keeps_a_live_writers()
+    {
+        using var dir = new TempDir();
+        var (manifest, _) = Catalogue(dir, good: 1, withBroken: false);
+        var outDir = dir.File("out");
+        Directory.CreateDirectory(outDir);
+        // What a run killed while writing batch.json leaves: AtomicFile's ".<name>.<pid>.<guid>.tmp" of a process
+        // that no longer runs (pid 2^22 + 1 is above Linux's pid_max ceiling, so no process has it); and one of a
+        // process that still runs (this test's), which must stay.
+        var abandoned = Path.Combine(outDir, $".batch.json.{(1 << 22) + 1}.{Guid.NewGuid():N}.tmp");
+        var live = Path.Combine(outDir, $".batch.json.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(abandoned, "{\"tasks\":");
+        File.WriteAllText(live, "{\"tasks\":");
+
+        var run = CliProcess.Run("batch", manifest, "--out", outDir);
+        Assert.Equal(0, run.ExitCode);
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(Path.Combine(outDir, "batch.json")));
+    }
+
+    [Fact]
     public void Shards_run_separately_give_each_track_one_result_identical_to_an_unsharded_run()
     {
         using var dir = new TempDir();

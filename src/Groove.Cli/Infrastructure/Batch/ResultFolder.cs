@@ -104,9 +104,16 @@ internal sealed class ResultFolder : IBatchStore
             var earlier = File.ReadAllText(path);
             if (earlier != settings)
                 throw new GrooveException($"{Dir}: holds results made with other settings ({earlier.Trim()}); this run asks for {settings.Trim()}: give another --out folder");
-            return;
         }
-        // Shards starting together write the same text; the rename makes either one the whole file.
-        AtomicFile.WriteAllText(path, settings);
+        else
+        {
+            // Shards starting together write the same text; the rename makes either one the whole file.
+            AtomicFile.WriteAllText(path, settings);
+        }
+        // A run killed while writing batch.json left its temporary file here (the folder's top level holds no other
+        // temporaries). Once batch.json exists no shard writes it again, so only a shard that started in the same
+        // instant can still be writing one; a writer whose process is gone from this machine is removed. (On a cluster
+        // that could, in that instant, be another node's live writer: its shard then stops with an error and is re-run.)
+        AtomicFile.RemoveAbandoned(Dir);
     }
 }

@@ -41,19 +41,10 @@ public static class LinearProbe
         var truth = y.ToArray();
         double acc = Accuracy(truth, pred, Enumerable.Range(0, n).ToArray());
         double f1 = MacroF1(truth, pred, classes, Enumerable.Range(0, n).ToArray());
-        const int resamples = 1000;
-        var rng = new Rng(seed ^ 0xB007);
-        var accs = new double[resamples]; var f1s = new double[resamples];
-        var idx = new int[n];
-        for (int r = 0; r < resamples; r++)
-        {
-            for (int i = 0; i < n; i++) idx[i] = rng.NextInt(n);
-            accs[r] = Accuracy(truth, pred, idx);
-            f1s[r] = MacroF1(truth, pred, classes, idx);
-        }
+        var (accSpread, f1Spread) = BootstrapSpreads(truth, pred, classes, seed);
         double mean = foldAcc.Average();
         double std = Math.Sqrt(foldAcc.Sum(a => (a - mean) * (a - mean)) / foldAcc.Count);
-        return new ProbeResult(n, classes, k, acc, Std(accs), f1, Std(f1s), mean, std, resamples, pred);
+        return new ProbeResult(n, classes, k, acc, accSpread, f1, f1Spread, mean, std, BootstrapResamples, pred);
     }
 
     /// <summary>
@@ -72,17 +63,27 @@ public static class LinearProbe
         int n = truth.Length;
         var all = Enumerable.Range(0, n).ToArray();
         double acc = Accuracy(truth, pred, all), f1 = MacroF1(truth, pred, classes, all);
-        const int resamples = 1000;
+        var (accSpread, f1Spread) = BootstrapSpreads(truth, pred, classes, seed);
+        return new ProbeResult(n, classes, 1, acc, accSpread, f1, f1Spread, acc, 0, BootstrapResamples, pred);
+    }
+
+    private const int BootstrapResamples = 1000;
+
+    /// <summary>Standard deviations of accuracy and macro-F1 over bootstrap resamples of the scored items (seeded).</summary>
+    private static (double Accuracy, double MacroF1) BootstrapSpreads(int[] truth, int[] pred, int classes, ulong seed)
+    {
+        int n = truth.Length;
         var rng = new Rng(seed ^ 0xB007);
-        var accs = new double[resamples]; var f1s = new double[resamples];
+        var accs = new double[BootstrapResamples];
+        var f1s = new double[BootstrapResamples];
         var idx = new int[n];
-        for (int r = 0; r < resamples; r++)
+        for (int r = 0; r < BootstrapResamples; r++)
         {
             for (int i = 0; i < n; i++) idx[i] = rng.NextInt(n);
             accs[r] = Accuracy(truth, pred, idx);
             f1s[r] = MacroF1(truth, pred, classes, idx);
         }
-        return new ProbeResult(n, classes, 1, acc, Std(accs), f1, Std(f1s), acc, 0, resamples, pred);
+        return (Std(accs), Std(f1s));
     }
 
     /// <summary>Fold of each item: per class, a seeded shuffle dealt round-robin (continuing across classes).</summary>
