@@ -91,7 +91,10 @@ internal static class BatchCommand
                     var analysis = analyzer?.Analyze(file, onWarning: warn, cancellationToken: ct);
                     ct.ThrowIfCancellationRequested();
                     var embedder = embedders.Value;
-                    var embedding = embedder is null ? null : embedder.Embed(Groove.Embeddings.LogMelTiles.LoadAudio(file, maxDuration, warn));
+                    // The analysis decoded the file already (unless it read a long one in blocks): embed from that audio.
+                    var embedding = embedder?.Embed(analysis?.Audio is { } audio
+                        ? Groove.Embeddings.LogMelTiles.FromAudio(audio)
+                        : Groove.Embeddings.LogMelTiles.LoadAudio(file, maxDuration, warn));
                     return new TrackOutcome(analysis, embedding, embedder?.ModelName);
                 },
                 signals.Token);

@@ -70,4 +70,15 @@ public sealed class LogMelTiles
         var options = new AudioLoadOptions { SampleRate = SampleRate, Mono = true, MaxDuration = maxDuration ?? AudioLoadOptions.DefaultMaxDuration };
         return AudioFile.Load(path, options, onWarning).Mono();
     }
+
+    /// <summary>
+    /// The same 16 kHz mono signal from audio already decoded at the file's own rate and channels (what
+    /// <see cref="LoadAudio"/> gives for that file, sample for sample: the same mixdown, then the same resampler), so
+    /// a caller that has the audio for another analysis does not decode the file a second time.
+    /// </summary>
+    public static float[] FromAudio(AudioBuffer audio)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        return Resampler.Resample(audio.Mono(), audio.SampleRate, SampleRate);
+    }
 }

@@ -1,4 +1,6 @@
+using Groove.Audio;
 using Groove.Dsp;
+using Groove.Tests.Audio;
 using Groove.Embeddings;
 using Groove.Tests.Support;
 
@@ -6,6 +8,19 @@ namespace Groove.Tests.Embeddings;
 
 public class LogMelTilesTests
 {
+    [Fact]
+    public void FromDecodedAudioEqualsLoadingTheFileAt16kMono()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("stereo.wav");
+        var left = Signals.Sine(440, 44100, 88200);
+        var right = Signals.Sine(1000, 44100, 88200);
+        AudioTestFiles.Wav(path, 44100, left, right);
+        // Exact: both paths mix the channels with the same element-wise operations and run the same resampler, which
+        // gives the same samples streamed in blocks as on the whole signal (ResamplerTests.StreamingInRandomBlocksEqualsWholeSignal).
+        Assert.Equal(LogMelTiles.LoadAudio(path), LogMelTiles.FromAudio(AudioFile.Load(path)));
+    }
+
     [Fact]
     public void ShapeIsFramesByMelsAtOneHundredFramesPerSecond()
     {
