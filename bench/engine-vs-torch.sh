@@ -19,6 +19,9 @@ if ! $PY -c "import torch" 2>/dev/null; then
   $sudo_cmd apt-get install -y -qq python3-torch >/dev/null
 fi
 
+# .NET 10 reads DOTNET_EnableAVX512=0 and ignores the older DOTNET_EnableAVX512F=0: honour either to force AVX2.
+[ "${DOTNET_EnableAVX512F:-}" = 0 ] && export DOTNET_EnableAVX512=0
+
 workloads=(sgemm zerons zerons-fwd zerons-small zerons-small-fwd chromanet chromanet-fwd tile2vec tile2vec-fwd tcn tcn-fwd
   beatgru beatgru-fwd bigru)
 [ $# -gt 0 ] && workloads=("$@")
