@@ -55,13 +55,19 @@ def main(results_path, peak_path):
     print(head)
     print("-" * len(head))
     speedups, speedups_oblas = [], []
+    prev = None
     for name in order:
         t = times[name]
         if "torch" not in t or "groove" not in t:
             continue
         s = t["torch"] / t["groove"]
         speedups.append(s)
-        row = f"{DESCRIPTIONS.get(name, name):<56} {t['torch']:>10.1f}"
+        desc = DESCRIPTIONS.get(name, name)
+        base = name.removesuffix("-fwd")
+        if base != name and prev != base and base in DESCRIPTIONS:  # not right under its model: name the model
+            desc = DESCRIPTIONS[base].replace(" fwd+bwd", " fwd only")
+        prev = name
+        row = f"{desc:<56} {t['torch']:>10.1f}"
         if has_oblas:
             row += f" {t.get('torch_openblas', float('nan')):>18.1f}"
         row += f" {t['groove']:>10.1f} {s:>7.2f}x"
