@@ -19,7 +19,7 @@
 // other two rendered sets only). Ties go to the earlier candidate (simpler settings are listed first).
 //
 // usage: KeySelection --gtzan DIR --keydata DIR --out DIR [--stone MODEL] [--threads N] [--top N]
-//        KeySelection --time WAV   (times every KeyMethods method on WAV, one thread)
+//        KeySelection --time WAV [--model M[:profile]]...   (times every KeyMethods method, and STONE models, on WAV, one thread)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -41,9 +41,18 @@ string Arg(string name, string? fallback = null)
 if (args.Contains("--time"))
 {
     var audio = AudioFile.Load(Arg("--time"));
-    foreach (var m in KeyMethods.All)
+    var timed = KeyMethods.All.Select(m => ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", (IKeyEstimator)new ProfileKeyEstimator(m.Options))).ToList();
+    // --model M (repeatable; M:profile = a 24-output model's signature with the default mode decision): STONE models too
+    for (int a = 0; a + 1 < args.Length; a++)
     {
-        var (label, est) = ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", new ProfileKeyEstimator(m.Options));
+        if (args[a] != "--model") continue;
+        var spec = args[a + 1];
+        bool fromProfile = spec.EndsWith(":profile", StringComparison.Ordinal);
+        var name = fromProfile ? spec[..^":profile".Length] : spec;
+        timed.Add(($"groove key --model {spec}", new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(name)), name, new ProfileKeyEstimator(KeyMethods.Default.Options), fromProfile)));
+    }
+    foreach (var (label, est) in timed)
+    {
         for (int w = 0; w < 2; w++) est.Estimate(audio); // JIT and kernel caches
         var times = new List<double>();
         for (int r = 0; r < 7; r++)
