@@ -31,16 +31,16 @@ groove=${GROOVE:-"$root/src/Groove.Cli/bin/Release/net10.0/groove"}
 cands=(cqt "$@")
 
 label() { case $1 in cqt) echo cqt;; *:profile) echo "$(basename "${1%:profile}" .safetensors)+cqt-mode";; *) echo "$(basename "$1" .safetensors)";; esac; }
-estimate() { # SET_DIR CANDIDATE DEST
-  local set=$1 c=$2 dest=$3
-  [ -f "$dest/.done" ] && return 0
-  rm -rf "$dest"
-  case $c in
-    cqt) "$groove" key "$set"/audio/*.wav --method cqt --out "$dest" >/dev/null ;;
-    *:profile) "$groove" key "$set"/audio/*.wav --model "${c%:profile}" --mode-from profile --out "$dest" >/dev/null ;;
-    *) "$groove" key "$set"/audio/*.wav --model "$c" --out "$dest" >/dev/null ;;
-  esac
-  touch "$dest/.done"
+# Every candidate's key of every clip, written as `groove key` writes it (KeySelection --write-keys: the same estimators,
+# each clip decoded once and its STONE CQT computed once for all models); candidates already done are kept.
+selection="$here/KeySelection/bin/Release/net10.0/KeySelection.dll"
+[ -n "${GROOVE:-}" ] || dotnet build "$here/KeySelection" -c Release -v q -nologo >/dev/null
+estimate() { # SET_DIR OUT_DIR
+  local set=$1 dest=$2 todo=() c
+  for c in "${cands[@]}"; do [ -f "$dest/$(label "$c")/.done" ] || todo+=("$c"); done
+  [ ${#todo[@]} -eq 0 ] && return 0
+  dotnet "$selection" --write-keys "$set/audio" "$dest" "${todo[@]}" >&2
+  for c in "${todo[@]}"; do touch "$dest/$(label "$c")/.done"; done
 }
 
 scores="$out/scores.tsv"
@@ -48,9 +48,9 @@ scores="$out/scores.tsv"
 for set in "$keydata/nottingham-test" "$keydata/nottingham-test-varied" "$keydata/mma-test" "$shared/data/dev/gtzan20"; do
   [ -d "$set/audio" ] || { echo "missing $set" >&2; exit 2; }
   name=$(basename "$set")
+  estimate "$set" "$out/$name"
   for c in "${cands[@]}"; do
     l=$(label "$c")
-    estimate "$set" "$c" "$out/$name/$l"
     "$groove" eval key --dataset "$set" --est-dir "$out/$name/$l" --json 2>/dev/null |
       python3 -c 'import json,sys; d=json.load(sys.stdin); v=next(iter(d.values())); print("\t".join([sys.argv[1], sys.argv[2]] + ["%.4f" % v[m]["mean"] for m in ("Weighted Score", "Correct", "Key Signature Correct")] + [str(v["Weighted Score"]["n"])]))' "$name" "$l" >> "$scores"
   done

@@ -19,6 +19,7 @@
 // other two rendered sets only). Ties go to the earlier candidate (simpler settings are listed first).
 //
 // usage: KeySelection --gtzan DIR --keydata DIR --out DIR [--stone MODEL] [--threads N] [--top N]
+//        KeySelection --write-keys AUDIO_DIR OUT_ROOT CANDIDATE...   (see below)
 //        KeySelection --time WAV [--model M[:profile]]...   (times every KeyMethods method, and STONE models, on WAV, one thread)
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -64,6 +65,57 @@ if (args.Contains("--time"))
         times.Sort();
         Console.WriteLine($"{label}: median {times[3] * 1000:F1} ms for {audio.Duration:F1} s = {100 * times[3] / audio.Duration:F3}% of real time (min {times[0] * 1000:F1} ms, 7 runs)");
     }
+    return;
+}
+if (args.Contains("--write-keys"))
+{
+    // --write-keys AUDIO_DIR OUT_ROOT CANDIDATE...: the key of every AUDIO_DIR/*.wav for each candidate, written to
+    // OUT_ROOT/<label>/<id>.key as `groove key` writes it (same estimators, same code paths: the cqt method's
+    // Analyze(...).Global, then StoneKeyEstimator's combination or a 24-output model's own argmax), but each clip is
+    // decoded once and its STONE CQT computed once for all models (bench/tonal/key-model-selection.sh's fast path).
+    // CANDIDATE: cqt | MODEL (12-output: signature × cqt mode; 24-output: own mode) | MODEL:profile (24-output
+    // signature × cqt mode). Labels: cqt, basename(MODEL), basename(MODEL)+cqt-mode.
+    int at = Array.IndexOf(args, "--write-keys");
+    string audioDir = args[at + 1], outRoot = args[at + 2];
+    var specs = args.Skip(at + 3).ToList();
+    var classical = new ProfileKeyEstimator(KeyMethods.Default.Options);
+    var learned = new List<(string Label, StoneModel Model, bool FromProfile)>();
+    foreach (var spec in specs.Where(x => x != "cqt"))
+    {
+        bool fromProfile = spec.EndsWith(":profile", StringComparison.Ordinal);
+        var name = fromProfile ? spec[..^":profile".Length] : spec;
+        var label = Path.GetFileNameWithoutExtension(name) + (fromProfile ? "+cqt-mode" : "");
+        learned.Add((label, StoneModel.Load(ModelRegistry.Resolve(name)), fromProfile));
+    }
+    var labels = (specs.Contains("cqt") ? new[] { "cqt" } : []).Concat(learned.Select(l => l.Label)).ToList();
+    foreach (var l in labels) Directory.CreateDirectory(Path.Combine(outRoot, l));
+    var wavs = Directory.GetFiles(audioDir, "*.wav").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+    var sw = Stopwatch.StartNew();
+    foreach (var wav in wavs)
+    {
+        var id = Path.GetFileNameWithoutExtension(wav);
+        var audio = AudioFile.Load(wav);
+        var global = classical.Analyze(audio).Global;
+        void Write(string label, KeyEstimate e) => File.WriteAllText(Path.Combine(outRoot, label, id + ".key"), e.Label + "\n");
+        if (specs.Contains("cqt")) Write("cqt", global);
+        if (learned.Count == 0) continue;
+        if (!global.HasKey) { foreach (var l in learned) Write(l.Label, global); continue; }
+        var mono = audio.Mono();
+        if (audio.SampleRate != StoneFrontEnd.SampleRate) mono = Resampler.Resample(mono, audio.SampleRate, StoneFrontEnd.SampleRate);
+        var cqt = StoneFrontEnd.Compute(mono, out int frames);
+        foreach (var (label, model, fromProfile) in learned)
+        {
+            if (model.Net.Config.Modes == 2 && !fromProfile)
+            {
+                var scores = model.KeyScores(cqt, frames);
+                int best = 0;
+                for (int i = 1; i < 24; i++) if (scores[i] > scores[best]) best = i;
+                Write(label, new KeyEstimate(MusicalKey.FromIndex(best), scores[best], scores));
+            }
+            else Write(label, StoneKeyEstimator.Combine(model.KeySignatureProfile(cqt, frames), global));
+        }
+    }
+    Console.WriteLine($"{wavs.Count} clips, {labels.Count} candidates: {sw.Elapsed.TotalSeconds:F0} s");
     return;
 }
 string gtzanDir = Arg("--gtzan");
