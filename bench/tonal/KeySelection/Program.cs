@@ -90,7 +90,7 @@ if (args.Contains("--write-keys"))
     var labels = (specs.Contains("cqt") ? new[] { "cqt" } : []).Concat(learned.Select(l => l.Label)).ToList();
     foreach (var l in labels) Directory.CreateDirectory(Path.Combine(outRoot, l));
     var wavs = Directory.GetFiles(audioDir, "*.wav").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-    var sw = Stopwatch.StartNew();
+    var clock = Stopwatch.StartNew();
     foreach (var wav in wavs)
     {
         var id = Path.GetFileNameWithoutExtension(wav);
@@ -115,7 +115,7 @@ if (args.Contains("--write-keys"))
             else Write(label, StoneKeyEstimator.Combine(model.KeySignatureProfile(cqt, frames), global));
         }
     }
-    Console.WriteLine($"{wavs.Count} clips, {labels.Count} candidates: {sw.Elapsed.TotalSeconds:F0} s");
+    Console.WriteLine($"{wavs.Count} clips, {labels.Count} candidates: {clock.Elapsed.TotalSeconds:F0} s");
     return;
 }
 string gtzanDir = Arg("--gtzan");
