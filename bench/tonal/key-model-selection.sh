@@ -62,10 +62,10 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 rendered = ["nottingham-test", "nottingham-test-varied", "mma-test"]
 cands = list(dict.fromkeys(r[1] for r in rows))
 w = {(r[0], r[1]): float(r[2]) for r in rows}
-print("%-28s" % "candidate" + "".join("%24s" % s for s in rendered + ["gtzan20"]) + "%8s" % "S")
+print("%-24s" % "candidate" + "".join("  %-28s" % s for s in rendered + ["gtzan20"]) + "%6s" % "S")
 for c in cands:
     cells = ["%.3f (acc %.2f, ksea %.2f)" % tuple(float(x) for x in r[2:5]) for s in rendered + ["gtzan20"] for r in rows if r[0] == s and r[1] == c]
-    print("%-28s" % c + "".join("%24s" % x for x in cells) + "%8.3f" % (sum(w[s, c] for s in rendered) / 3))
+    print("%-24s" % c + "".join("  %-28s" % x for x in cells) + "%6.3f" % (sum(w[s, c] for s in rendered) / 3))
 
 def choose(sets):
     S = {c: sum(w[s, c] for s in sets) / len(sets) for c in cands}
