@@ -16,7 +16,7 @@ internal static class SimilarCommand
     public static Command Create()
     {
         var query = new Argument<string>("query") { Description = "Audio file or indexed track (path or unique file name)" };
-        var index = new Option<string>("--index") { Description = "Library index file", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db", Required = true };
         var k = new Option<int>("-k", "--top") { Description = "Number of results", DefaultValueFactory = _ => 10 };
         var model = new Option<string?>("--model") { Description = "Model to embed a query file with (default: the index's kind)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
@@ -43,7 +43,7 @@ internal static class SimilarCommand
                     var embedder = LibraryIndex.Embedder(parse.GetValue(model), lib);
                     lib.RequireModel(embedder.ModelName, embedder.Dimension);
                     vector = embedder.EmbedFile(q, w => Reporter.Warning($"{q}: {w}")).Vector;
-                    self = SqliteTrackIndex.Key(q);
+                    self = SqlTrackIndex.Key(q);
                 }
                 else throw new GrooveException($"{q}: neither an audio file nor a track of {lib.Location}");
                 var hits = search.TopK(vector, top, self);

@@ -4,9 +4,15 @@ using Groove.Tests.Support;
 
 namespace Groove.Tests.Cli;
 
-/// <summary>groove embed | similar | cluster | probe end to end on small generated WAVs, with the MFCC model (no weights needed).</summary>
-public class EmbedCommandTests
+/// <summary>
+/// groove embed | similar | cluster | probe end to end on small generated WAVs, with the MFCC model (no weights
+/// needed), on both index backends: an SQLite file and a database of the test PostgreSQL server.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public class EmbedCommandTests(PostgresServer server)
 {
+    private string NewIndex(TempDir dir, string backend) => backend == "postgres" ? server.NewDatabase() : dir.File("lib.db");
+
     private static string MakeLibrary(TempDir dir)
     {
         var lib = Path.Combine(dir.Path, "music");
@@ -23,12 +29,14 @@ public class EmbedCommandTests
         return lib;
     }
 
-    [Fact]
-    public void EmbedSkipsUnchangedAndReportsUnreadableFiles()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void EmbedSkipsUnchangedAndReportsUnreadableFiles(string backend)
     {
         using var dir = new TempDir();
         var lib = MakeLibrary(dir);
-        var db = dir.File("lib.db");
+        var db = NewIndex(dir, backend);
         var r = CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(r.StderrLines, l => l.Contains("broken.wav") && l.StartsWith("groove: error:"));
@@ -43,13 +51,15 @@ public class EmbedCommandTests
         Assert.Contains("holds vectors of model 'mfcc-stats20'", mismatch.Stderr);
     }
 
-    [Fact]
-    public void SimilarClusterAndProbeUseTheIndex()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void SimilarClusterAndProbeUseTheIndex(string backend)
     {
         using var dir = new TempDir();
         var lib = MakeLibrary(dir);
         File.Delete(Path.Combine(lib, "broken.wav"));
-        var db = dir.File("lib.db");
+        var db = NewIndex(dir, backend);
         Assert.Equal(0, CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc").ExitCode);
 
         var sim = CliProcess.Run("similar", "noise0", "--index", db, "-k", "2", "--json");
@@ -100,5 +110,27 @@ public class EmbedCommandTests
         var lines = sim.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.DoesNotContain(lines, l => l.EndsWith("tone1.wav"));
+    }
+
+    [Fact]
+    public void AnUnreachableOrBadPostgresIndexIsAOneLineErrorAndNonZeroExit()
+    {
+        using var dir = new TempDir();
+        var lib = MakeLibrary(dir);
+        foreach (var (command, url) in new[]
+        {
+            ("embed", "postgres://me:secret@127.0.0.1:1/music"),  // nothing listens on port 1
+            ("similar", server.Url("no_such_database")),
+            ("embed", "postgres://me@localhost:port/music"),
+        })
+        {
+            var r = command == "embed"
+                ? CliProcess.Run("embed", lib, "--index", url, "--model", "mfcc")
+                : CliProcess.Run("similar", "tone0", "--index", url);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Single(r.StderrLines);
+            Assert.StartsWith("groove: error:", r.StderrLines[0]);
+            Assert.DoesNotContain("secret", r.Stderr);
+        }
     }
 }
