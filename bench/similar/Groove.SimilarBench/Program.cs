@@ -4,7 +4,8 @@ using Groove.Embeddings;
 using Groove.Index;
 using Groove.IO;
 
-// search MATRIX.npy QUERIES.npy K OUT.txt : median seconds per query of VectorSearch.TopK (one thread), top-k ids written to OUT.txt
+// search MATRIX.npy QUERIES.npy K OUT.txt [f32|f16] [mapped] : median seconds per query of VectorSearch.TopK (one
+//   thread; float32 or float16 rows; in memory, or memory-mapped from a matrix file next to OUT.txt), top-k ids to OUT.txt
 // embed WAV MODEL RUNS                    : median seconds to embed the clip (load excluded), and the clip's duration
 var ic = CultureInfo.InvariantCulture;
 switch (args[0])
@@ -13,7 +14,15 @@ switch (args[0])
     {
         var m = NpyFile.Read(args[1]); var q = NpyFile.Read(args[2]);
         int n = m.Shape[0], d = m.Shape[1], k = int.Parse(args[3], ic);
-        var search = new VectorSearch(Enumerable.Range(0, n).Select(i => i.ToString(ic)).ToArray(), m.ToFloat(), d);
+        var precision = args.Length > 5 && args[5] == "f16" ? VectorPrecision.Float16 : VectorPrecision.Float32;
+        var search = new VectorSearch(Enumerable.Range(0, n).Select(i => i.ToString(ic)).ToArray(), m.ToFloat(), d, precision);
+        if (args.Length > 6 && args[6] == "mapped")
+        {
+            var file = args[4] + ".matrix";
+            search.Save(file, "bench");
+            search.Dispose();
+            search = VectorSearch.OpenMapped(file);
+        }
         var queries = q.ToFloat();
         int nq = q.Shape[0];
         var times = new List<double>();

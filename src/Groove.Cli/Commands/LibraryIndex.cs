@@ -25,13 +25,7 @@ internal static class LibraryIndex
     /// <summary>The embedder for <paramref name="model"/>, or — when null — the kind that made the index's vectors.</summary>
     public static TrackEmbedder Embedder(string? model, ITrackIndex index)
     {
-        model ??= index.Model switch
-        {
-            null => "tile2vec",
-            var m when m.StartsWith("mfcc", StringComparison.Ordinal) => "mfcc",
-            var m when m.StartsWith("random", StringComparison.Ordinal) => "random",
-            _ => "tile2vec",
-        };
+        model ??= TrackEmbedder.KindOf(index.Model);
         return TrackEmbedder.Create(model);
     }
 }

@@ -297,7 +297,17 @@ public abstract class SqlTrackIndex : ITrackIndex
     }
 
     /// <inheritdoc/>
-    public VectorSearch LoadSearch()
+    public string Revision()
+    {
+        RefreshModel();
+        using var c = Command("SELECT COUNT(*), MAX(updated) FROM tracks");
+        using var r = c.ExecuteReader();
+        r.Read();
+        return string.Create(CultureInfo.InvariantCulture, $"{Location}|{Model}|{Dimension}|{r.GetInt64(0)}|{(r.IsDBNull(1) ? "" : r.GetString(1))}");
+    }
+
+    /// <inheritdoc/>
+    public VectorSearch LoadSearch(VectorPrecision precision = VectorPrecision.Float32)
     {
         RefreshModel();
         var ids = new List<string>();
@@ -314,7 +324,7 @@ public abstract class SqlTrackIndex : ITrackIndex
                 values.AddRange(v);
             }
         }
-        return new VectorSearch(ids, CollectionsMarshal.AsSpan(values), Math.Max(Dimension, 1));
+        return new VectorSearch(ids, CollectionsMarshal.AsSpan(values), Math.Max(Dimension, 1), precision);
     }
 
     /// <summary>The key a path is stored under: its full path.</summary>
