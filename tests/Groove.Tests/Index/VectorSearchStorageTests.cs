@@ -48,13 +48,14 @@ public class VectorSearchStorageTests
         using var f32 = new VectorSearch(ids, matrix, dim);
         using var f16 = new VectorSearch(ids, matrix, dim, VectorPrecision.Float16);
         Assert.Equal(VectorPrecision.Float16, f16.Precision);
-        int identical = 0;
+        int identical = 0, recalled = 0;
         for (int i = 0; i < queries; i++)
         {
             var query = q.AsSpan(i * dim, dim);
             var a = f32.TopK(query, k);
             var b = f16.TopK(query, k);
             if (a.Select(h => h.Id).SequenceEqual(b.Select(h => h.Id))) identical++;
+            recalled += b.Count(h => a.Any(x => x.Id == h.Id));
             // Unit vectors rounded to float16 (relative error ≤ 2^-11 per value) move a cosine by at most 2^-11
             // (Cauchy–Schwarz): so scores agree to that, and where the order differs the float32 scores are that close.
             for (int j = 0; j < k; j++)
@@ -63,7 +64,9 @@ public class VectorSearchStorageTests
                 if (a[j].Id != b[j].Id) Assert.True(Math.Abs(a[j].Cosine - a.Concat(f32.TopK(query, k + 5)).First(h => h.Id == b[j].Id).Cosine) <= 2.0 / 2048, $"query {i}: rank {j} differs beyond float16 rounding");
             }
         }
-        Assert.True(identical >= queries * 95 / 100, $"float16 returned the float32 top-{k} for only {identical} of {queries} queries");
+        // Groups of 100 close members make many near-ties, so some lists swap neighbours (checked above to be ties
+        // within float16 rounding); the tracks found are nearly all the same.
+        Assert.True(recalled >= queries * k * 98 / 100, $"float16 found {recalled} of the float32 top-{k} tracks of {queries} queries ({identical} lists identical)");
     }
 
     [Theory]
