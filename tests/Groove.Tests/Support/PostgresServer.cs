@@ -27,7 +27,10 @@ public sealed class PostgresServer : IDisposable
             "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin: run scripts/install-deps.sh (it installs postgresql-15)");
         Version = Path.GetFileName(Path.GetDirectoryName(_bin)!);
         _asPostgresUser = Environment.UserName == "root";
-        _dir = Directory.CreateTempSubdirectory("groove-pg-").FullName;
+        // Under root the folder must be reachable by the postgres user: /tmp itself, whatever TMPDIR says.
+        _dir = _asPostgresUser && !OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory($"/tmp/groove-pg-{Guid.NewGuid():N}", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName
+            : Directory.CreateTempSubdirectory("groove-pg-").FullName;
         try
         {
             if (_asPostgresUser) Run("chown", null, "postgres:", _dir);

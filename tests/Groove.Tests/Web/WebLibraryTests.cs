@@ -143,8 +143,7 @@ public class WebLibraryTests
     [SkippableFact]
     public async Task The_page_lists_the_most_similar_library_songs_under_the_result()
     {
-        const string chromium = "/usr/bin/chromium";
-        Skip.IfNot(File.Exists(chromium), $"{chromium} is not installed (scripts/install-deps.sh installs it): browser test skipped");
+        WebBrowserTests.RequireChromium();
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         using var dir = new TempDir();
         var db = MakeIndexedLibrary(dir);
@@ -153,14 +152,7 @@ public class WebLibraryTests
         await using var server = await WebTestServer.StartAsync(o => o with { LibraryIndex = db });
         using var profile = new TempDir();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new()
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
-            ViewportSize = new() { Width = 1280, Height = 960 },
-            Timeout = 30_000,
-        });
+        await using var browser = await WebBrowserTests.LaunchAsync(playwright, profile.Path);
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         var errors = new List<string>();
