@@ -70,6 +70,18 @@ public class EmbedCommandTests(PostgresServer server)
         Assert.DoesNotContain(results, p => p.EndsWith("noise0.wav"));
         Assert.All(results, p => Assert.Contains("noise", Path.GetFileName(p))); // white noise is nearest white noise
 
+        // float16 rows, memory-mapped from a matrix file built on first use: the same tracks.
+        var matrix = dir.File("lib.matrix");
+        foreach (var run in new[] { "builds the matrix file", "maps it as it is" })
+        {
+            var f16 = CliProcess.Run("similar", "noise0", "--index", db, "-k", "2", "--json", "--precision", "f16", "--mapped", matrix);
+            Assert.True(f16.ExitCode == 0, run + ": " + f16.Stderr);
+            using var d16 = JsonDocument.Parse(f16.Stdout);
+            Assert.Equal(results.Order(), d16.RootElement.GetProperty("results").EnumerateArray().Select(e => e.GetProperty("path").GetString()!).Order());
+            Assert.True(File.Exists(matrix));
+        }
+        Assert.NotEqual(0, CliProcess.Run("similar", "noise0", "--index", db, "--precision", "f8").ExitCode);
+
         var cluster = CliProcess.Run("cluster", "--index", db, "--k", "2");
         Assert.Equal(0, cluster.ExitCode);
         Assert.Contains("silhouette", cluster.Stdout);
