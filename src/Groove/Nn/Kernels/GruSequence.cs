@@ -15,8 +15,10 @@ namespace Groove.Nn.Kernels;
 /// <remarks>
 /// Row layout of the per-step matrices (xGates [·, 3H], hs [·, H], cache [·, 4H], gradients likewise): row
 /// (t, b) is <c>b·T + t</c> when <c>batchFirst</c>, else <c>t·B + b</c>. Each step's hidden-state product is one
-/// B×3H×H Sgemm on strided rows; the gate nonlinearities run on contiguous scratch through TensorPrimitives. The
-/// backward pass collects all steps' hidden-gate gradients and forms ∂L/∂W_hh with a single (3H × H × T·B) Sgemm.
+/// B×3H×H product of all three gates against W_hhᵀ packed once per sequence (<see cref="RecurrentProduct"/>), then
+/// one fused vector pass per row applies the gates (16 lanes on AVX-512, 8 on AVX2, scalar otherwise). The
+/// backward pass forms ∂L/∂h_prev with the same kernel against W_hh packed once, collects all steps' hidden-gate
+/// gradients and forms ∂L/∂W_hh with a single (3H × H × T·B) Sgemm.
 /// </remarks>
 internal static class GruSequence
 {
@@ -38,20 +40,28 @@ internal static class GruSequence
     /// <param name="h0">Initial state [B, H], or empty for zeros.</param>
     /// <param name="hs">Output: every hidden state [rows, H].</param>
     /// <param name="cache">[rows, 4H] saved for <see cref="Backward"/>, or empty when no gradient is needed.</param>
+    /// <param name="vectorPath">The vector path (default: <see cref="SimdPaths.Best"/>; tests force each).</param>
     public static void Forward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
         ReadOnlySpan<float> xGates, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0,
-        Span<float> hs, Span<float> cache)
+        Span<float> hs, Span<float> cache, SimdPath? vectorPath = null)
     {
+        SimdPath path = vectorPath ?? SimdPaths.Best;
         int H = hidden, B = batch, G = 3 * H;
         CheckShapes(steps, B, H, xGates.Length, wHh.Length, bHh.Length, h0.Length, hs.Length);
         if (!cache.IsEmpty && cache.Length < (long)steps * B * CacheWidth * H)
             throw new ArgumentException("GruSequence: cache is shorter than steps·batch·4·hidden");
         if (steps == 0 || B == 0) return;
         int rowStride = batchFirst ? steps : 1; // rows between batch items of one step
-        float[] ghBuf = ArrayPool<float>.Shared.Rent(B * G);
+        int gp = RecurrentProduct.Padded(G);
+        float[] ghBuf = ArrayPool<float>.Shared.Rent(B * gp + gp + H * gp);
         try
         {
-            Span<float> gh = ghBuf.AsSpan(0, B * G);     // W_hh h + b_hh, [B, 3H]
+            Span<float> gh = ghBuf.AsSpan(0, B * gp);            // W_hh h + b_hh, [B, 3H padded]
+            Span<float> bias = ghBuf.AsSpan(B * gp, gp);          // b_hh, padded
+            Span<float> wT = ghBuf.AsSpan(B * gp + gp, H * gp);   // W_hhᵀ [H, 3H padded], packed once
+            bias.Clear();
+            if (!bHh.IsEmpty) bHh.Slice(0, G).CopyTo(bias);
+            RecurrentProduct.PackTransposed(wHh, G, H, wT);
             for (int s = 0; s < steps; s++)
             {
                 int t = reverse ? steps - 1 - s : s;
@@ -59,16 +69,13 @@ internal static class GruSequence
                 bool first = s == 0;
                 int prevRow0 = first ? -1 : Row(reverse ? t + 1 : t - 1, 0, steps, B, batchFirst);
 
-                // gh = h_prev · W_hhᵀ + b_hh
-                for (int b = 0; b < B; b++)
-                {
-                    Span<float> g = gh.Slice(b * G, G);
-                    if (bHh.IsEmpty) g.Clear(); else bHh.Slice(0, G).CopyTo(g);
-                }
+                // gh = h_prev · W_hhᵀ + b_hh, all three gates of every batch row in one product.
                 if (!first)
-                    Sgemm.Multiply(false, true, B, G, H, 1f, hs.Slice(prevRow0 * H), rowStride * H, wHh, H, 1f, gh, G);
+                    RecurrentProduct.Multiply(path, B, H, G, hs.Slice(prevRow0 * H), rowStride * H, wT, bias, 0, gh);
                 else if (!h0.IsEmpty)
-                    Sgemm.Multiply(false, true, B, G, H, 1f, h0, H, wHh, H, 1f, gh, G);
+                    RecurrentProduct.Multiply(path, B, H, G, h0, H, wT, bias, 0, gh);
+                else
+                    for (int b = 0; b < B; b++) bias.CopyTo(gh.Slice(b * gp, gp));
 
                 for (int b = 0; b < B; b++)
                 {
@@ -76,7 +83,7 @@ internal static class GruSequence
                     ReadOnlySpan<float> xg = xGates.Slice(row * G, G);
                     ReadOnlySpan<float> hp = first ? (h0.IsEmpty ? default : h0.Slice(b * H, H))
                                                    : hs.Slice((prevRow0 + b * rowStride) * H, H);
-                    CellForward(H, xg, gh.Slice(b * G, G), hp, hs.Slice(row * H, H),
+                    CellForward(path, H, xg, gh.Slice(b * gp, G), hp, hs.Slice(row * H, H),
                         cache.IsEmpty ? default : cache.Slice(row * CacheWidth * H, CacheWidth * H));
                 }
             }
@@ -105,11 +112,13 @@ internal static class GruSequence
     /// <param name="gradWHh">∂L/∂W_hh [3H, H], overwritten.</param>
     /// <param name="gradBHh">∂L/∂b_hh [3H], overwritten, or empty to skip.</param>
     /// <param name="gradH0">∂L/∂h0 [B, H], overwritten, or empty to skip.</param>
+    /// <param name="vectorPath">The vector path (default: <see cref="SimdPaths.Best"/>; tests force each).</param>
     public static void Backward(int steps, int batch, int hidden, bool batchFirst, bool reverse,
         ReadOnlySpan<float> wHh, ReadOnlySpan<float> h0, ReadOnlySpan<float> hs, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> gradHs, ReadOnlySpan<float> gradHLast,
-        Span<float> gradXGates, Span<float> gradWHh, Span<float> gradBHh, Span<float> gradH0)
+        Span<float> gradXGates, Span<float> gradWHh, Span<float> gradBHh, Span<float> gradH0, SimdPath? vectorPath = null)
     {
+        SimdPath path = vectorPath ?? SimdPaths.Best;
         int H = hidden, B = batch, G = 3 * H;
         long rows = (long)steps * B;
         CheckShapes(steps, B, H, gradXGates.Length, wHh.Length, gradBHh.Length, h0.Length, hs.Length);
@@ -127,13 +136,18 @@ internal static class GruSequence
         }
         float[] dghBuf = ArrayPool<float>.Shared.Rent((int)(rows * G));
         float[] hpBuf = ArrayPool<float>.Shared.Rent((int)(rows * H));
-        float[] dhBuf = ArrayPool<float>.Shared.Rent(B * H);
+        int hp2 = RecurrentProduct.Padded(H);
+        float[] dhBuf = ArrayPool<float>.Shared.Rent(B * hp2 + G * hp2);
         try
         {
             Span<float> dgh = dghBuf.AsSpan(0, (int)(rows * G)); // hidden-gate gradients, processing order
             Span<float> hprev = hpBuf.AsSpan(0, (int)(rows * H)); // previous states, processing order
-            Span<float> dh = dhBuf.AsSpan(0, B * H);
-            if (gradHLast.IsEmpty) dh.Clear(); else gradHLast.Slice(0, B * H).CopyTo(dh);
+            Span<float> dh = dhBuf.AsSpan(0, B * hp2);            // ∂L/∂h [B, H padded]
+            Span<float> wP = dhBuf.AsSpan(B * hp2, G * hp2);      // W_hh [3H, H padded], packed once
+            RecurrentProduct.Pack(wHh, G, H, wP);
+            dh.Clear();
+            if (!gradHLast.IsEmpty)
+                for (int b = 0; b < B; b++) gradHLast.Slice(b * H, H).CopyTo(dh.Slice(b * hp2, H));
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s;
@@ -141,19 +155,20 @@ internal static class GruSequence
                 for (int b = 0; b < B; b++)
                 {
                     int row = Row(t, b, steps, B, batchFirst);
-                    Span<float> dhb = dh.Slice(b * H, H);
+                    Span<float> dhb = dh.Slice(b * hp2, H);
                     if (!gradHs.IsEmpty) TensorPrimitives.Add(dhb, gradHs.Slice(row * H, H), dhb);
                     Span<float> hp = hprev.Slice((s * B + b) * H, H);
                     if (s > 0) hs.Slice(Row(prevT, b, steps, B, batchFirst) * H, H).CopyTo(hp);
                     else if (!h0.IsEmpty) h0.Slice(b * H, H).CopyTo(hp);
                     else hp.Clear();
-                    CellBackward(H, cache.Slice(row * CacheWidth * H, CacheWidth * H), hp, dhb,
+                    CellBackward(path, H, cache.Slice(row * CacheWidth * H, CacheWidth * H), hp, dhb,
                         gradXGates.Slice(row * G, G), dgh.Slice((s * B + b) * G, G));
                 }
                 // dh_prev += dgh · W_hh
-                Sgemm.Multiply(false, false, B, H, G, 1f, dgh.Slice(s * B * G, B * G), G, wHh, H, 1f, dh, H);
+                RecurrentProduct.Multiply(path, B, G, H, dgh.Slice(s * B * G, B * G), G, wP, dh, hp2, dh);
             }
-            if (!gradH0.IsEmpty) dh.CopyTo(gradH0);
+            if (!gradH0.IsEmpty)
+                for (int b = 0; b < B; b++) dh.Slice(b * hp2, H).CopyTo(gradH0.Slice(b * H, H));
             Sgemm.Multiply(true, false, G, H, (int)rows, 1f, dgh, G, hprev, H, 0f, gradWHh, H);
             if (!gradBHh.IsEmpty)
             {
@@ -174,14 +189,34 @@ internal static class GruSequence
     /// One row of the cell: from the input gates xg and hidden gates gh (each r|z|n) and the previous state hp
     /// (empty = zeros), writes the new state h and, when cache is not empty, r, z, n and gh_n.
     /// </summary>
-    static unsafe void CellForward(int H, ReadOnlySpan<float> xgs, ReadOnlySpan<float> ghs, ReadOnlySpan<float> hps,
+    static unsafe void CellForward(SimdPath path, int H, ReadOnlySpan<float> xgs, ReadOnlySpan<float> ghs, ReadOnlySpan<float> hps,
         Span<float> hs, Span<float> caches)
     {
         bool hasPrev = !hps.IsEmpty, save = !caches.IsEmpty;
         fixed (float* xg = xgs, gh = ghs, hp = hps, h = hs, c = caches)
         {
             int j = 0;
-            if (Vector256.IsHardwareAccelerated && H >= 8)
+            if (path == SimdPath.Avx512 && H >= 16)
+            {
+                Vector512<float> one = Vector512.Create(1f);
+                // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
+                for (int next = 0; next < H; next = j + 16)
+                {
+                    j = Math.Min(next, H - 16);
+                    Vector512<float> r = Sigmoid(Vector512.Load(xg + j) + Vector512.Load(gh + j), one);
+                    Vector512<float> z = Sigmoid(Vector512.Load(xg + H + j) + Vector512.Load(gh + H + j), one);
+                    Vector512<float> ghn = Vector512.Load(gh + 2 * H + j);
+                    Vector512<float> n = Tanh(Vector512.FusedMultiplyAdd(r, ghn, Vector512.Load(xg + 2 * H + j)), one);
+                    Vector512<float> prev = hasPrev ? Vector512.Load(hp + j) : Vector512<float>.Zero;
+                    Vector512.FusedMultiplyAdd(z, prev - n, n).Store(h + j);
+                    if (save)
+                    {
+                        r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
+                    }
+                }
+                return;
+            }
+            if (path != SimdPath.Scalar && H >= 8)
             {
                 Vector256<float> one = Vector256.Create(1f);
                 // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
@@ -217,6 +252,13 @@ internal static class GruSequence
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> Sigmoid(Vector256<float> x, Vector256<float> one) => one / (one + Vector256.Exp(-x));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Sigmoid(Vector512<float> x, Vector512<float> one) => one / (one + Vector512.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Tanh(Vector512<float> x, Vector512<float> one) =>
+        one - (one + one) / (Vector512.Exp(x + x) + one);
+
     /// <summary>tanh x = 1 − 2 / (e^{2x} + 1), exact at both saturations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> Tanh(Vector256<float> x, Vector256<float> one) =>
@@ -226,13 +268,23 @@ internal static class GruSequence
     /// One row of the cell's backward pass. On entry <paramref name="dhs"/> is ∂L/∂h'; on exit it holds the direct
     /// part of ∂L/∂h_prev (dh ∘ z); the part through W_hh is added by the caller's Sgemm.
     /// </summary>
-    static unsafe void CellBackward(int H, ReadOnlySpan<float> caches, ReadOnlySpan<float> hps, Span<float> dhs,
+    static unsafe void CellBackward(SimdPath path, int H, ReadOnlySpan<float> caches, ReadOnlySpan<float> hps, Span<float> dhs,
         Span<float> dxgs, Span<float> dghs)
     {
         fixed (float* c = caches, hp = hps, dh = dhs, dxg = dxgs, dgh = dghs)
         {
             int j = 0;
-            if (Vector256.IsHardwareAccelerated && H >= 8)
+            if (path == SimdPath.Avx512 && H >= 16)
+            {
+                Vector512<float> one = Vector512.Create(1f);
+                int tail = H % 16 == 0 ? -1 : H - 16;
+                Vector512<float> tdh = default;
+                if (tail >= 0) tdh = CellBackwardVector(H, tail, c, hp, dh, dxg, dgh, one);
+                for (; j + 16 <= H; j += 16) CellBackwardVector(H, j, c, hp, dh, dxg, dgh, one).Store(dh + j);
+                if (tail >= 0) tdh.Store(dh + tail);
+                return;
+            }
+            if (path != SimdPath.Scalar && H >= 8)
             {
                 Vector256<float> one = Vector256.Create(1f);
                 // dh is updated in place, so a ragged tail (one vector ending at H, overlapping the last full one)
@@ -268,6 +320,21 @@ internal static class GruSequence
         Vector256<float> dnPre = d * (one - z) * (one - n * n);
         Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
         Vector256<float> drPre = dnPre * ghn * r * (one - r);
+        drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
+        drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
+        return d * z;
+    }
+
+    /// <summary>Sixteen lanes of <see cref="CellBackward"/> (as the eight-lane version).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe Vector512<float> CellBackwardVector(int H, int j, float* c, float* hp, float* dh, float* dxg,
+        float* dgh, Vector512<float> one)
+    {
+        Vector512<float> d = Vector512.Load(dh + j), r = Vector512.Load(c + j), z = Vector512.Load(c + H + j);
+        Vector512<float> n = Vector512.Load(c + 2 * H + j), ghn = Vector512.Load(c + 3 * H + j);
+        Vector512<float> dnPre = d * (one - z) * (one - n * n);
+        Vector512<float> dzPre = d * (Vector512.Load(hp + j) - n) * z * (one - z);
+        Vector512<float> drPre = dnPre * ghn * r * (one - r);
         drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
         drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
         return d * z;
