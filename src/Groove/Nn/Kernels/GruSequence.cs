@@ -196,46 +196,8 @@ internal static class GruSequence
         fixed (float* xg = xgs, gh = ghs, hp = hps, h = hs, c = caches)
         {
             int j = 0;
-            if (path == SimdPath.Avx512 && H >= 16)
-            {
-                Vector512<float> one = Vector512.Create(1f);
-                // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
-                for (int next = 0; next < H; next = j + 16)
-                {
-                    j = Math.Min(next, H - 16);
-                    Vector512<float> r = Sigmoid(Vector512.Load(xg + j) + Vector512.Load(gh + j), one);
-                    Vector512<float> z = Sigmoid(Vector512.Load(xg + H + j) + Vector512.Load(gh + H + j), one);
-                    Vector512<float> ghn = Vector512.Load(gh + 2 * H + j);
-                    Vector512<float> n = Tanh(Vector512.FusedMultiplyAdd(r, ghn, Vector512.Load(xg + 2 * H + j)), one);
-                    Vector512<float> prev = hasPrev ? Vector512.Load(hp + j) : Vector512<float>.Zero;
-                    Vector512.FusedMultiplyAdd(z, prev - n, n).Store(h + j);
-                    if (save)
-                    {
-                        r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
-                    }
-                }
-                return;
-            }
-            if (path != SimdPath.Scalar && H >= 8)
-            {
-                Vector256<float> one = Vector256.Create(1f);
-                // A ragged tail is done as one more vector ending at H (recomputing a few values identically).
-                for (int next = 0; next < H; next = j + 8)
-                {
-                    j = Math.Min(next, H - 8);
-                    Vector256<float> r = Sigmoid(Vector256.Load(xg + j) + Vector256.Load(gh + j), one);
-                    Vector256<float> z = Sigmoid(Vector256.Load(xg + H + j) + Vector256.Load(gh + H + j), one);
-                    Vector256<float> ghn = Vector256.Load(gh + 2 * H + j);
-                    Vector256<float> n = Tanh(Vector256.FusedMultiplyAdd(r, ghn, Vector256.Load(xg + 2 * H + j)), one);
-                    Vector256<float> prev = hasPrev ? Vector256.Load(hp + j) : Vector256<float>.Zero;
-                    Vector256.FusedMultiplyAdd(z, prev - n, n).Store(h + j);
-                    if (save)
-                    {
-                        r.Store(c + j); z.Store(c + H + j); n.Store(c + 2 * H + j); ghn.Store(c + 3 * H + j);
-                    }
-                }
-                return;
-            }
+            if (path == SimdPath.Avx512 && H >= 16) { CellForward<Lanes512, Vector512<float>>(H, xg, gh, hp, hasPrev, h, c, save); return; }
+            if (path != SimdPath.Scalar && H >= 8) { CellForward<Lanes256, Vector256<float>>(H, xg, gh, hp, hasPrev, h, c, save); return; }
             for (; j < H; j++)
             {
                 float r = 1f / (1f + MathF.Exp(-(xg[j] + gh[j])));
@@ -249,20 +211,31 @@ internal static class GruSequence
         }
     }
 
+    /// <summary>The vector body of <see cref="CellForward(SimdPath, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// (H ≥ TL.Count); a ragged tail is one more vector ending at H (recomputing a few values identically).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Sigmoid(Vector256<float> x, Vector256<float> one) => one / (one + Vector256.Exp(-x));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Sigmoid(Vector512<float> x, Vector512<float> one) => one / (one + Vector512.Exp(-x));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Tanh(Vector512<float> x, Vector512<float> one) =>
-        one - (one + one) / (Vector512.Exp(x + x) + one);
-
-    /// <summary>tanh x = 1 − 2 / (e^{2x} + 1), exact at both saturations.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Tanh(Vector256<float> x, Vector256<float> one) =>
-        one - (one + one) / (Vector256.Exp(x + x) + one);
+    static unsafe void CellForward<TL, TV>(int H, float* xg, float* gh, float* hp, bool hasPrev, float* h, float* c,
+        bool save) where TL : IVectorLanes<TV> where TV : struct
+    {
+        int L = TL.Count;
+        TV one = TL.Splat(1f), two = TL.Splat(2f), zero = TL.Splat(0f);
+        for (int next = 0, j; next < H; next = j + L)
+        {
+            j = Math.Min(next, H - L);
+            // σ(x) = 1 / (1 + e^−x); tanh x = 1 − 2 / (e^{2x} + 1), exact at both saturations.
+            TV r = TL.Div(one, TL.Add(one, TL.Exp(TL.Sub(zero, TL.Add(TL.Load(xg + j), TL.Load(gh + j))))));
+            TV z = TL.Div(one, TL.Add(one, TL.Exp(TL.Sub(zero, TL.Add(TL.Load(xg + H + j), TL.Load(gh + H + j))))));
+            TV ghn = TL.Load(gh + 2 * H + j);
+            TV a = TL.Fma(r, ghn, TL.Load(xg + 2 * H + j));
+            TV n = TL.Sub(one, TL.Div(two, TL.Add(TL.Exp(TL.Add(a, a)), one)));
+            TV prev = hasPrev ? TL.Load(hp + j) : zero;
+            TL.Store(TL.Fma(z, TL.Sub(prev, n), n), h + j);
+            if (save)
+            {
+                TL.Store(r, c + j); TL.Store(z, c + H + j); TL.Store(n, c + 2 * H + j); TL.Store(ghn, c + 3 * H + j);
+            }
+        }
+    }
 
     /// <summary>
     /// One row of the cell's backward pass. On entry <paramref name="dhs"/> is ∂L/∂h'; on exit it holds the direct
@@ -274,28 +247,8 @@ internal static class GruSequence
         fixed (float* c = caches, hp = hps, dh = dhs, dxg = dxgs, dgh = dghs)
         {
             int j = 0;
-            if (path == SimdPath.Avx512 && H >= 16)
-            {
-                Vector512<float> one = Vector512.Create(1f);
-                int tail = H % 16 == 0 ? -1 : H - 16;
-                Vector512<float> tdh = default;
-                if (tail >= 0) tdh = CellBackwardVector(H, tail, c, hp, dh, dxg, dgh, one);
-                for (; j + 16 <= H; j += 16) CellBackwardVector(H, j, c, hp, dh, dxg, dgh, one).Store(dh + j);
-                if (tail >= 0) tdh.Store(dh + tail);
-                return;
-            }
-            if (path != SimdPath.Scalar && H >= 8)
-            {
-                Vector256<float> one = Vector256.Create(1f);
-                // dh is updated in place, so a ragged tail (one vector ending at H, overlapping the last full one)
-                // is computed from the original dh before the main loop and stored after it.
-                int tail = H % 8 == 0 ? -1 : H - 8;
-                Vector256<float> tdh = default;
-                if (tail >= 0) tdh = CellBackwardVector(H, tail, c, hp, dh, dxg, dgh, one);
-                for (; j + 8 <= H; j += 8) CellBackwardVector(H, j, c, hp, dh, dxg, dgh, one).Store(dh + j);
-                if (tail >= 0) tdh.Store(dh + tail);
-                return;
-            }
+            if (path == SimdPath.Avx512 && H >= 16) { CellBackward<Lanes512, Vector512<float>>(H, c, hp, dh, dxg, dgh); return; }
+            if (path != SimdPath.Scalar && H >= 8) { CellBackward<Lanes256, Vector256<float>>(H, c, hp, dh, dxg, dgh); return; }
             for (; j < H; j++)
             {
                 float d = dh[j], zj = c[H + j], nj = c[2 * H + j], rj = c[j];
@@ -309,35 +262,35 @@ internal static class GruSequence
         }
     }
 
-    /// <summary>Eight lanes of <see cref="CellBackward"/> from column j; stores the gate gradients and returns the
-    /// new dh lanes (the caller stores them).</summary>
+    /// <summary>The vector body of the cell's backward pass (H ≥ TL.Count). dh is updated in place, so a ragged tail
+    /// (one vector ending at H, overlapping the last full one) is computed from the original dh before the main loop
+    /// and stored after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe Vector256<float> CellBackwardVector(int H, int j, float* c, float* hp, float* dh, float* dxg,
-        float* dgh, Vector256<float> one)
+    static unsafe void CellBackward<TL, TV>(int H, float* c, float* hp, float* dh, float* dxg, float* dgh)
+        where TL : IVectorLanes<TV> where TV : struct
     {
-        Vector256<float> d = Vector256.Load(dh + j), r = Vector256.Load(c + j), z = Vector256.Load(c + H + j);
-        Vector256<float> n = Vector256.Load(c + 2 * H + j), ghn = Vector256.Load(c + 3 * H + j);
-        Vector256<float> dnPre = d * (one - z) * (one - n * n);
-        Vector256<float> dzPre = d * (Vector256.Load(hp + j) - n) * z * (one - z);
-        Vector256<float> drPre = dnPre * ghn * r * (one - r);
-        drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
-        drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
-        return d * z;
+        int L = TL.Count, tail = H % L == 0 ? -1 : H - L;
+        TV tdh = default;
+        if (tail >= 0) tdh = CellBackwardVector<TL, TV>(H, tail, c, hp, dh, dxg, dgh);
+        for (int j = 0; j + L <= H; j += L) TL.Store(CellBackwardVector<TL, TV>(H, j, c, hp, dh, dxg, dgh), dh + j);
+        if (tail >= 0) TL.Store(tdh, dh + tail);
     }
 
-    /// <summary>Sixteen lanes of <see cref="CellBackward"/> (as the eight-lane version).</summary>
+    /// <summary>One vector of the cell's backward pass from column j; stores the gate gradients and returns the
+    /// new dh lanes (the caller stores them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe Vector512<float> CellBackwardVector(int H, int j, float* c, float* hp, float* dh, float* dxg,
-        float* dgh, Vector512<float> one)
+    static unsafe TV CellBackwardVector<TL, TV>(int H, int j, float* c, float* hp, float* dh, float* dxg, float* dgh)
+        where TL : IVectorLanes<TV> where TV : struct
     {
-        Vector512<float> d = Vector512.Load(dh + j), r = Vector512.Load(c + j), z = Vector512.Load(c + H + j);
-        Vector512<float> n = Vector512.Load(c + 2 * H + j), ghn = Vector512.Load(c + 3 * H + j);
-        Vector512<float> dnPre = d * (one - z) * (one - n * n);
-        Vector512<float> dzPre = d * (Vector512.Load(hp + j) - n) * z * (one - z);
-        Vector512<float> drPre = dnPre * ghn * r * (one - r);
-        drPre.Store(dxg + j); dzPre.Store(dxg + H + j); dnPre.Store(dxg + 2 * H + j);
-        drPre.Store(dgh + j); dzPre.Store(dgh + H + j); (dnPre * r).Store(dgh + 2 * H + j);
-        return d * z;
+        TV one = TL.Splat(1f);
+        TV d = TL.Load(dh + j), r = TL.Load(c + j), z = TL.Load(c + H + j);
+        TV n = TL.Load(c + 2 * H + j), ghn = TL.Load(c + 3 * H + j);
+        TV dnPre = TL.Mul(TL.Mul(d, TL.Sub(one, z)), TL.Sub(one, TL.Mul(n, n)));
+        TV dzPre = TL.Mul(TL.Mul(TL.Mul(d, TL.Sub(TL.Load(hp + j), n)), z), TL.Sub(one, z));
+        TV drPre = TL.Mul(TL.Mul(TL.Mul(dnPre, ghn), r), TL.Sub(one, r));
+        TL.Store(drPre, dxg + j); TL.Store(dzPre, dxg + H + j); TL.Store(dnPre, dxg + 2 * H + j);
+        TL.Store(drPre, dgh + j); TL.Store(dzPre, dgh + H + j); TL.Store(TL.Mul(dnPre, r), dgh + 2 * H + j);
+        return TL.Mul(d, z);
     }
 
     static int Row(int t, int b, int steps, int batch, bool batchFirst) => batchFirst ? b * steps + t : t * batch + b;

@@ -62,155 +62,79 @@ internal static class RecurrentProduct
         {
             switch (path)
             {
-                case SimdPath.Avx512: Multiply512(rows, k, np, pa, lda, pp, pd, addStride, pc); break;
-                case SimdPath.Avx2Fma: Multiply256(rows, k, np, pa, lda, pp, pd, addStride, pc); break;
+                case SimdPath.Avx512: Multiply<Lanes512, Vector512<float>>(rows, k, np, pa, lda, pp, pd, addStride, pc); break;
+                case SimdPath.Avx2Fma: Multiply<Lanes256, Vector256<float>>(rows, k, np, pa, lda, pp, pd, addStride, pc); break;
                 default: MultiplyScalar(rows, k, np, pa, lda, pp, pd, addStride, pc); break;
             }
         }
     }
 
-    /// <summary>Column blocks of up to four 16-lane vectors, two rows at a time (eight accumulators).</summary>
+    /// <summary>Column blocks of up to four vectors, two rows at a time (eight accumulators: 8 of 32 zmm or
+    /// 16 ymm registers, plus the four of P).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Multiply512(int rows, int k, int np, float* a, int lda, float* p, float* add, int addStride, float* c)
+    static unsafe void Multiply<TL, TV>(int rows, int k, int np, float* a, int lda, float* p, float* add, int addStride,
+        float* c) where TL : IVectorLanes<TV> where TV : struct
     {
-        for (int j0 = 0; j0 < np; j0 += 64)
+        int L = TL.Count;
+        for (int j0 = 0; j0 < np; j0 += 4 * L)
         {
-            int vecs = Math.Min(4, (np - j0) / 16);
+            int vecs = Math.Min(4, (np - j0) / L);
             int i = 0;
             for (; i + 2 <= rows; i += 2)
             {
                 float* a0 = a + (long)i * lda, a1 = a0 + lda;
-                Vector512<float> x0 = default, x1 = default, x2 = default, x3 = default;
-                Vector512<float> y0 = default, y1 = default, y2 = default, y3 = default;
+                TV x0 = default, x1 = default, x2 = default, x3 = default;
+                TV y0 = default, y1 = default, y2 = default, y3 = default;
                 float* pk = p + j0;
                 if (vecs == 4)
                     for (int q = 0; q < k; q++, pk += np)
                     {
-                        Vector512<float> u = Vector512.Create(a0[q]), v = Vector512.Create(a1[q]);
-                        Vector512<float> w0 = Vector512.Load(pk), w1 = Vector512.Load(pk + 16);
-                        Vector512<float> w2 = Vector512.Load(pk + 32), w3 = Vector512.Load(pk + 48);
-                        x0 = Vector512.FusedMultiplyAdd(u, w0, x0); y0 = Vector512.FusedMultiplyAdd(v, w0, y0);
-                        x1 = Vector512.FusedMultiplyAdd(u, w1, x1); y1 = Vector512.FusedMultiplyAdd(v, w1, y1);
-                        x2 = Vector512.FusedMultiplyAdd(u, w2, x2); y2 = Vector512.FusedMultiplyAdd(v, w2, y2);
-                        x3 = Vector512.FusedMultiplyAdd(u, w3, x3); y3 = Vector512.FusedMultiplyAdd(v, w3, y3);
+                        TV u = TL.Splat(a0[q]), v = TL.Splat(a1[q]);
+                        TV w0 = TL.Load(pk), w1 = TL.Load(pk + L), w2 = TL.Load(pk + 2 * L), w3 = TL.Load(pk + 3 * L);
+                        x0 = TL.Fma(u, w0, x0); y0 = TL.Fma(v, w0, y0);
+                        x1 = TL.Fma(u, w1, x1); y1 = TL.Fma(v, w1, y1);
+                        x2 = TL.Fma(u, w2, x2); y2 = TL.Fma(v, w2, y2);
+                        x3 = TL.Fma(u, w3, x3); y3 = TL.Fma(v, w3, y3);
                     }
                 else
                     for (int q = 0; q < k; q++, pk += np)
                     {
-                        Vector512<float> u = Vector512.Create(a0[q]), v = Vector512.Create(a1[q]);
-                        Vector512<float> w0 = Vector512.Load(pk);
-                        x0 = Vector512.FusedMultiplyAdd(u, w0, x0); y0 = Vector512.FusedMultiplyAdd(v, w0, y0);
-                        if (vecs > 1)
-                        {
-                            Vector512<float> w1 = Vector512.Load(pk + 16);
-                            x1 = Vector512.FusedMultiplyAdd(u, w1, x1); y1 = Vector512.FusedMultiplyAdd(v, w1, y1);
-                        }
-                        if (vecs > 2)
-                        {
-                            Vector512<float> w2 = Vector512.Load(pk + 32);
-                            x2 = Vector512.FusedMultiplyAdd(u, w2, x2); y2 = Vector512.FusedMultiplyAdd(v, w2, y2);
-                        }
+                        TV u = TL.Splat(a0[q]), v = TL.Splat(a1[q]);
+                        TV w0 = TL.Load(pk);
+                        x0 = TL.Fma(u, w0, x0); y0 = TL.Fma(v, w0, y0);
+                        if (vecs > 1) { TV w1 = TL.Load(pk + L); x1 = TL.Fma(u, w1, x1); y1 = TL.Fma(v, w1, y1); }
+                        if (vecs > 2) { TV w2 = TL.Load(pk + 2 * L); x2 = TL.Fma(u, w2, x2); y2 = TL.Fma(v, w2, y2); }
                     }
-                Store512(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
-                Store512(c + (long)(i + 1) * np + j0, add + (long)(i + 1) * addStride + j0, vecs, y0, y1, y2, y3);
+                Store<TL, TV>(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
+                Store<TL, TV>(c + (long)(i + 1) * np + j0, add + (long)(i + 1) * addStride + j0, vecs, y0, y1, y2, y3);
             }
             for (; i < rows; i++)
             {
                 float* a0 = a + (long)i * lda;
-                Vector512<float> x0 = default, x1 = default, x2 = default, x3 = default;
+                TV x0 = default, x1 = default, x2 = default, x3 = default;
                 float* pk = p + j0;
                 for (int q = 0; q < k; q++, pk += np)
                 {
-                    Vector512<float> u = Vector512.Create(a0[q]);
-                    x0 = Vector512.FusedMultiplyAdd(u, Vector512.Load(pk), x0);
-                    if (vecs > 1) x1 = Vector512.FusedMultiplyAdd(u, Vector512.Load(pk + 16), x1);
-                    if (vecs > 2) x2 = Vector512.FusedMultiplyAdd(u, Vector512.Load(pk + 32), x2);
-                    if (vecs > 3) x3 = Vector512.FusedMultiplyAdd(u, Vector512.Load(pk + 48), x3);
+                    TV u = TL.Splat(a0[q]);
+                    x0 = TL.Fma(u, TL.Load(pk), x0);
+                    if (vecs > 1) x1 = TL.Fma(u, TL.Load(pk + L), x1);
+                    if (vecs > 2) x2 = TL.Fma(u, TL.Load(pk + 2 * L), x2);
+                    if (vecs > 3) x3 = TL.Fma(u, TL.Load(pk + 3 * L), x3);
                 }
-                Store512(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
+                Store<TL, TV>(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe void Store512(float* c, float* add, int vecs, Vector512<float> x0, Vector512<float> x1,
-        Vector512<float> x2, Vector512<float> x3)
+    static unsafe void Store<TL, TV>(float* c, float* add, int vecs, TV x0, TV x1, TV x2, TV x3)
+        where TL : IVectorLanes<TV> where TV : struct
     {
-        (x0 + Vector512.Load(add)).Store(c);
-        if (vecs > 1) (x1 + Vector512.Load(add + 16)).Store(c + 16);
-        if (vecs > 2) (x2 + Vector512.Load(add + 32)).Store(c + 32);
-        if (vecs > 3) (x3 + Vector512.Load(add + 48)).Store(c + 48);
-    }
-
-    /// <summary>Column blocks of up to four 8-lane vectors, two rows at a time (eight accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Multiply256(int rows, int k, int np, float* a, int lda, float* p, float* add, int addStride, float* c)
-    {
-        for (int j0 = 0; j0 < np; j0 += 32)
-        {
-            int vecs = Math.Min(4, (np - j0) / 8);
-            int i = 0;
-            for (; i + 2 <= rows; i += 2)
-            {
-                float* a0 = a + (long)i * lda, a1 = a0 + lda;
-                Vector256<float> x0 = default, x1 = default, x2 = default, x3 = default;
-                Vector256<float> y0 = default, y1 = default, y2 = default, y3 = default;
-                float* pk = p + j0;
-                if (vecs == 4)
-                    for (int q = 0; q < k; q++, pk += np)
-                    {
-                        Vector256<float> u = Vector256.Create(a0[q]), v = Vector256.Create(a1[q]);
-                        Vector256<float> w0 = Vector256.Load(pk), w1 = Vector256.Load(pk + 8);
-                        Vector256<float> w2 = Vector256.Load(pk + 16), w3 = Vector256.Load(pk + 24);
-                        x0 = Vector256.FusedMultiplyAdd(u, w0, x0); y0 = Vector256.FusedMultiplyAdd(v, w0, y0);
-                        x1 = Vector256.FusedMultiplyAdd(u, w1, x1); y1 = Vector256.FusedMultiplyAdd(v, w1, y1);
-                        x2 = Vector256.FusedMultiplyAdd(u, w2, x2); y2 = Vector256.FusedMultiplyAdd(v, w2, y2);
-                        x3 = Vector256.FusedMultiplyAdd(u, w3, x3); y3 = Vector256.FusedMultiplyAdd(v, w3, y3);
-                    }
-                else
-                    for (int q = 0; q < k; q++, pk += np)
-                    {
-                        // np is a multiple of 16, so a partial block has exactly two vectors.
-                        Vector256<float> u = Vector256.Create(a0[q]), v = Vector256.Create(a1[q]);
-                        Vector256<float> w0 = Vector256.Load(pk), w1 = Vector256.Load(pk + 8);
-                        x0 = Vector256.FusedMultiplyAdd(u, w0, x0); y0 = Vector256.FusedMultiplyAdd(v, w0, y0);
-                        x1 = Vector256.FusedMultiplyAdd(u, w1, x1); y1 = Vector256.FusedMultiplyAdd(v, w1, y1);
-                    }
-                Store256(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
-                Store256(c + (long)(i + 1) * np + j0, add + (long)(i + 1) * addStride + j0, vecs, y0, y1, y2, y3);
-            }
-            for (; i < rows; i++)
-            {
-                float* a0 = a + (long)i * lda;
-                Vector256<float> x0 = default, x1 = default, x2 = default, x3 = default;
-                float* pk = p + j0;
-                for (int q = 0; q < k; q++, pk += np)
-                {
-                    Vector256<float> u = Vector256.Create(a0[q]);
-                    x0 = Vector256.FusedMultiplyAdd(u, Vector256.Load(pk), x0);
-                    x1 = Vector256.FusedMultiplyAdd(u, Vector256.Load(pk + 8), x1);
-                    if (vecs > 2)
-                    {
-                        x2 = Vector256.FusedMultiplyAdd(u, Vector256.Load(pk + 16), x2);
-                        x3 = Vector256.FusedMultiplyAdd(u, Vector256.Load(pk + 24), x3);
-                    }
-                }
-                Store256(c + (long)i * np + j0, add + (long)i * addStride + j0, vecs, x0, x1, x2, x3);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe void Store256(float* c, float* add, int vecs, Vector256<float> x0, Vector256<float> x1,
-        Vector256<float> x2, Vector256<float> x3)
-    {
-        (x0 + Vector256.Load(add)).Store(c);
-        (x1 + Vector256.Load(add + 8)).Store(c + 8);
-        if (vecs > 2)
-        {
-            (x2 + Vector256.Load(add + 16)).Store(c + 16);
-            (x3 + Vector256.Load(add + 24)).Store(c + 24);
-        }
+        int L = TL.Count;
+        TL.Store(TL.Add(x0, TL.Load(add)), c);
+        if (vecs > 1) TL.Store(TL.Add(x1, TL.Load(add + L)), c + L);
+        if (vecs > 2) TL.Store(TL.Add(x2, TL.Load(add + 2 * L)), c + 2 * L);
+        if (vecs > 3) TL.Store(TL.Add(x3, TL.Load(add + 3 * L)), c + 3 * L);
     }
 
     static unsafe void MultiplyScalar(int rows, int k, int np, float* a, int lda, float* p, float* add, int addStride, float* c)

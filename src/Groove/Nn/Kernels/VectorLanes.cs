@@ -10,12 +10,16 @@ namespace Groove.Nn.Kernels;
 /// per element up to the last bit of the runtime's exp. Both run anywhere (in software where the hardware lacks the width): the path is chosen by the
 /// caller, from <see cref="SimdPaths.Best"/> or forced by tests.
 /// </summary>
-internal interface IVectorLanes<TV> where TV : struct
+internal unsafe interface IVectorLanes<TV> where TV : struct
 {
     /// <summary>Floats per vector.</summary>
     static abstract int Count { get; }
     static abstract TV Load(ReadOnlySpan<float> s, int i);
     static abstract void Store(TV v, Span<float> d, int i);
+    static abstract TV Load(float* p);
+    static abstract void Store(TV v, float* p);
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract TV Fma(TV a, TV b, TV c);
     static abstract TV Splat(float v);
     static abstract TV Add(TV a, TV b);
     static abstract TV Sub(TV a, TV b);
@@ -30,11 +34,14 @@ internal interface IVectorLanes<TV> where TV : struct
 }
 
 /// <summary>16 lanes (<see cref="Vector512{T}"/>): the AVX-512 path.</summary>
-internal readonly struct Lanes512 : IVectorLanes<Vector512<float>>
+internal readonly unsafe struct Lanes512 : IVectorLanes<Vector512<float>>
 {
     public static int Count => 16;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ReadOnlySpan<float> s, int i) => Vector512.Create(s.Slice(i, 16));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> v, Span<float> d, int i) => v.CopyTo(d.Slice(i, 16));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* p) => Vector512.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> v, float* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Splat(float v) => Vector512.Create(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
@@ -50,11 +57,14 @@ internal readonly struct Lanes512 : IVectorLanes<Vector512<float>>
 }
 
 /// <summary>8 lanes (<see cref="Vector256{T}"/>): the AVX2 path.</summary>
-internal readonly struct Lanes256 : IVectorLanes<Vector256<float>>
+internal readonly unsafe struct Lanes256 : IVectorLanes<Vector256<float>>
 {
     public static int Count => 8;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ReadOnlySpan<float> s, int i) => Vector256.Create(s.Slice(i, 8));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, Span<float> d, int i) => v.CopyTo(d.Slice(i, 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Splat(float v) => Vector256.Create(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
