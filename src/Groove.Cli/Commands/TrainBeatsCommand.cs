@@ -25,7 +25,7 @@ internal static class TrainBeatsCommand
         var model = new Option<string>("--model") { Description = "tcn (multi-task TCN, Böck & Davies) or gru (bidirectional GRU)", DefaultValueFactory = _ => "tcn" };
         var input = new Option<string?>("--input") { Description = "mel (log-mel, default) or zerons (percussive + non-percussive log-VQT through a Zero-Note Samba front end, random weights unless --init zerons)" };
         var init = new Option<string?>("--init") { Description = "zerons: the zerons input with its front end started from a pretext-trained Zero-Note Samba network (--zerons-model); or a beat-net .safetensors file to continue from (its size and input are used)" };
-        var bars = new Option<string>("--bar-lengths") { Description = "Bar lengths (beats per bar) the model's downbeat decoder tries, saved with it", DefaultValueFactory = _ => "3,4" };
+        var bars = new Option<string>("--bar-lengths") { Description = "Bar lengths (beats per bar) the model's downbeat decoder tries, saved with it (2,3,4 chosen on rendered validation audio)", DefaultValueFactory = _ => "2,3,4" };
         var zeronsModel = new Option<string>("--zerons-model") { Description = "The pretext-trained network of --init zerons (small size)", DefaultValueFactory = _ => Rhythm.BeatTrackers.ZeroNsShippedModel };
         var freeze = new Option<bool>("--freeze-front-end") { Description = "zerons input: keep the front end's weights as they start (train only the head)" };
         var hop = new Option<int?>("--hop") { Description = "Mel input: hop in samples at 22050 Hz (default 441 = 50 fps for tcn, 512 = 43 fps for gru)" };
