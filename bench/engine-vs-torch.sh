@@ -2,12 +2,20 @@
 # Groove's neural engine against PyTorch (CPU, 2 threads) on the same workloads, in one run.
 #   bench/engine-vs-torch.sh [WORKLOAD...]   (default: sgemm zerons zerons-fwd zerons-small zerons-small-fwd chromanet
 #   chromanet-fwd tile2vec tile2vec-fwd tcn tcn-fwd beatgru beatgru-fwd bigru)
+#   DOTNET_EnableAVX512F=0 bench/engine-vs-torch.sh   the same as on a CPU without AVX-512 (both sides)
 # Env: BENCH_REPS (timed repetitions per workload, default per workload), BENCH_ZERONS_BATCH (windows per ZeroNS
 # step, default 16, the pretext batch), BENCH_OPENBLAS=0 to skip the second
 # torch peer (Debian's torch with OpenBLAS swapped in for the reference BLAS it links by default).
 # Prints a table (best-of-reps ms; speedup = torch ms / groove ms), SGEMM GFLOP/s and % of peak, and last
 # "min speedup vs torch: X". Raw lines go to bench/out/engine/.
 set -euo pipefail
+# .NET 10 reads DOTNET_EnableAVX512; DOTNET_EnableAVX512F (earlier runtimes' name) is ignored by it, so either one
+# set to 0 turns AVX-512 off here. An AVX2 machine is then simulated for the peers too: oneDNN (torch's
+# convolutions) capped at AVX2 and OpenBLAS on its Haswell kernels, as they would run on a CPU without AVX-512.
+if [ "${DOTNET_EnableAVX512F:-1}" = 0 ] || [ "${DOTNET_EnableAVX512:-1}" = 0 ]; then
+  export DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell
+  echo "AVX-512 off: Groove on AVX2+FMA, torch's oneDNN capped at AVX2, OpenBLAS on Haswell kernels" >&2
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 PY=/usr/bin/python3
@@ -18,9 +26,6 @@ if ! $PY -c "import torch" 2>/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get install -y -qq python3-torch >/dev/null
 fi
-
-# .NET 10 reads DOTNET_EnableAVX512=0 and ignores the older DOTNET_EnableAVX512F=0: honour either to force AVX2.
-[ "${DOTNET_EnableAVX512F:-}" = 0 ] && export DOTNET_EnableAVX512=0
 
 workloads=(sgemm zerons zerons-fwd zerons-small zerons-small-fwd chromanet chromanet-fwd tile2vec tile2vec-fwd tcn tcn-fwd
   beatgru beatgru-fwd bigru)

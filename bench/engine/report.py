@@ -14,8 +14,10 @@ DESCRIPTIONS = {
     "tcn-fwd": "  same, forward only",
     "chromanet": "ChromaNet as shipped (stone12) fwd+bwd, 24×1×84×258",
     "chromanet-fwd": "  same, forward only",
-    "beatgru": "beat BiGRU as shipped fwd+bwd, 4×400×81",
+    "beatgru": "BeatGruNetwork 5+5×20, 43 fps, fwd+bwd, 8×344×81",
     "beatgru-fwd": "  same, forward only",
+    "fewshotgru": "few-shot beat BiGRU fwd+bwd, 4×400×81",
+    "fewshotgru-fwd": "  same, forward only",
     "bigru": "10-layer BiGRU (20) fwd+bwd, 64×430×256",
     "bigru-kernels": "  same, on GruSequence kernels (directions parallel)",
 }

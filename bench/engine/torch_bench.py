@@ -191,8 +191,21 @@ class ChromaNet(nn.Module):
         return self.head(x.permute(0, 2, 1)).squeeze(-1) * 10.0  # temperature 0.1
 
 
-# ---- Beat BiGRU as shipped (src/Groove/Rhythm/Learned/BiGruBeatNetwork.cs) ----
+# ---- Supervised beat BiGRU (src/Groove/Rhythm/Learned/BeatGruNetwork.cs) at issue 15's size, see BeatGruBench.cs ----
 class BeatGru(nn.Module):
+    def __init__(self, bands=81, width=20, layers=5):
+        super().__init__()
+        self.gru = nn.GRU(2 * bands, width, num_layers=layers, bidirectional=True, batch_first=True)
+        self.out = nn.Linear(2 * width, 2)
+
+    def forward(self, x):  # x: [B, T, bands]
+        previous = torch.cat([x[:, :1], x[:, :-1]], 1)  # replicate-padded previous frame
+        h, _ = self.gru(torch.cat([x, F.relu(x - previous)], 2))
+        return self.out(h)  # [B, T, 2] beat and downbeat logits
+
+
+# ---- Few-shot beat BiGRU (src/Groove/Rhythm/Learned/BiGruBeatNetwork.cs), see FewShotGruBench.cs ----
+class FewShotGru(nn.Module):
     def __init__(self, bands=81, channels=16, hidden=16, layers=2):
         super().__init__()
         self.conv1 = nn.Conv1d(bands, channels, 3, padding=1)
@@ -241,7 +254,9 @@ def run(name, reps):
     if base == "tcn":
         return timed(make(BeatTcn(), torch.randn(6, 600, 81)), reps or 5, warmup=2)
     if base == "beatgru":
-        return timed(make(BeatGru(), torch.randn(4, 400, 81)), reps or 10, warmup=2)
+        return timed(make(BeatGru(), torch.randn(8, 344, 81)), reps or 5, warmup=1)
+    if base == "fewshotgru":
+        return timed(make(FewShotGru(), torch.randn(4, 400, 81)), reps or 10, warmup=2)
     if name in ("bigru", "bigru-kernels"):
         model = nn.GRU(256, 20, num_layers=10, bidirectional=True, batch_first=True)
         return timed(training_step(model, torch.randn(64, 430, 256)), reps or 2)

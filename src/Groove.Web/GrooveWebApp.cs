@@ -16,7 +16,8 @@ namespace Groove.Web;
 
 /// <summary>
 /// Builds the Groove web app: one page where a user uploads a song, watches the analysis progress, sees the waveform
-/// with its beats and downbeats, tempo and key, hears the beats clicked, and downloads the results.
+/// with its beats and downbeats, tempo and key, hears the beats clicked, downloads the results, and — with a library
+/// index — sees the most similar songs of the library.
 /// </summary>
 public static class GrooveWebApp
 {
@@ -65,6 +66,8 @@ public static class GrooveWebApp
         services.AddHostedService<JobCleaner>();
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<WavDownloads>();
+        var library = options.LibraryIndex is { } index ? new Groove.Web.Library.LibrarySearch(index) : null;
+        if (library is not null) services.AddSingleton(library); // disposed with the app
         var assets = new StaticAssets();
         services.AddSingleton(assets);
 
@@ -83,7 +86,8 @@ public static class GrooveWebApp
             await next(ctx);
         });
 
-        JobEndpoints.Map(app, options, tracker, keyEstimator);
+        JobEndpoints.Map(app, options, tracker, keyEstimator, library is not null);
+        LibraryEndpoints.Map(app, library);
         app.MapGet("/", (HttpContext ctx) => assets.Serve(ctx, "index.html"));
         foreach (var name in assets.Names)
             app.MapGet("/" + name, (HttpContext ctx) => assets.Serve(ctx, name));

@@ -33,6 +33,9 @@ public sealed record GrooveWebOptions
     /// <summary>How often old jobs are cleaned up (default every 10 minutes; also at start-up).</summary>
     public TimeSpan CleanupInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Library index to search for songs like an upload (an SQLite file or a PostgreSQL URL; null: no library search).</summary>
+    public string? LibraryIndex { get; init; }
+
     /// <summary>Write request and error logs to the console.</summary>
     public bool ConsoleLog { get; init; }
 

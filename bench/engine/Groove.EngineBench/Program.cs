@@ -6,7 +6,7 @@ namespace Groove.EngineBench;
 
 /// <summary>
 /// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
-/// zerons[-fwd], zerons-small[-fwd], chromanet[-fwd], tile2vec[-fwd], tcn[-fwd], beatgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
+/// zerons[-fwd], zerons-small[-fwd], chromanet[-fwd], tile2vec[-fwd], tcn[-fwd], beatgru[-fwd], fewshotgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
 /// estimates and SGEMM GFLOP/s on one core and on all cores).
 /// </summary>
 static class Program
@@ -17,7 +17,7 @@ static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|zerons-small[-fwd]|chromanet[-fwd]|tile2vec[-fwd]|tcn[-fwd]|beatgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv|conv-profile [reps]");
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|zerons-small[-fwd]|chromanet[-fwd]|tile2vec[-fwd]|tcn[-fwd]|beatgru[-fwd]|fewshotgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv|conv-profile [reps]");
             return 2;
         }
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -66,7 +66,14 @@ static class Program
             case "beatgru-fwd":
             {
                 var model = new BeatGruBench();
-                Report(args[0], Timed(args[0] == "beatgru" ? model.Step : model.Infer, reps > 0 ? reps : 10, 2));
+                Report(args[0], Timed(args[0] == "beatgru" ? model.Step : model.Infer, reps > 0 ? reps : 5, 1));
+                break;
+            }
+            case "fewshotgru":
+            case "fewshotgru-fwd":
+            {
+                var model = new FewShotGruBench();
+                Report(args[0], Timed(args[0] == "fewshotgru" ? model.Step : model.Infer, reps > 0 ? reps : 10, 2));
                 break;
             }
             case "bigru":

@@ -19,7 +19,8 @@
 // other two rendered sets only). Ties go to the earlier candidate (simpler settings are listed first).
 //
 // usage: KeySelection --gtzan DIR --keydata DIR --out DIR [--stone MODEL] [--threads N] [--top N]
-//        KeySelection --time WAV   (times every KeyMethods method on WAV, one thread)
+//        KeySelection --write-keys AUDIO_DIR OUT_ROOT CANDIDATE...   (see below)
+//        KeySelection --time WAV [--model M[:profile]]...   (times every KeyMethods method, and STONE models, on WAV, one thread)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -41,20 +42,89 @@ string Arg(string name, string? fallback = null)
 if (args.Contains("--time"))
 {
     var audio = AudioFile.Load(Arg("--time"));
-    foreach (var m in KeyMethods.All)
+    var timed = KeyMethods.All.Select(m => ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", (IKeyEstimator)new ProfileKeyEstimator(m.Options))).ToList();
+    // --model M (repeatable; M:profile = a 24-output model's signature with the default mode decision): STONE models too
+    for (int a = 0; a + 1 < args.Length; a++)
     {
-        var (label, est) = ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", new ProfileKeyEstimator(m.Options));
+        if (args[a] != "--model") continue;
+        var spec = args[a + 1];
+        bool fromProfile = spec.EndsWith(":profile", StringComparison.Ordinal);
+        var name = fromProfile ? spec[..^":profile".Length] : spec;
+        timed.Add(($"groove key --model {spec}", new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(name)), name, new ProfileKeyEstimator(KeyMethods.Default.Options), fromProfile)));
+    }
+    foreach (var (label, est) in timed)
+    {
         for (int w = 0; w < 2; w++) est.Estimate(audio); // JIT and kernel caches
         var times = new List<double>();
+        var cpu = new List<double>();
+        var self = Process.GetCurrentProcess();
         for (int r = 0; r < 7; r++)
         {
+            self.Refresh();
+            var c0 = self.TotalProcessorTime;
             var t = Stopwatch.StartNew();
             est.Estimate(audio);
             times.Add(t.Elapsed.TotalSeconds);
+            self.Refresh();
+            cpu.Add((self.TotalProcessorTime - c0).TotalSeconds);
         }
         times.Sort();
-        Console.WriteLine($"{label}: median {times[3] * 1000:F1} ms for {audio.Duration:F1} s = {100 * times[3] / audio.Duration:F3}% of real time (min {times[0] * 1000:F1} ms, 7 runs)");
+        cpu.Sort();
+        // CPU time (all threads of the process) is what an idle machine's wall time would be for this one-thread work;
+        // on a loaded machine the wall time also counts the waits for a core.
+        Console.WriteLine($"{label}: median {times[3] * 1000:F1} ms for {audio.Duration:F1} s = {100 * times[3] / audio.Duration:F3}% of real time (min {times[0] * 1000:F1} ms, 7 runs); CPU time median {cpu[3] * 1000:F1} ms = {100 * cpu[3] / audio.Duration:F3}%");
     }
+    return;
+}
+if (args.Contains("--write-keys"))
+{
+    // --write-keys AUDIO_DIR OUT_ROOT CANDIDATE...: the key of every AUDIO_DIR/*.wav for each candidate, written to
+    // OUT_ROOT/<label>/<id>.key as `groove key` writes it (same estimators, same code paths: the cqt method's
+    // Analyze(...).Global, then StoneKeyEstimator's combination or a 24-output model's own argmax), but each clip is
+    // decoded once and its STONE CQT computed once for all models (bench/tonal/key-model-selection.sh's fast path).
+    // CANDIDATE: cqt | MODEL (12-output: signature × cqt mode; 24-output: own mode) | MODEL:profile (24-output
+    // signature × cqt mode). Labels: cqt, basename(MODEL), basename(MODEL)+cqt-mode.
+    int at = Array.IndexOf(args, "--write-keys");
+    string audioDir = args[at + 1], outRoot = args[at + 2];
+    var specs = args.Skip(at + 3).ToList();
+    var classical = new ProfileKeyEstimator(KeyMethods.Default.Options);
+    var learned = new List<(string Label, StoneModel Model, bool FromProfile)>();
+    foreach (var spec in specs.Where(x => x != "cqt"))
+    {
+        bool fromProfile = spec.EndsWith(":profile", StringComparison.Ordinal);
+        var name = fromProfile ? spec[..^":profile".Length] : spec;
+        var label = Path.GetFileNameWithoutExtension(name) + (fromProfile ? "+cqt-mode" : "");
+        learned.Add((label, StoneModel.Load(ModelRegistry.Resolve(name)), fromProfile));
+    }
+    var labels = (specs.Contains("cqt") ? new[] { "cqt" } : []).Concat(learned.Select(l => l.Label)).ToList();
+    foreach (var l in labels) Directory.CreateDirectory(Path.Combine(outRoot, l));
+    var wavs = Directory.GetFiles(audioDir, "*.wav").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+    var clock = Stopwatch.StartNew();
+    foreach (var wav in wavs)
+    {
+        var id = Path.GetFileNameWithoutExtension(wav);
+        var audio = AudioFile.Load(wav);
+        var global = classical.Analyze(audio).Global;
+        void Write(string label, KeyEstimate e) => File.WriteAllText(Path.Combine(outRoot, label, id + ".key"), e.Label + "\n");
+        if (specs.Contains("cqt")) Write("cqt", global);
+        if (learned.Count == 0) continue;
+        if (!global.HasKey) { foreach (var l in learned) Write(l.Label, global); continue; }
+        var mono = audio.Mono();
+        if (audio.SampleRate != StoneFrontEnd.SampleRate) mono = Resampler.Resample(mono, audio.SampleRate, StoneFrontEnd.SampleRate);
+        var cqt = StoneFrontEnd.Compute(mono, out int frames);
+        foreach (var (label, model, fromProfile) in learned)
+        {
+            if (model.Net.Config.Modes == 2 && !fromProfile)
+            {
+                var scores = model.KeyScores(cqt, frames);
+                int best = 0;
+                for (int i = 1; i < 24; i++) if (scores[i] > scores[best]) best = i;
+                Write(label, new KeyEstimate(MusicalKey.FromIndex(best), scores[best], scores));
+            }
+            else Write(label, StoneKeyEstimator.Combine(model.KeySignatureProfile(cqt, frames), global));
+        }
+    }
+    Console.WriteLine($"{wavs.Count} clips, {labels.Count} candidates: {clock.Elapsed.TotalSeconds:F0} s");
     return;
 }
 string gtzanDir = Arg("--gtzan");

@@ -19,7 +19,7 @@ internal static class BatchCommand
         var manifest = new Argument<string>("manifest") { Description = "Track list: one path a line (# comments), or a .csv with a 'path' column; relative paths are relative to it" };
         var tasks = new Option<string>("--tasks", "-t") { Description = "What to compute per track: beats, tempo, key, embed (comma-separated)", DefaultValueFactory = _ => "beats,tempo,key" };
         var outDir = new Option<string>("--out", "-o") { Description = "Result folder: one JSON file per track (DIR/ab/<id>.json), failures as <id>.failed.json" };
-        var db = new Option<string>("--db") { Description = "Library index (the SQLite file of groove embed/similar; created when absent) instead of --out: one transaction per track" };
+        var db = new Option<string>("--db") { Description = "Library index (the SQLite file or postgres://user@host/db of groove embed/similar; created when absent) instead of --out: one transaction per track" };
         var model = new Option<string>("--model") { Description = "Embedding model for the embed task: mfcc, random, tile2vec (the shipped model) or a Tile2Vec weights file", DefaultValueFactory = _ => "tile2vec" };
         var shard = new Option<string>("--shard") { Description = "Run shard i of n (every n-th track from the i-th; i counts from 0), e.g. $SLURM_ARRAY_TASK_ID/4", DefaultValueFactory = _ => "0/1" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Tracks analysed at once (default: the cores this process may use)", DefaultValueFactory = _ => Environment.ProcessorCount };

@@ -14,7 +14,7 @@ internal static class ClusterCommand
 {
     public static Command Create()
     {
-        var index = new Option<string>("--index") { Description = "Library index file", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db", Required = true };
         var k = new Option<int>("--k") { Description = "Number of clusters", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Random seed of the k-means++ seeding", DefaultValueFactory = _ => 1UL };
         var json = new Option<bool>("--json") { Description = "Print JSON" };

@@ -17,7 +17,7 @@ internal static class EmbedCommand
     public static Command Create()
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders", Arity = ArgumentArity.OneOrMore };
-        var index = new Option<string>("--index") { Description = "Library index file (SQLite; created when absent)", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db (created when absent)", Required = true };
         var model = new Option<string>("--model") { Description = "mfcc, random, tile2vec (the shipped model) or a Tile2Vec weights file", DefaultValueFactory = _ => "tile2vec" };
         var cmd = new Command("embed", "Embed audio files into a library index (skips files already indexed)") { inputs, index, model };
         cmd.SetAction(parse =>

@@ -69,7 +69,7 @@ internal static class InfoCommand
         sb.AppendLine($"  vectors      {VectorPaths.Cpu}");
         sb.AppendLine($"  sgemm        {VectorPaths.Sgemm}");
         sb.AppendLine($"  fft          {VectorPaths.Fft}");
-        sb.AppendLine($"  nn kernels   {VectorPaths.NnKernels} (GRU, depthwise conv, activations)");
+        sb.AppendLine($"  nn kernels   {VectorPaths.NnKernels} (GRU, activations)");
         sb.AppendLine($"  tensor ops   {VectorPaths.TensorOps} (sums, dot products, element-wise)");
         return sb.ToString();
     }

@@ -16,7 +16,7 @@ internal static class MapCommand
 {
     public static Command Create()
     {
-        var index = new Option<string>("--index") { Description = "Library index file", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "HTML file to write", Required = true };
         var labels = new Option<string?>("--labels") { Description = "CSV of track,label rows to colour the points" };
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity", DefaultValueFactory = _ => 30 };

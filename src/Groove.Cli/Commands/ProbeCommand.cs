@@ -16,7 +16,7 @@ internal static class ProbeCommand
 {
     public static Command Create()
     {
-        var index = new Option<string>("--index") { Description = "Library index file", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db", Required = true };
         var labels = new Option<string>("--labels") { Description = "CSV of track,label rows", Required = true };
         var folds = new Option<int>("--folds") { Description = "Stratified folds (0: leave-one-out)", DefaultValueFactory = _ => 5 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the fold assignment and the bootstrap", DefaultValueFactory = _ => 1UL };

@@ -23,9 +23,10 @@ internal static class ServeCommand
             Description = $"Beat tracker: {string.Join(", ", BeatTrackers.Names)}",
             DefaultValueFactory = _ => new AnalysisOptions().BeatTracker,
         };
+        var index = new Option<string?>("--index") { Description = "Library index (SQLite file or postgres://user@host/db) to search for songs like each upload" };
         var cmd = new Command("serve", "Run the web app: upload a song, see its beats, hear them clicked, download the result")
         {
-            port, host, data, maxUpload, workers, model,
+            port, host, data, maxUpload, workers, model, index,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -40,6 +41,7 @@ internal static class ServeCommand
                     DataDirectory = parse.GetValue(data) ?? GrooveWebOptions.DefaultDataDirectory(),
                     MaxUploadBytes = (long)(mb * 1024 * 1024),
                     ConsoleLog = true,
+                    LibraryIndex = parse.GetValue(index),
                 };
                 if (parse.GetValue(workers) is int w) options = options with { Workers = w };
                 options = options with { MaxDuration = MaxDurationOption.From(parse) };

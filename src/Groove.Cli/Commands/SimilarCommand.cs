@@ -10,17 +10,21 @@ namespace Groove.Cli.Commands;
 /// <c>groove similar FILE|TRACK --index LIB [-k 10] [--json]</c>: the k indexed tracks most similar to a query
 /// (exact cosine over the track vectors). The query is a track of the index (its path, or a file name that matches
 /// one track) or an audio file, embedded with the index's model; a model that differs from the index's is an error.
+/// <c>--precision f16</c> keeps the matrix as float16; <c>--mapped FILE</c> memory-maps it from a matrix file.
 /// </summary>
 internal static class SimilarCommand
 {
     public static Command Create()
     {
         var query = new Argument<string>("query") { Description = "Audio file or indexed track (path or unique file name)" };
-        var index = new Option<string>("--index") { Description = "Library index file", Required = true };
+        var index = new Option<string>("--index") { Description = "Library index: an SQLite file or postgres://user@host/db", Required = true };
         var k = new Option<int>("-k", "--top") { Description = "Number of results", DefaultValueFactory = _ => 10 };
         var model = new Option<string?>("--model") { Description = "Model to embed a query file with (default: the index's kind)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var cmd = new Command("similar", "Find the indexed tracks most similar to a file or track") { query, index, k, model, json };
+        var precision = new Option<string>("--precision") { Description = "Search matrix values: f32, or f16 (half the memory; same ranking on real embeddings up to near-ties)", DefaultValueFactory = _ => "f32" };
+        precision.AcceptOnlyFromAmong("f32", "f16");
+        var mapped = new Option<string?>("--mapped") { Description = "Memory-map the search matrix from this file (built from the index when absent or stale)" };
+        var cmd = new Command("similar", "Find the indexed tracks most similar to a file or track") { query, index, k, model, json, precision, mapped };
         cmd.SetAction(parse =>
         {
             try
@@ -29,10 +33,11 @@ internal static class SimilarCommand
                 if (top < 1) throw new GrooveException($"-k must be at least 1, not {top}");
                 using var lib = LibraryIndex.OpenExisting(parse.GetValue(index)!);
                 var q = parse.GetValue(query)!;
-                var search = lib.LoadSearch();
+                var values = parse.GetValue(precision) == "f16" ? VectorPrecision.Float16 : VectorPrecision.Float32;
+                using var search = parse.GetValue(mapped) is { } file ? SearchMatrixFile.Open(lib, file, values) : lib.LoadSearch(values);
                 float[] vector;
                 string? self = null;
-                var track = FindTrack(lib, search, q);
+                var track = TrackLookup.Find(lib, search, q);
                 if (track is not null && (!File.Exists(track.Path) || ContentHash.Of(track.Path) == track.ContentHash))
                 {
                     vector = track.Vector!;
@@ -43,7 +48,7 @@ internal static class SimilarCommand
                     var embedder = LibraryIndex.Embedder(parse.GetValue(model), lib);
                     lib.RequireModel(embedder.ModelName, embedder.Dimension);
                     vector = embedder.EmbedFile(q, w => Reporter.Warning($"{q}: {w}")).Vector;
-                    self = SqliteTrackIndex.Key(q);
+                    self = SqlTrackIndex.Key(q);
                 }
                 else throw new GrooveException($"{q}: neither an audio file nor a track of {lib.Location}");
                 var hits = search.TopK(vector, top, self);
@@ -57,15 +62,5 @@ internal static class SimilarCommand
             catch (Exception e) { return Reporter.Fatal(e); }
         });
         return cmd;
-    }
-
-    /// <summary>The indexed track named by <paramref name="q"/>: its full path, or a file name (with or without extension) matching exactly one track.</summary>
-    internal static IndexedTrack? FindTrack(ITrackIndex lib, VectorSearch search, string q)
-    {
-        var byPath = lib.Get(q);
-        if (byPath?.Vector is not null && byPath.Model == lib.Model) return byPath;
-        var matches = search.Ids.Where(p => Path.GetFileName(p) == q || Path.GetFileNameWithoutExtension(p) == q).ToList();
-        if (matches.Count > 1 && !File.Exists(q)) throw new GrooveException($"{q}: {matches.Count} indexed tracks have this name; give the full path");
-        return matches.Count == 1 ? lib.Get(matches[0]) : null;
     }
 }

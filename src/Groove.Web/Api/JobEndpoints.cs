@@ -19,7 +19,7 @@ internal static class JobEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder app, GrooveWebOptions options, IBeatTracker tracker, Groove.Tonality.IKeyEstimator? key)
+    public static void Map(IEndpointRouteBuilder app, GrooveWebOptions options, IBeatTracker tracker, Groove.Tonality.IKeyEstimator? key, bool library)
     {
         app.MapGet("/api/config", () =>
             Results.Json(new
@@ -29,6 +29,7 @@ internal static class JobEndpoints
                 formats = AudioSniffer.Expected,
                 beatTracker = tracker.Name,
                 keyEstimator = key?.Name,
+                library,
             }));
 
         app.MapPost("/api/jobs", (HttpContext ctx, UploadReceiver receiver) => receiver.ReceiveAsync(ctx.Request, ctx.RequestAborted));

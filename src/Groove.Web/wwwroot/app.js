@@ -194,6 +194,33 @@ async function loadResult(id) {
   resizeCanvas();
   updateClock();
   loadAudio(id);
+  loadSimilar(id);
+}
+
+// ---------- library search (groove serve --index LIB) ----------
+async function loadSimilar(id) {
+  const box = $('similar'), list = $('similar-list'), status = $('similar-status');
+  box.hidden = !state.config.library;
+  if (!state.config.library) return;
+  list.replaceChildren();
+  status.textContent = 'Searching the library…';
+  const r = await fetch(`/api/jobs/${id}/similar?k=5`);
+  if (!r.ok) { status.textContent = await errorMessage(r); return; }
+  const answer = await r.json();
+  for (const hit of answer.results) {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = hit.name;
+    name.title = hit.path;
+    const score = document.createElement('span');
+    score.className = 'score';
+    score.textContent = hit.cosine.toFixed(3);
+    score.title = 'cosine similarity of the embeddings';
+    li.append(name, score);
+    list.append(li);
+  }
+  status.textContent = answer.results.length ? `model ${answer.model}` : 'The library is empty.';
 }
 
 async function loadAudio(id) {

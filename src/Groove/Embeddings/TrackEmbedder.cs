@@ -67,6 +67,18 @@ public abstract class TrackEmbedder
         "tile2vec" => NetworkEmbedder.Load(ModelRegistry.Resolve(ShippedModel)),
         _ => NetworkEmbedder.Load(ModelRegistry.Resolve(name)),
     };
+
+    /// <summary>
+    /// The kind of embedder (<see cref="Names"/>) whose vectors an index of <paramref name="indexModel"/> holds:
+    /// mfcc, random, or tile2vec (also for an empty index, null).
+    /// </summary>
+    public static string KindOf(string? indexModel) => indexModel switch
+    {
+        null => "tile2vec",
+        var m when m.StartsWith("mfcc", StringComparison.Ordinal) => "mfcc",
+        var m when m.StartsWith("random", StringComparison.Ordinal) => "random",
+        _ => "tile2vec",
+    };
 }
 
 /// <summary>MFCC statistics (<see cref="MfccStatistics"/>) of each tile; the track vector pools the tiles' unit vectors.</summary>

@@ -2,7 +2,8 @@ using Groove.Nn;
 
 namespace Groove.Embeddings;
 
-/// <summary>One triplet: (file, start frame) of the anchor, its neighbour (same file, nearby) and a distant tile (another file).</summary>
+/// <summary>One triplet: (file, start frame) of the anchor, its neighbour (same file, nearby) and a distant tile
+/// (another file; or, as a harder negative, a groupmate file or a far part of the anchor's own file).</summary>
 public readonly record struct TileTriplet(int AnchorFile, int AnchorStart, int NeighbourStart, int DistantFile, int DistantStart);
 
 /// <summary>
@@ -11,20 +12,39 @@ public readonly record struct TileTriplet(int AnchorFile, int AnchorStart, int N
 /// random 5 s tile, the neighbour a tile of the same recording starting within ±<see cref="NeighbourFrames"/>
 /// frames of it, the distant tile a random tile of another recording — the audio counterpart of Tile2Vec's
 /// spatial neighbourhoods (Jean et al. 2018).
+/// Harder negatives, when asked: a share <see cref="SameFileFraction"/> of distant tiles come from the anchor's own
+/// recording but at least <see cref="FarFrames"/> away from it (the same production, another passage), and a share
+/// <see cref="SameGroupFraction"/> from another recording of the anchor's group (a Debian package, an album: the
+/// same artist and sound), so the network must tell passages and pieces apart, not only recordings or collections.
+/// When a recording is too short for a far tile, or alone in its group, that triplet falls back to the next easier
+/// kind. With both shares 0 (the default) the draws are exactly those of the plain sampler.
 /// </summary>
 public sealed class TripletSampler
 {
     private readonly List<(string Name, Half[] LogMel)> _files = new();
+    private readonly List<int> _groupOf = new();
+    private readonly List<List<int>> _groups = new();
+    private readonly Dictionary<string, int> _groupIds = new(StringComparer.Ordinal);
 
     /// <summary>Frames kept per recording (default 6000 = 60 s).</summary>
     public int MaxFrames { get; }
     /// <summary>Largest offset between anchor and neighbour starts (default 1000 frames = 10 s).</summary>
     public int NeighbourFrames { get; }
 
-    public TripletSampler(int maxFrames = 6000, int neighbourFrames = 1000)
+    /// <summary>Share of distant tiles taken far away in the anchor's own recording (0–1).</summary>
+    public double SameFileFraction { get; }
+    /// <summary>Share of distant tiles taken from another recording of the anchor's group (0–1).</summary>
+    public double SameGroupFraction { get; }
+    /// <summary>Least offset between an anchor and a distant tile of the same recording: past every neighbour, no overlap (<see cref="NeighbourFrames"/> + one tile).</summary>
+    public int FarFrames => NeighbourFrames + LogMelTiles.TileFrames;
+
+    public TripletSampler(int maxFrames = 6000, int neighbourFrames = 1000, double sameFileFraction = 0, double sameGroupFraction = 0)
     {
         if (maxFrames < LogMelTiles.TileFrames) throw new ArgumentOutOfRangeException(nameof(maxFrames));
+        if (!(sameFileFraction >= 0 && sameGroupFraction >= 0 && sameFileFraction + sameGroupFraction <= 1))
+            throw new GrooveException($"hard-negative shares must be at least 0 and add up to at most 1 (same file {sameFileFraction}, same group {sameGroupFraction})");
         (MaxFrames, NeighbourFrames) = (maxFrames, Math.Max(1, neighbourFrames));
+        (SameFileFraction, SameGroupFraction) = (sameFileFraction, sameGroupFraction);
     }
 
     /// <summary>Recordings held.</summary>
@@ -32,8 +52,12 @@ public sealed class TripletSampler
     /// <summary>Total frames held.</summary>
     public long Frames => _files.Sum(f => (long)f.LogMel.Length / LogMelTiles.Mels);
 
-    /// <summary>Adds a recording's log-mel (frame-major); keeps its middle <see cref="MaxFrames"/> frames. Returns false when it is shorter than one tile.</summary>
-    public bool Add(string name, ReadOnlySpan<float> logMel)
+    /// <summary>
+    /// Adds a recording's log-mel (frame-major); keeps its middle <see cref="MaxFrames"/> frames. <paramref name="group"/>
+    /// (a package, an album; null: a group of its own) is where same-group negatives come from. Returns false when it
+    /// is shorter than one tile.
+    /// </summary>
+    public bool Add(string name, ReadOnlySpan<float> logMel, string? group = null)
     {
         int frames = logMel.Length / LogMelTiles.Mels;
         if (frames < LogMelTiles.TileFrames) return false;
@@ -42,6 +66,15 @@ public sealed class TripletSampler
         var src = logMel.Slice(start * LogMelTiles.Mels, h.Length);
         for (int i = 0; i < h.Length; i++) h[i] = (Half)src[i];
         _files.Add((name, h));
+        int g;
+        if (group is null || !_groupIds.TryGetValue(group, out g))
+        {
+            g = _groups.Count;
+            _groups.Add(new List<int>());
+            if (group is not null) _groupIds[group] = g;
+        }
+        _groups[g].Add(_files.Count - 1);
+        _groupOf.Add(g);
         return true;
     }
 
@@ -56,10 +89,39 @@ public sealed class TripletSampler
         int sa = rng.NextInt(fa + 1);
         int lo = Math.Max(0, sa - NeighbourFrames), hi = Math.Min(fa, sa + NeighbourFrames);
         int sn = lo + rng.NextInt(hi - lo + 1);
-        int d = rng.NextInt(_files.Count - 1);
-        if (d >= a) d++;
+        // One draw picks the kind of negative (only when harder ones are asked for: the plain sampler's draws stay as they were).
+        double kind = SameFileFraction > 0 || SameGroupFraction > 0 ? rng.NextDouble() : 1;
+        if (kind < SameFileFraction && FarTile(a, sa, rng) is int far) return new TileTriplet(a, sa, sn, a, far);
+        int d = kind < SameFileFraction + SameGroupFraction && Groupmate(a, rng) is int mate ? mate : OtherFile(a, rng);
         int sd = rng.NextInt(FramesOf(d) - LogMelTiles.TileFrames + 1);
         return new TileTriplet(a, sa, sn, d, sd);
+    }
+
+    private int OtherFile(int a, Rng rng)
+    {
+        int d = rng.NextInt(_files.Count - 1);
+        return d >= a ? d + 1 : d;
+    }
+
+    /// <summary>A tile start of file <paramref name="a"/> at least <see cref="FarFrames"/> from <paramref name="sa"/>, uniformly over both sides; null when the file is too short.</summary>
+    private int? FarTile(int a, int sa, Rng rng)
+    {
+        int last = FramesOf(a) - LogMelTiles.TileFrames;
+        int before = Math.Max(0, sa - FarFrames + 1);        // starts 0 .. sa − far
+        int after = Math.Max(0, last - (sa + FarFrames) + 1); // starts sa + far .. last
+        if (before + after == 0) return null;
+        int r = rng.NextInt(before + after);
+        return r < before ? r : sa + FarFrames + (r - before);
+    }
+
+    /// <summary>Another file of <paramref name="a"/>'s group, uniformly; null when it is alone in its group.</summary>
+    private int? Groupmate(int a, Rng rng)
+    {
+        var members = _groups[_groupOf[a]];
+        if (members.Count < 2) return null;
+        int i = rng.NextInt(members.Count - 1);
+        int mate = members[i];
+        return mate == a ? members[members.Count - 1] : mate;
     }
 
     /// <summary>A fixed list of triplets drawn with a generator seeded by <paramref name="seed"/> (for validation).</summary>

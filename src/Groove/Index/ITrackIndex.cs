@@ -4,7 +4,7 @@ namespace Groove.Index;
 /// A library index: per track (keyed by full path) its content hash, duration, an embedding of one model and the
 /// outputs of other commands. Every write is one transaction, so an interrupted run never leaves a half-written
 /// track; all vectors of an index come from one model (<see cref="Model"/>), and writing or querying with another
-/// is a <see cref="GrooveException"/>. Implementations: <see cref="SqliteTrackIndex"/> (one file, WAL).
+/// is a <see cref="GrooveException"/>. Implementations: <see cref="SqliteTrackIndex"/> (one file, WAL) and <see cref="PostgresTrackIndex"/> (a shared database).
 /// Not thread-safe: one instance per thread (several processes may share the file).
 /// </summary>
 public interface ITrackIndex : IDisposable
@@ -52,6 +52,12 @@ public interface ITrackIndex : IDisposable
     /// <summary>Removes a track; returns whether it was there.</summary>
     bool Remove(string path);
 
-    /// <summary>All track vectors of the index's model, as a search matrix.</summary>
-    VectorSearch LoadSearch();
+    /// <summary>All track vectors of the index's model, as a search matrix stored at <paramref name="precision"/>.</summary>
+    VectorSearch LoadSearch(VectorPrecision precision = VectorPrecision.Float32);
+
+    /// <summary>
+    /// Changes whenever a write could have changed what <see cref="LoadSearch"/> returns (model, number of tracks,
+    /// latest write time): what a saved search matrix records to tell whether it is stale.
+    /// </summary>
+    string Revision();
 }

@@ -7,7 +7,7 @@ public static class BeatTrackers
     public const string DefaultName = "classical";
 
     /// <summary>All names, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-ft", "zerons-random"];
+    public static IReadOnlyList<string> Names { get; } = ["classical", "ellis", "zerons", "zerons-paper", "zerons-ft", "zerons-random"];
 
     /// <summary>The shipped Zero-Note Samba model (<c>models/zerons-small.safetensors</c>).</summary>
     public const string ZeroNsShippedModel = "zerons-small";
@@ -23,7 +23,8 @@ public static class BeatTrackers
         var (_, meta) = Nn.SafeTensors.Load(path);
         if (Learned.BeatNetModel.Is(meta)) return new Learned.BeatNetTracker(Learned.BeatNetModel.Load(path), Path.GetFileNameWithoutExtension(path));
         return meta.TryGetValue("groove.model", out var kind) && kind == ZeroNoteSamba.ZeroNsModel.KindName
-            ? new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(path), "zerons:" + Path.GetFileNameWithoutExtension(path))
+            ? new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(path), "zerons:" + Path.GetFileNameWithoutExtension(path),
+                ZeroNoteSamba.ZeroNsDecoding.Default)
             : Learned.LearnedBeatTracker.Load(path);
     }
 
@@ -33,7 +34,9 @@ public static class BeatTrackers
     {
         "classical" or "default" => new ClassicalBeatTracker(),
         "ellis" or "librosa" => new EllisBeatTracker(),
-        "zerons" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons"),
+        "zerons" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons",
+            ZeroNoteSamba.ZeroNsDecoding.Default),
+        "zerons-paper" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsShippedModel)), "zerons-paper"),
         "zerons-ft" => new ZeroNoteSamba.ZeroNsBeatTracker(ZeroNoteSamba.ZeroNsModel.Load(Models.ModelRegistry.Resolve(ZeroNsFineTunedModel)), "zerons-ft"),
         "zerons-random" => new ZeroNoteSamba.ZeroNsBeatTracker(
             new ZeroNoteSamba.ZeroNsModel(new ZeroNoteSamba.SyncPredNet(ZeroNoteSamba.SyncPredNetConfig.Small, new Rng(1))), "zerons-random"),

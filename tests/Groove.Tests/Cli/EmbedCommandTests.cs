@@ -4,9 +4,15 @@ using Groove.Tests.Support;
 
 namespace Groove.Tests.Cli;
 
-/// <summary>groove embed | similar | cluster | probe end to end on small generated WAVs, with the MFCC model (no weights needed).</summary>
-public class EmbedCommandTests
+/// <summary>
+/// groove embed | similar | cluster | probe end to end on small generated WAVs, with the MFCC model (no weights
+/// needed), on both index backends: an SQLite file and a database of the test PostgreSQL server.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public class EmbedCommandTests(PostgresServer server)
 {
+    private string NewIndex(TempDir dir, string backend) => backend == "postgres" ? server.NewDatabase() : dir.File("lib.db");
+
     private static string MakeLibrary(TempDir dir)
     {
         var lib = Path.Combine(dir.Path, "music");
@@ -23,12 +29,14 @@ public class EmbedCommandTests
         return lib;
     }
 
-    [Fact]
-    public void EmbedSkipsUnchangedAndReportsUnreadableFiles()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void EmbedSkipsUnchangedAndReportsUnreadableFiles(string backend)
     {
         using var dir = new TempDir();
         var lib = MakeLibrary(dir);
-        var db = dir.File("lib.db");
+        var db = NewIndex(dir, backend);
         var r = CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(r.StderrLines, l => l.Contains("broken.wav") && l.StartsWith("groove: error:"));
@@ -43,13 +51,15 @@ public class EmbedCommandTests
         Assert.Contains("holds vectors of model 'mfcc-stats20'", mismatch.Stderr);
     }
 
-    [Fact]
-    public void SimilarClusterAndProbeUseTheIndex()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void SimilarClusterAndProbeUseTheIndex(string backend)
     {
         using var dir = new TempDir();
         var lib = MakeLibrary(dir);
         File.Delete(Path.Combine(lib, "broken.wav"));
-        var db = dir.File("lib.db");
+        var db = NewIndex(dir, backend);
         Assert.Equal(0, CliProcess.Run("embed", lib, "--index", db, "--model", "mfcc").ExitCode);
 
         var sim = CliProcess.Run("similar", "noise0", "--index", db, "-k", "2", "--json");
@@ -59,6 +69,18 @@ public class EmbedCommandTests
         Assert.Equal(2, results.Count);
         Assert.DoesNotContain(results, p => p.EndsWith("noise0.wav"));
         Assert.All(results, p => Assert.Contains("noise", Path.GetFileName(p))); // white noise is nearest white noise
+
+        // float16 rows, memory-mapped from a matrix file built on first use: the same tracks.
+        var matrix = dir.File("lib.matrix");
+        foreach (var run in new[] { "builds the matrix file", "maps it as it is" })
+        {
+            var f16 = CliProcess.Run("similar", "noise0", "--index", db, "-k", "2", "--json", "--precision", "f16", "--mapped", matrix);
+            Assert.True(f16.ExitCode == 0, run + ": " + f16.Stderr);
+            using var d16 = JsonDocument.Parse(f16.Stdout);
+            Assert.Equal(results.Order(), d16.RootElement.GetProperty("results").EnumerateArray().Select(e => e.GetProperty("path").GetString()!).Order());
+            Assert.True(File.Exists(matrix));
+        }
+        Assert.NotEqual(0, CliProcess.Run("similar", "noise0", "--index", db, "--precision", "f8").ExitCode);
 
         var cluster = CliProcess.Run("cluster", "--index", db, "--k", "2");
         Assert.Equal(0, cluster.ExitCode);
@@ -100,5 +122,27 @@ public class EmbedCommandTests
         var lines = sim.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.DoesNotContain(lines, l => l.EndsWith("tone1.wav"));
+    }
+
+    [Fact]
+    public void AnUnreachableOrBadPostgresIndexIsAOneLineErrorAndNonZeroExit()
+    {
+        using var dir = new TempDir();
+        var lib = MakeLibrary(dir);
+        foreach (var (command, url) in new[]
+        {
+            ("embed", "postgres://me:secret@127.0.0.1:1/music"),  // nothing listens on port 1
+            ("similar", server.Url("no_such_database")),
+            ("embed", "postgres://me@localhost:port/music"),
+        })
+        {
+            var r = command == "embed"
+                ? CliProcess.Run("embed", lib, "--index", url, "--model", "mfcc")
+                : CliProcess.Run("similar", "tone0", "--index", url);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Single(r.StderrLines);
+            Assert.StartsWith("groove: error:", r.StderrLines[0]);
+            Assert.DoesNotContain("secret", r.Stderr);
+        }
     }
 }

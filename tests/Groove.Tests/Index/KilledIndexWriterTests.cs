@@ -8,16 +8,19 @@ namespace Groove.Tests.Index;
 /// <summary>
 /// Fault injection for the library index: <c>groove embed --index</c> killed at random points leaves an index that
 /// opens and holds only whole tracks (one transaction per track), and a re-run completes it with the same vectors as
-/// a run that was never interrupted.
+/// a run that was never interrupted — on both backends (an SQLite file, a database of the test PostgreSQL server).
 /// </summary>
-public class KilledIndexWriterTests
+[Collection(PostgresCollection.Name)]
+public class KilledIndexWriterTests(PostgresServer server)
 {
     /// <summary>The Tile2Vec network with seeded random weights: the same computation as a trained model, and always
     /// there (the trained model ships separately).</summary>
     private const string Model = "random";
 
-    [Fact]
-    public void Embed_killed_at_random_points_leaves_whole_tracks_and_a_rerun_completes_identically()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Embed_killed_at_random_points_leaves_whole_tracks_and_a_rerun_completes_identically(string backend)
     {
         using var dir = new TempDir();
         var songs = Directory.CreateDirectory(dir.File("songs")).FullName;
@@ -25,7 +28,8 @@ public class KilledIndexWriterTests
         for (int i = 0; i < songCount; i++)
             AudioTestFiles.Wav(Path.Combine(songs, $"song{i}.wav"), 22050, Signals.ClickTrack(90 + 5 * i, 20, seed: i));
 
-        var reference = dir.File("reference.sqlite");
+        string NewIndex(string name) => backend == "postgres" ? server.NewDatabase() : dir.File($"{name}.sqlite");
+        var reference = NewIndex("reference");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var first = CliProcess.Run("embed", songs, "--index", reference, "--model", Model);
         double runMs = clock.Elapsed.TotalMilliseconds;
@@ -39,10 +43,10 @@ public class KilledIndexWriterTests
         int interrupted = 0;
         for (int trial = 0; trial < 3; trial++)
         {
-            var lib = dir.File($"killed{trial}.sqlite");
+            var lib = NewIndex($"killed{trial}");
             CliProcess.RunAndKillAfter(TimeSpan.FromMilliseconds(runMs * (0.3 + 0.5 * rng.NextDouble())), "embed", songs, "--index", lib, "--model", Model);
             // Whatever the killed run committed is a whole track, equal to the reference's.
-            if (File.Exists(lib))
+            if (backend == "postgres" || File.Exists(lib))
             {
                 var partial = Read(lib);
                 if (partial.Count < songCount) interrupted++;
@@ -60,7 +64,7 @@ public class KilledIndexWriterTests
 
     private static Dictionary<string, IndexedTrack> Read(string location)
     {
-        using var index = SqliteTrackIndex.Open(location);
+        using ITrackIndex index = PostgresLocation.Is(location) ? PostgresTrackIndex.Open(location) : SqliteTrackIndex.Open(location);
         return index.List().ToDictionary(t => t.Path, t => index.Get(t.Path, withTiles: true)!);
     }
 

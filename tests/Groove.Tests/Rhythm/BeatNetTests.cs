@@ -56,6 +56,64 @@ public sealed class BeatNetTests
     }
 
     [Fact]
+    public void Config_metadata_round_trips_and_first_version_files_still_load()
+    {
+        var c = new BeatNetConfig { Kind = "gru", Input = BeatNetConfig.ZeroNsInput, FreezeFrontEnd = true, Hop = 512, Width = 20, Layers = 5 };
+        Assert.Equal(c, BeatNetConfig.FromMetadata(c.ToMetadata(), "t"));
+        Assert.Equal(62.5, c.FramesPerSecond);
+        Assert.Equal(192, c.FeatureWidth);
+        Assert.Equal(22050.0 / 512, (c with { Input = BeatNetConfig.MelInput }).FramesPerSecond, 9);
+        var old = new Dictionary<string, string> { ["kind"] = "tcn", ["fps"] = "50", ["bands"] = "81", ["width"] = "16", ["layers"] = "8", ["kernel"] = "5", ["tempo_classes"] = "300" };
+        var read = BeatNetConfig.FromMetadata(old, "old");
+        Assert.Equal((441, BeatNetConfig.MelInput, 50.0), (read.Hop, read.Input, read.FramesPerSecond));
+        Assert.Throws<GrooveException>(() => BeatNetConfig.FromMetadata(new Dictionary<string, string>(old) { ["input"] = "cqt" }, "bad"));
+    }
+
+    [Fact]
+    public void Zerons_front_end_starts_from_the_pretext_network_and_stays_put_when_frozen()
+    {
+        var config = Tiny with { Input = BeatNetConfig.ZeroNsInput };
+        var pretext = new Groove.Rhythm.ZeroNoteSamba.SyncPredNet(Groove.Rhythm.ZeroNoteSamba.SyncPredNetConfig.Small, new Rng(21));
+        var net = new BeatTcnNetwork(config, new Rng(22), new Rng(23));
+        var front = net.ZeroNsFrontEnd!;
+        front.LoadPretrained(pretext);
+        front.Eval();
+        pretext.Eval();
+        // The front end's last two channels are the pretext branches' own output logits.
+        var x = Tensor.Randn(new Rng(24), 1, 40, 192) * 2.5f - 4f;
+        var h = front.Forward(x).ToArray();                                   // [1, 66, 40]
+        var p = x.Reshape(1, 40, 2, 96).Permute(0, 2, 3, 1).Narrow(1, 0, 1).Contiguous();
+        var expected = pretext.Percussive.Logits(p).ToArray();
+        for (int t = 0; t < 40; t++) Assert.Equal(expected[t], h[64 * 40 + t], 4);
+        var (frames, tempo) = net.Run(x);
+        Assert.Equal([1, 40, 2], frames.ShapeArray);
+        Assert.Equal([1, 7], tempo!.ShapeArray);
+
+        // Frozen: one training step moves the head but no front-end weight.
+        using var tmp = new TempDir();
+        var trainer = new BeatNetTrainer(new BeatNetTrainingOptions { Model = config with { FreezeFrontEnd = true, Dropout = 0 }, Steps = 2, Batch = 1, ExcerptSeconds = 1 }, tmp.File("f"));
+        var before = trainer.Network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        var clip = new BeatClip("z", Tensor.Randn(new Rng(25), 1, 125, 192).ToArray(), 125, [new Beat(0.5, 1), new Beat(1.0, 2), new Beat(1.5, 1)]);
+        Assert.True(trainer.Loop.Run(2, _ => trainer.BatchLoss([clip])));
+        var after = trainer.Network.StateDict();
+        Assert.All(before.Where(kv => kv.Key.StartsWith("front.", StringComparison.Ordinal)), kv => Assert.Equal(kv.Value, after[kv.Key].ToArray()));
+        Assert.Contains(before.Where(kv => !kv.Key.StartsWith("front.", StringComparison.Ordinal)), kv => !kv.Value.SequenceEqual(after[kv.Key].ToArray()));
+        Assert.Throws<GrooveException>(() => new BeatNetTrainer(new BeatNetTrainingOptions { Model = Tiny with { FreezeFrontEnd = true } }, tmp.File("g")));
+    }
+
+    [Fact]
+    public void Bar_lengths_are_saved_with_the_model()
+    {
+        using var tmp = new TempDir();
+        var model = new BeatNetModel(new BeatTcnNetwork(Tiny with { Bands = 81 }, new Rng(7), new Rng(8)), [2, 3, 4]);
+        var path = tmp.File("bars.safetensors");
+        model.Save(path);
+        Assert.Equal([2, 3, 4], BeatNetModel.Load(path).BarLengths);
+        Assert.Throws<GrooveException>(() => BeatNetModel.ParseBarLengths("2,x", "t"));
+        Assert.Throws<GrooveException>(() => new BeatNetModel(model.Network, [0]));
+    }
+
+    [Fact]
     public void Decoder_input_never_sums_above_one_and_tempo_is_refined_between_classes()
     {
         var x = BeatNetTracker.DecoderInput([0.9f, 0.2f, 0f, 1f], [0.95f, 0.1f, 0.5f, 1f]);

@@ -41,6 +41,36 @@ public class DbnDownbeatDecoderTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 50, 7)]   // 2/4 at 120 BPM
+    [InlineData(2, 90, 20)]  // 6/8 counted in two dotted quarters at 67 BPM
+    [InlineData(3, 60, 30)]
+    [InlineData(4, 50, 12)]
+    public void WithTwoBeatBarsAllowedEachMeterIsStillFound(int meter, int period, int offset)
+    {
+        var act = Activation(3000, period, meter, offset, new Random(10 + meter));
+        var beats = new DbnDownbeatDecoder(100, new DbnDownbeatOptions { BeatsPerBar = [2, 3, 4] }).Decode(act);
+        int expected = (3000 - offset + period - 1) / period;
+        Assert.InRange(beats.Length, expected - 1, expected);
+        Assert.Equal(meter, beats.Max(b => b.BeatInBar));
+        foreach (var beat in beats)
+        {
+            int k = ((int)Math.Round(beat.Time * 100) - offset) / period;
+            Assert.Equal(k % meter + 1, beat.BeatInBar);
+        }
+    }
+
+    [Fact]
+    public void TwoBeatBarsAreMissedWithoutTheTwoBeatModel()
+    {
+        // The same 2/4 activation decoded with madmom's default bar lengths (3, 4) cannot label every other beat a downbeat.
+        var act = Activation(3000, 50, 2, 7, new Random(12));
+        var beats = new DbnDownbeatDecoder(100).Decode(act);
+        int downbeatsRight = beats.Count(b => b.BeatInBar == 1 && ((int)Math.Round(b.Time * 100) - 7) / 50 % 2 == 0);
+        int twoBeat = beats.Count(b => ((int)Math.Round(b.Time * 100) - 7) / 50 % 2 == 0);
+        Assert.True(downbeatsRight < twoBeat * 0.6, $"{downbeatsRight} of {twoBeat} downbeats found without 2-beat bars");
+    }
+
     [Fact]
     public void RejectsBadActivations()
     {

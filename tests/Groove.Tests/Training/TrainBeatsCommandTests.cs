@@ -59,9 +59,15 @@ public sealed class TrainBeatsCommandTests
         var r = CliProcess.Run(["train", "beats", "--data", tmp.Path, "--out", tmp.File("run"), "--model", "lstm"]);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--model must be tcn or gru", r.Stderr);
-        var z = CliProcess.Run(["train", "beats", "--data", tmp.Path, "--out", tmp.File("run"), "--init", "zerons"]);
+        var z = CliProcess.Run(["train", "beats", "--data", tmp.Path, "--out", tmp.File("run"), "--init", "imagenet"]);
         Assert.NotEqual(0, z.ExitCode);
-        Assert.Contains("not implemented", z.Stderr);
+        Assert.Contains("unknown --init 'imagenet'", z.Stderr);
         Assert.DoesNotContain("   at ", z.Stderr);
+        var f = CliProcess.Run(["train", "beats", "--data", tmp.Path, "--out", tmp.File("run"), "--freeze-front-end"]);
+        Assert.NotEqual(0, f.ExitCode);
+        Assert.Contains("--freeze-front-end needs --input zerons", f.Stderr);
+        var m = CliProcess.Run(["train", "beats", "--data", tmp.Path, "--out", tmp.File("run"), "--init", "zerons", "--input", "mel"]);
+        Assert.NotEqual(0, m.ExitCode);
+        Assert.Contains("--init zerons needs --input zerons", m.Stderr);
     }
 }

@@ -18,10 +18,11 @@ public class WebBrowserTests(ITestOutputHelper output)
     internal static string ArtifactDirectory => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "test-artifacts")).FullName;
 
     /// <summary>Skips (with the reason) where Debian's chromium is not installed; the rest of the suite runs without it.</summary>
-    private static void RequireChromium() =>
+    internal static void RequireChromium() =>
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (scripts/install-deps.sh installs it): browser test skipped");
 
-    private static Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string profile) =>
+    /// <summary>Debian's chromium, headless, with a fresh profile in <paramref name="profile"/>.</summary>
+    internal static Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string profile) =>
         playwright.Chromium.LaunchPersistentContextAsync(profile, new()
         {
             ExecutablePath = Chromium,

@@ -5,7 +5,7 @@ using Groove.IO;
 namespace Groove.Cli.Infrastructure.Batch;
 
 /// <summary>
-/// <c>groove batch --db LIB</c>: results go into the library index (<see cref="ITrackIndex"/>, the SQLite file that
+/// <c>groove batch --db LIB</c>: results go into the library index (<see cref="ITrackIndex"/>, the SQLite file or PostgreSQL database that
 /// <c>groove embed</c>, <c>similar</c> and <c>cluster</c> use), keyed by the track's full path, one transaction per
 /// write. Per track: the batch result JSON (beats, MIREX tempo, key) in its results column, the main tempo and the
 /// key label in theirs, and with the <c>embed</c> task its vectors (<see cref="ITrackIndex.PutEmbedding"/>, written
@@ -34,10 +34,16 @@ internal sealed class IndexStore : IBatchStore
     public string Location => _index.Location;
 
     /// <inheritdoc/>
-    public IDisposable LockShard(Shard shard) => ShardLock.Take($"{_index.Location}.shard-{shard.Index}-of-{shard.Count}.lock", Location, shard);
+    public IDisposable LockShard(Shard shard)
+    {
+        var name = $"{_index.Location}.shard-{shard.Index}-of-{shard.Count}.lock";
+        if (_index is not PostgresTrackIndex pg) return ShardLock.Take(name, Location, shard);
+        // A shared catalogue: the lock lives in the server, so runs on other machines see it too.
+        return pg.TryLock(name) ?? throw ShardLock.Busy(Location, shard);
+    }
 
     /// <inheritdoc/>
-    public void RemoveAbandoned(IReadOnlyCollection<BatchTrack> tracks) { } // an interrupted transaction is rolled back by SQLite
+    public void RemoveAbandoned(IReadOnlyCollection<BatchTrack> tracks) { } // an interrupted transaction is rolled back by the database
 
     /// <inheritdoc/>
     public TrackState State(BatchTrack track)

@@ -16,7 +16,11 @@ internal static class ShardLock
         }
         catch (IOException)
         {
-            throw new GrooveException($"{store}: shard {shard} is being written by another running groove batch; wait for it or stop it");
+            throw Busy(store, shard);
         }
     }
+
+    /// <summary>The error for a shard that another run holds.</summary>
+    public static GrooveException Busy(string store, Shard shard) =>
+        new($"{store}: shard {shard} is being written by another running groove batch; wait for it or stop it");
 }

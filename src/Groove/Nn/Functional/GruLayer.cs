@@ -60,8 +60,7 @@ public static partial class Functional
         var bwd = new GruDirection(x, wIhR, wHhR, bIhR, bHhR, h0R, true, variant, outStride: 2 * H, outOffset: H);
         var y = Tensor.NewLike([x.Dim(0), x.Dim(1), 2 * H]);
         bool record = Autograd.ShouldRecord(x, wIhF, wHhF, bIhF, bHhF, h0F) || Autograd.ShouldRecord(wIhR, wHhR, bIhR, bHhR, h0R);
-        var ys = y.Storage;
-        Parallel.Invoke(() => fwd.Forward(ys), () => bwd.Forward(ys));
+        GruDirection.ForwardBoth(fwd, bwd, y.Storage);
         if (record)
             Autograd.Record(y, [.. fwd.Inputs, .. bwd.Inputs[1..]], [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
             {
@@ -69,7 +68,7 @@ public static partial class Functional
                 var gf = fwd.PrepareBackward();
                 var gb = bwd.PrepareBackward();
                 var arr = gys.Storage; int off = gys.Offset, n = gys.Size;
-                Parallel.Invoke(() => fwd.Backward(arr.AsSpan(off, n), gf), () => bwd.Backward(arr.AsSpan(off, n), gb));
+                GruDirection.BackwardBoth(fwd, bwd, arr, off, n, gf, gb);
                 var tf = fwd.GradientTensors(gf);
                 var tb = bwd.GradientTensors(gb);
                 if (tf[0] != null && tb[0] != null) tf[0]!.AddInPlace(tb[0]!);
@@ -140,6 +139,43 @@ internal sealed class GruDirection
     }
 
     private static ReadOnlySpan<float> Data(Tensor? t) => t == null ? default : t.Storage.AsSpan(t.Offset, t.Size);
+
+    /// <summary>The two directions of a bidirectional layer, and their arguments, on the caller's stack while the
+    /// engine's <see cref="WorkerPool"/> runs one direction per core.</summary>
+    private struct BothJob
+    {
+        public GruDirection Fwd, Bwd;
+        public float[] Y;
+        public int Offset, Length;
+        public Grads? GradF, GradB;
+    }
+
+    /// <summary>Runs <see cref="Forward"/> of both directions concurrently (no allocation).</summary>
+    public static unsafe void ForwardBoth(GruDirection fwd, GruDirection bwd, float[] y)
+    {
+        var job = new BothJob { Fwd = fwd, Bwd = bwd, Y = y };
+        WorkerPool.Shared.For(2, &ForwardOne, (nint)Unsafe.AsPointer(ref job));
+    }
+
+    /// <summary>Runs <see cref="Backward"/> of both directions concurrently on gy = y[offset .. offset + length).</summary>
+    public static unsafe void BackwardBoth(GruDirection fwd, GruDirection bwd, float[] gy, int offset, int length,
+        Grads gradF, Grads gradB)
+    {
+        var job = new BothJob { Fwd = fwd, Bwd = bwd, Y = gy, Offset = offset, Length = length, GradF = gradF, GradB = gradB };
+        WorkerPool.Shared.For(2, &BackwardOne, (nint)Unsafe.AsPointer(ref job));
+    }
+
+    private static unsafe void ForwardOne(nint state, int direction)
+    {
+        ref BothJob j = ref Unsafe.AsRef<BothJob>((void*)state);
+        (direction == 0 ? j.Fwd : j.Bwd).Forward(j.Y);
+    }
+
+    private static unsafe void BackwardOne(nint state, int direction)
+    {
+        ref BothJob j = ref Unsafe.AsRef<BothJob>((void*)state);
+        (direction == 0 ? j.Fwd : j.Bwd).Backward(j.Y.AsSpan(j.Offset, j.Length), direction == 0 ? j.GradF! : j.GradB!);
+    }
 
     /// <summary>Runs the sequence, writing h_t to y[(b·T + t)·outStride + outOffset …] and keeping the gate states for Backward.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -11,7 +11,7 @@ namespace Groove.Nn.Kernels;
 /// contiguous micro-panels (transposes are absorbed by the packing), and a register-blocked micro-kernel accumulates
 /// each tile of C: 12×32 on AVX-512F, 6×16 on AVX2+FMA, a scalar 6×16 elsewhere (chosen once at start-up,
 /// <see cref="SimdPaths.Best"/>). Large problems are split over the machine's cores; small ones run on
-/// the calling thread. Pack buffers come from <see cref="System.Buffers.ArrayPool{T}"/>, so steady-state calls do
+/// the calling thread; threads come from the engine's <see cref="WorkerPool"/>. Pack buffers come from <see cref="System.Buffers.ArrayPool{T}"/>, so steady-state calls do
 /// not allocate. When beta is 0, C is not read (NaNs in C do not propagate).
 /// </remarks>
 public static class Sgemm
@@ -83,32 +83,48 @@ public static class Sgemm
     /// <summary>
     /// Splits the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
     /// splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which costs
-    /// O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic. (A separate method so that the
-    /// single-threaded path does not allocate the lambda's closure.)
+    /// O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic. The slabs run on the engine's
+    /// <see cref="WorkerPool"/> (no allocation per call).
     /// </summary>
     static unsafe void MultiplySlabs(bool transA, bool transB, int m, int n, int k, float alpha, float* pa, int lda,
         float* pb, int ldb, float beta, float* pc, int ldc, int threads, SimdPath path)
     {
         bool splitRows = m >= n;
         int unit = splitRows ? TileRows(path) : TileCols(path);
-        int extent = splitRows ? m : n;
-        int units = (extent + unit - 1) / unit;
-        nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        var job = new SlabJob
         {
-            int start = (int)((long)units * t / threads) * unit;
-            int end = Math.Min(extent, (int)((long)units * (t + 1) / threads) * unit);
-            if (start >= end) return;
-            float* a0 = (float*)ia, b0 = (float*)ib, c0 = (float*)ic;
-            if (splitRows)
-                SgemmDriver.Run(transA, transB, end - start, n, k, alpha,
-                    a0 + (transA ? start : (long)start * lda), lda, b0, ldb,
-                    beta, c0 + (long)start * ldc, ldc, path);
-            else
-                SgemmDriver.Run(transA, transB, m, end - start, k, alpha, a0, lda,
-                    b0 + (transB ? (long)start * ldb : start), ldb,
-                    beta, c0 + start, ldc, path);
-        });
+            TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, A = pa, Lda = lda, B = pb, Ldb = ldb,
+            Beta = beta, C = pc, Ldc = ldc, Threads = threads, Path = path, SplitRows = splitRows, Unit = unit,
+            Units = ((splitRows ? m : n) + unit - 1) / unit,
+        };
+        WorkerPool.Shared.For(threads, &RunSlab, (nint)(&job));
+    }
+
+    /// <summary>The operands of a parallel Sgemm, on the caller's stack while the pool runs it.</summary>
+    unsafe struct SlabJob
+    {
+        public bool TransA, TransB, SplitRows;
+        public int M, N, K, Lda, Ldb, Ldc, Threads, Unit, Units;
+        public float Alpha, Beta;
+        public float* A, B, C, Partial;
+        public SimdPath Path;
+    }
+
+    static unsafe void RunSlab(nint state, int t)
+    {
+        ref readonly SlabJob j = ref *(SlabJob*)state;
+        int extent = j.SplitRows ? j.M : j.N;
+        int start = (int)((long)j.Units * t / j.Threads) * j.Unit;
+        int end = Math.Min(extent, (int)((long)j.Units * (t + 1) / j.Threads) * j.Unit);
+        if (start >= end) return;
+        if (j.SplitRows)
+            SgemmDriver.Run(j.TransA, j.TransB, end - start, j.N, j.K, j.Alpha,
+                j.A + (j.TransA ? start : (long)start * j.Lda), j.Lda, j.B, j.Ldb,
+                j.Beta, j.C + (long)start * j.Ldc, j.Ldc, j.Path);
+        else
+            SgemmDriver.Run(j.TransA, j.TransB, j.M, end - start, j.K, j.Alpha, j.A, j.Lda,
+                j.B + (j.TransB ? (long)start * j.Ldb : start), j.Ldb,
+                j.Beta, j.C + start, j.Ldc, j.Path);
     }
 
     /// <summary>
@@ -129,18 +145,12 @@ public static class Sgemm
         {
             fixed (float* pp = partial)
             {
-                nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc, ip = (nint)pp;
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                var job = new SlabJob
                 {
-                    int k0 = (int)((long)k * t / threads), k1 = (int)((long)k * (t + 1) / threads);
-                    float* a0 = (float*)ia + (transA ? (long)k0 * lda : k0);
-                    float* b0 = (float*)ib + (transB ? k0 : (long)k0 * ldb);
-                    if (t == 0)
-                        SgemmDriver.Run(transA, transB, m, n, k1 - k0, alpha, a0, lda, b0, ldb, beta, (float*)ic, ldc, path);
-                    else
-                        SgemmDriver.Run(transA, transB, m, n, k1 - k0, alpha, a0, lda, b0, ldb, 0f,
-                            (float*)ip + (long)(t - 1) * mn, n, path);
-                });
+                    TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, A = pa, Lda = lda, B = pb,
+                    Ldb = ldb, Beta = beta, C = pc, Ldc = ldc, Threads = threads, Path = path, Partial = pp,
+                };
+                WorkerPool.Shared.For(threads, &RunDepthSlab, (nint)(&job));
                 for (int t = 1; t < threads; t++)
                     for (int i = 0; i < m; i++)
                     {
@@ -153,6 +163,19 @@ public static class Sgemm
         {
             System.Buffers.ArrayPool<float>.Shared.Return(partial);
         }
+    }
+
+    static unsafe void RunDepthSlab(nint state, int t)
+    {
+        ref readonly SlabJob j = ref *(SlabJob*)state;
+        int k0 = (int)((long)j.K * t / j.Threads), k1 = (int)((long)j.K * (t + 1) / j.Threads);
+        float* a0 = j.A + (j.TransA ? (long)k0 * j.Lda : k0);
+        float* b0 = j.B + (j.TransB ? k0 : (long)k0 * j.Ldb);
+        if (t == 0)
+            SgemmDriver.Run(j.TransA, j.TransB, j.M, j.N, k1 - k0, j.Alpha, a0, j.Lda, b0, j.Ldb, j.Beta, j.C, j.Ldc, j.Path);
+        else
+            SgemmDriver.Run(j.TransA, j.TransB, j.M, j.N, k1 - k0, j.Alpha, a0, j.Lda, b0, j.Ldb, 0f,
+                j.Partial + (long)(t - 1) * j.M * j.N, j.N, j.Path);
     }
 
     /// <summary>Rows of C per micro-tile on <paramref name="path"/>.</summary>

@@ -34,9 +34,9 @@ public static class VectorPaths
     public static string Fft =>
         Vector256.IsHardwareAccelerated ? (Fma.IsSupported ? "AVX2+FMA" : "AVX2") : "scalar";
 
-    /// <summary>The neural-engine span kernels (GRU cell, depthwise convolution, activations): 8-lane vectors or scalar.</summary>
-    public static string NnKernels =>
-        Vector256.IsHardwareAccelerated ? (Fma.IsSupported ? "AVX2+FMA" : "AVX2") : "scalar";
+    /// <summary>The neural-engine span kernels (GRU products and cell, activations): 16-lane vectors on the AVX-512
+    /// path, 8-lane on AVX2+FMA, or scalar (<see cref="SimdPaths.Best"/>).</summary>
+    public static string NnKernels => Sgemm;
 
     /// <summary>The width System.Numerics.Tensors uses for sums, dot products and element-wise operations:
     /// "AVX-512", "AVX2", "SSE" or "scalar". Sums and dot products add in a different order at each width, so

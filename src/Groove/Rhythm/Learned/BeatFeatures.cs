@@ -19,23 +19,32 @@ public sealed class BeatFeatures : IBeatFeatureExtractor
     /// <param name="framesPerSecond">Frame rate; 50 or 100 fps are usual (the hop is <c>22050 / fps</c> samples).</param>
     /// <param name="bands">Number of mel bands.</param>
     public BeatFeatures(int framesPerSecond = 50, int bands = 81)
+        : this(framesPerSecond > 0 && SampleRate % framesPerSecond == 0 ? SampleRate / framesPerSecond
+            : throw new ArgumentOutOfRangeException(nameof(framesPerSecond), "frames per second must divide 22050"), bands, true)
     {
-        if (framesPerSecond <= 0 || SampleRate % framesPerSecond != 0)
-            throw new ArgumentOutOfRangeException(nameof(framesPerSecond), "frames per second must divide 22050");
-        if (bands <= 0) throw new ArgumentOutOfRangeException(nameof(bands));
-        FramesPerSecond = framesPerSecond;
-        Bands = bands;
-        _mel = new MelSpectrogram(SampleRate, nFft: 2048, hopLength: SampleRate / framesPerSecond, melCount: bands,
-            fMin: 30, fMax: 11000, power: 1f);
     }
 
+    private BeatFeatures(int hop, int bands, bool _)
+    {
+        if (hop <= 0) throw new ArgumentOutOfRangeException(nameof(hop));
+        if (bands <= 0) throw new ArgumentOutOfRangeException(nameof(bands));
+        Hop = hop;
+        FramesPerSecond = (double)SampleRate / hop;
+        Bands = bands;
+        _mel = new MelSpectrogram(SampleRate, nFft: 2048, hopLength: hop, melCount: bands, fMin: 30, fMax: 11000, power: 1f);
+    }
+
+    /// <summary>Features with a hop of <paramref name="hop"/> samples at 22.05 kHz (512 gives the seed's 43 fps).</summary>
+    public static BeatFeatures WithHop(int hop, int bands = 81) => new(hop, bands, true);
+
+    /// <summary>Hop in samples at <see cref="SampleRate"/>.</summary>
+    public int Hop { get; }
+
     /// <summary>Frames per second of the features (and of the activations computed from them).</summary>
-    public int FramesPerSecond { get; }
+    public double FramesPerSecond { get; }
 
     /// <summary>Features per frame.</summary>
     public int Bands { get; }
-
-    double IBeatFeatureExtractor.FramesPerSecond => FramesPerSecond;
 
     /// <summary>Features of a recording: <c>[frames × <see cref="Bands"/>]</c>.</summary>
     public float[] Compute(AudioBuffer audio)

@@ -24,7 +24,7 @@ public static class BeatNetLoss
         float positiveWeight = 4f, float tempoWeight = 0.5f)
     {
         var c = net.Config;
-        var (logits, tempoLogits) = net.Run(Tensor.From(features, batch, frames, c.Bands));
+        var (logits, tempoLogits) = net.Run(Tensor.From(features, batch, frames, c.FeatureWidth));
         var pos = Tensor.Scalar(positiveWeight);
         var beatLoss = Functional.BinaryCrossEntropyWithLogits(logits.Narrow(2, 0, 1).Reshape(batch, frames), Tensor.From(beats, batch, frames), posWeight: pos);
         var downLoss = Functional.BinaryCrossEntropyWithLogits(logits.Narrow(2, 1, 1).Reshape(batch, frames), Tensor.From(downbeats, batch, frames), posWeight: pos);

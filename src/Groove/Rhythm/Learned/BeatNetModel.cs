@@ -12,22 +12,31 @@ public sealed class BeatNetModel
     /// <summary>The metadata kind.</summary>
     public const string KindName = "beat-net";
 
-    /// <summary>Wraps <paramref name="network"/>.</summary>
-    public BeatNetModel(BeatNetwork network)
+    /// <summary>Metadata key of the bar lengths the downbeat decoder tries (comma-separated beats per bar).</summary>
+    public const string BarLengthsKey = "decode.beats_per_bar";
+
+    /// <summary>Wraps <paramref name="network"/>; <paramref name="barLengths"/> are the bar lengths (beats per bar) its
+    /// activations are decoded with (default madmom's 3 and 4).</summary>
+    public BeatNetModel(BeatNetwork network, IReadOnlyList<int>? barLengths = null)
     {
         Network = network;
-        Features = new BeatFeatures(network.Config.FramesPerSecond, network.Config.Bands);
+        BarLengths = barLengths ?? [3, 4];
+        if (BarLengths.Count == 0 || BarLengths.Any(b => b is < 1 or > 16)) throw new GrooveException("bar lengths must be 1 to 16 beats");
+        Features = network.Config.CreateFeatures();
     }
 
     /// <summary>The network.</summary>
     public BeatNetwork Network { get; }
+    /// <summary>Bar lengths (beats per bar) the downbeat decoder tries; saved with the weights.</summary>
+    public IReadOnlyList<int> BarLengths { get; }
+
     /// <summary>Its input features.</summary>
-    public BeatFeatures Features { get; }
+    public IBeatFeatureExtractor Features { get; }
 
     /// <summary>Beat and downbeat probabilities per frame and, with a tempo head, the tempo distribution (null otherwise).</summary>
     public (float[] Beat, float[] Downbeat, float[]? Tempo) Predict(float[] features)
     {
-        int bands = Network.Config.Bands, frames = features.Length / bands;
+        int bands = Network.Config.FeatureWidth, frames = features.Length / bands;
         Network.Eval();
         using var _ = GradMode.Inference();
         var (logits, tempo) = Network.Run(Tensor.From(features, 1, frames, bands));
@@ -46,6 +55,7 @@ public sealed class BeatNetModel
     {
         var meta = Network.Config.ToMetadata();
         meta["groove.model"] = KindName;
+        meta[BarLengthsKey] = string.Join(",", BarLengths);
         if (extra != null) foreach (var (k, v) in extra) meta[k] = v;
         SafeTensors.Save(path, Network.StateDict(), meta);
     }
@@ -60,8 +70,21 @@ public sealed class BeatNetModel
         if (!File.Exists(path)) throw new GrooveException($"{path}: no such model file");
         var (tensors, meta) = SafeTensors.Load(path);
         if (!Is(meta)) throw new GrooveException($"{path}: not a '{KindName}' model");
-        var net = BeatNetwork.Create(BeatNetConfig.FromMetadata(meta, path), new Rng(0), new Rng(0));
+        var config = BeatNetConfig.FromMetadata(meta, path);
+        var net = BeatNetwork.Create(config, new Rng(0), new Rng(0));
         net.LoadStateDict(tensors);
-        return new BeatNetModel(net);
+        return new BeatNetModel(net, meta.TryGetValue(BarLengthsKey, out var bars) ? ParseBarLengths(bars, path) : null);
+    }
+
+    /// <summary>"2,3,4" → [2, 3, 4].</summary>
+    /// <exception cref="GrooveException">Not a list of whole numbers.</exception>
+    public static int[] ParseBarLengths(string text, string what)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var bars = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out bars[i]))
+                throw new GrooveException($"{what}: bar lengths '{text}' are not whole numbers");
+        return bars;
     }
 }

@@ -4,7 +4,7 @@ namespace Groove.Rhythm.Learned;
 
 /// <summary>
 /// Beat and downbeat tracker from a <see cref="BeatNetModel"/>: the network's beat and downbeat activations decoded
-/// jointly by the bar-pointer DBN (<see cref="DbnDownbeatDecoder"/>, 3 and 4 beats per bar), the tempo from the
+/// jointly by the bar-pointer DBN (<see cref="DbnDownbeatDecoder"/>, the bar lengths saved with the model, by default 3 and 4 beats per bar), the tempo from the
 /// network's tempo head (the most probable class, refined by a parabola through its neighbours) or, without one,
 /// from the decoded beats. Calls are serialised (the model is not thread-safe).
 /// </summary>
@@ -16,11 +16,11 @@ public sealed class BeatNetTracker : IBeatTracker
 
     /// <param name="model">The trained model.</param>
     /// <param name="name">Name in reports.</param>
-    /// <param name="dbn">Decoder settings (default madmom's).</param>
+    /// <param name="dbn">Decoder settings (default madmom's, with the model's bar lengths).</param>
     public BeatNetTracker(BeatNetModel model, string name, DbnDownbeatOptions? dbn = null)
     {
         _model = model;
-        _decoder = new DbnDownbeatDecoder(model.Features.FramesPerSecond, dbn);
+        _decoder = new DbnDownbeatDecoder(model.Features.FramesPerSecond, dbn ?? new DbnDownbeatOptions { BeatsPerBar = model.BarLengths });
         Name = name;
     }
 

@@ -8,6 +8,9 @@ public abstract class BeatNetwork : Module
     /// <summary>Its size.</summary>
     public abstract BeatNetConfig Config { get; }
 
+    /// <summary>The Zero-Note Samba front end (null with the mel input).</summary>
+    public abstract ZeroNsBeatFrontEnd? ZeroNsFrontEnd { get; }
+
     /// <summary>Frame logits <c>[B, T, 2]</c> (beat, downbeat) and tempo logits <c>[B, classes]</c> (null: no tempo head).</summary>
     public abstract (Tensor Frames, Tensor? Tempo) Run(Tensor features);
 

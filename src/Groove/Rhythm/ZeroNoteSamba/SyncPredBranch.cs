@@ -44,6 +44,16 @@ public sealed class SyncPredBranch : Module
     /// <summary>Pre-sigmoid activation [N, frames] of inputs [N, 1, bins, frames].</summary>
     public Tensor Logits(Tensor x)
     {
+        var y = _head.Forward(Hidden(x)); // [N, 1, 1, T]
+        return y.Reshape(y.Dim(0), y.Dim(3));
+    }
+
+    /// <summary>Channels of <see cref="Hidden"/>.</summary>
+    public int HiddenChannels => _config.Layers[^1].Channels;
+
+    /// <summary>The last convolution's output (after ReLU and dropout) [N, channels, 1, frames], which the head reads.</summary>
+    public Tensor Hidden(Tensor x)
+    {
         if (x.Rank != 4 || x.Dim(1) != 1 || x.Dim(2) != _config.Bins)
             throw new ArgumentException($"SyncPredBranch expects [N, 1, {_config.Bins}, frames], got {ShapeUtil.Str(x.Shape)}");
         x = (x - _config.InputMean) * (1f / _config.InputScale);
@@ -54,8 +64,7 @@ public sealed class SyncPredBranch : Module
             if (pool > 1) x = Functional.MaxPool2d(x, (pool, 1));
             x = _dropout.Forward(x.Relu());
         }
-        var y = _head.Forward(x); // [N, 1, 1, T]
-        return y.Reshape(y.Dim(0), y.Dim(3));
+        return x;
     }
 
     /// <summary>Activation in (0, 1), [N, frames].</summary>

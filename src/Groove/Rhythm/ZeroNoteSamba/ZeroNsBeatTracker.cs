@@ -1,26 +1,30 @@
 using Groove.Audio;
+using Groove.Nn;
 
 namespace Groove.Rhythm.ZeroNoteSamba;
 
 /// <summary>
-/// Unsupervised beat tracking after Zero-Note Samba (Desblancs et al., TASLP 2023): HPSS → both branches of a
-/// pretrained <see cref="SyncPredNet"/> → element-wise maximum → DBN decoding (<see cref="DbnBeatDecoder"/>,
-/// 55–215 BPM at 62.5 frames per second). No labels are used anywhere. Calls are serialised (the network is not
-/// thread-safe).
+/// Unsupervised beat tracking after Zero-Note Samba (Desblancs et al., TASLP 2023): HPSS → a pretrained
+/// <see cref="SyncPredNet"/> → an activation at 62.5 frames per second → DBN decoding (<see cref="DbnBeatDecoder"/>),
+/// as <see cref="ZeroNsDecoding"/> says (the paper's: both branches' maximum, 55–215 BPM). No labels are used
+/// anywhere. Calls are serialised (the network is not thread-safe).
 /// </summary>
 public sealed class ZeroNsBeatTracker : IBeatTracker
 {
     private readonly ZeroNsModel _model;
-    private readonly DbnBeatDecoder _decoder;
     private readonly Lock _gate = new();
 
-    /// <summary>Tracks beats with <paramref name="model"/>, reported as <paramref name="name"/>.</summary>
-    public ZeroNsBeatTracker(ZeroNsModel model, string name = "zerons", DbnBeatOptions? dbn = null)
+    /// <summary>Tracks beats with <paramref name="model"/>, reported as <paramref name="name"/>, decoded as
+    /// <paramref name="decoding"/> says (default <see cref="ZeroNsDecoding.Paper"/>).</summary>
+    public ZeroNsBeatTracker(ZeroNsModel model, string name = "zerons", ZeroNsDecoding? decoding = null)
     {
         _model = model;
-        _decoder = new DbnBeatDecoder(ZeroNsFrontEnd.FrameRate, dbn);
+        Decoding = decoding ?? ZeroNsDecoding.Paper;
         Name = name;
     }
+
+    /// <summary>How activations become beats.</summary>
+    public ZeroNsDecoding Decoding { get; }
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -31,10 +35,17 @@ public sealed class ZeroNsBeatTracker : IBeatTracker
     {
         ArgumentNullException.ThrowIfNull(audio);
         float[] activation;
-        lock (_gate) activation = _model.Activation(audio, cancellationToken);
+        lock (_gate)
+        {
+            var (p, n, frames) = _model.Features(ZeroNsModel.Parts(audio, cancellationToken), cancellationToken);
+            activation = _model.Activation(p, n, frames, Decoding.Source, cancellationToken);
+            if (Decoding.OnsetBlend != 0 && frames > 1) Decoding.Blend(activation, OnsetPhaseAnchor.Envelope(Tensor.Wrap(p, 1, 1, ZeroNsFrontEnd.Bins, frames)));
+        }
         progress?.Report(0.7);
         for (int i = 0; i < activation.Length; i++) activation[i] = Math.Clamp(activation[i], 0f, 1f - 1e-6f);
-        var times = activation.Length > 1 ? _decoder.Decode(activation, cancellationToken) : [];
+        var times = activation.Length > 1
+            ? new DbnBeatDecoder(ZeroNsFrontEnd.FrameRate, Decoding.DbnFor(activation, ZeroNsFrontEnd.FrameRate)).Decode(activation, cancellationToken)
+            : [];
         progress?.Report(1);
         return BeatTrackingResult.FromBeatTimes(times, activation, ZeroNsFrontEnd.FrameRate);
     }

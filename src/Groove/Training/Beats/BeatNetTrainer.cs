@@ -22,6 +22,8 @@ public sealed record BeatNetTrainingOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Steps between checkpoints.</summary>
     public int CheckpointEvery { get; init; } = 100;
+    /// <summary>Bar lengths (beats per bar) saved with the model for its downbeat decoder.</summary>
+    public IReadOnlyList<int> BarLengths { get; init; } = [3, 4];
     /// <summary>Steps between validations (an "epoch"); 0 = none.</summary>
     public int ValidateEvery { get; init; } = 300;
 }
@@ -51,7 +53,9 @@ public sealed class BeatNetTrainer
         _data = new Rng(options.Seed * 2 + 1);
         _dropout = new Rng(options.Seed * 2 + 2);
         Network = BeatNetwork.Create(options.Model, new Rng(options.Seed), _dropout);
-        Model = new BeatNetModel(Network);
+        if (options.Model.FreezeFrontEnd)
+            (Network.ZeroNsFrontEnd ?? throw new GrooveException("only the zerons input has a front end to freeze")).Freeze();
+        Model = new BeatNetModel(Network, options.BarLengths);
         _excerpt = (int)Math.Round(options.ExcerptSeconds * options.Model.FramesPerSecond);
         if (_excerpt < 8) throw new GrooveException("the excerpt is too short");
         var optimizer = new Adam(Network, options.LearningRate);
@@ -82,7 +86,7 @@ public sealed class BeatNetTrainer
     public Tensor BatchLoss(IReadOnlyList<BeatClip> clips)
     {
         var c = _o.Model;
-        int b = _o.Batch, t = _excerpt, bands = c.Bands;
+        int b = _o.Batch, t = _excerpt, bands = c.FeatureWidth;
         var x = new float[b * t * bands];
         var beats = new float[b * t];
         var downs = new float[b * t];
@@ -124,7 +128,7 @@ public sealed class BeatNetTrainer
     /// <summary>Mean of <paramref name="score"/>(reference beat times, estimated beat times) over <paramref name="clips"/>.</summary>
     public static double Validate(BeatNetModel model, IReadOnlyList<BeatClip> clips, Func<double[], double[], double> score)
     {
-        var decoder = new DbnBeatDecoder(model.Network.Config.FramesPerSecond);
+        var decoder = new DbnBeatDecoder(model.Features.FramesPerSecond);
         double sum = 0;
         foreach (var clip in clips)
         {

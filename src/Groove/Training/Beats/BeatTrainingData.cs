@@ -25,7 +25,7 @@ public static class BeatTrainingData
     /// <param name="progress">Told (clips loaded, total).</param>
     /// <param name="ct">Stops loading.</param>
     /// <exception cref="GrooveException">The folder has no audio with beats.</exception>
-    public static List<BeatClip> Load(string folder, BeatFeatures features, int max, Action<string> warn, Action<int, int>? progress,
+    public static List<BeatClip> Load(string folder, IBeatFeatureExtractor features, int max, Action<string> warn, Action<int, int>? progress,
         CancellationToken ct)
     {
         var audioDir = Path.Combine(folder, "audio");

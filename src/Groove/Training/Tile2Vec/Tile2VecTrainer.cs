@@ -196,7 +196,8 @@ public sealed class Tile2VecTrainer
 
     /// <summary>
     /// Loads the middle <see cref="TripletSampler.MaxFrames"/> frames' worth of each file into the training or the validation
-    /// sampler (a file goes to validation when its name hashes into the held-back share); unreadable files are
+    /// sampler (a file goes to validation when its name hashes into the held-back share), grouped by the folder they
+    /// are in; unreadable files are
     /// reported through <paramref name="warn"/> and skipped. Returns the number of failures.
     /// </summary>
     public static int LoadCorpus(IReadOnlyList<string> files, TripletSampler train, TripletSampler validation, int validationPercent,
@@ -215,7 +216,9 @@ public sealed class Tile2VecTrainer
                 var mid = signal.AsSpan((signal.Length - keep) / 2, keep);
                 var logMel = features.Compute(mid);
                 bool held = HeldBack(f, validationPercent);
-                if (!(held ? validation : train).Add(Path.GetFileName(f), logMel)) warn?.Invoke($"{f}: shorter than one 5 s tile, skipped");
+                // The group (for same-group negatives) is the folder the file is in: a package of the Debian corpus, an album.
+                var group = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(f)));
+                if (!(held ? validation : train).Add(Path.GetFileName(f), logMel, group)) warn?.Invoke($"{f}: shorter than one 5 s tile, skipped");
             }
             catch (Exception e) when (e is GrooveException or IOException or InvalidDataException) { failed++; warn?.Invoke($"{f}: {e.Message}"); }
             if (++done % 50 == 0 || done == files.Count)

@@ -54,6 +54,16 @@ public class GruSequenceTests
     [InlineData(3, 5, 20, true, true, true)]
     public void ForwardAndGradientsMatchReference(int T, int B, int H, bool batchFirst, bool reverse, bool withH0)
     {
+        foreach (var path in RunnablePaths())
+            CheckAgainstReference(T, B, H, batchFirst, reverse, withH0, path);
+    }
+
+    /// <summary>The scalar, AVX2+FMA (where the CPU has it) and AVX-512 paths (in software where the CPU lacks it).</summary>
+    static IEnumerable<SimdPath> RunnablePaths() =>
+        new[] { SimdPath.Scalar, SimdPath.Avx2Fma, SimdPath.Avx512 }.Where(SimdPaths.CanRun);
+
+    static void CheckAgainstReference(int T, int B, int H, bool batchFirst, bool reverse, bool withH0, SimdPath path)
+    {
         int G = 3 * H, rows = T * B;
         float[] xg = NaiveGemm.Random(rows * G, 1), whh = NaiveGemm.Random(G * H, 2), bhh = NaiveGemm.Random(G, 3);
         for (int i = 0; i < whh.Length; i++) whh[i] *= 0.7f;
@@ -62,10 +72,10 @@ public class GruSequenceTests
 
         var hs = new float[rows * H];
         var cache = new float[rows * GruSequence.CacheWidth * H];
-        GruSequence.Forward(T, B, H, batchFirst, reverse, xg, whh, bhh, h0, hs, cache);
+        GruSequence.Forward(T, B, H, batchFirst, reverse, xg, whh, bhh, h0, hs, cache, path);
         double[]? h0d = withH0 ? D(h0) : null;
         var (ehs, _) = Reference(T, B, H, batchFirst, reverse, D(xg), D(whh), D(bhh), h0d, D(wy), D(wl));
-        for (int i = 0; i < hs.Length; i++) Assert.True(Math.Abs(ehs[i] - hs[i]) < 2e-5, $"hs[{i}]: {hs[i]} vs {ehs[i]}");
+        for (int i = 0; i < hs.Length; i++) Assert.True(Math.Abs(ehs[i] - hs[i]) < 2e-5, $"{path} hs[{i}]: {hs[i]} vs {ehs[i]}");
 
         // The final state (torch's h_n) is the state at the last processed step.
         var hLastGrad = wl;
@@ -73,7 +83,7 @@ public class GruSequenceTests
         var gwhh = new float[G * H];
         var gbhh = new float[G];
         var gh0 = new float[B * H];
-        GruSequence.Backward(T, B, H, batchFirst, reverse, whh, h0, hs, cache, wy, hLastGrad, gxg, gwhh, gbhh, gh0);
+        GruSequence.Backward(T, B, H, batchFirst, reverse, whh, h0, hs, cache, wy, hLastGrad, gxg, gwhh, gbhh, gh0, path);
 
         double Loss(double[] xgd, double[] w, double[] bb, double[]? h) =>
             Reference(T, B, H, batchFirst, reverse, xgd, w, bb, h, D(wy), D(wl)).loss;
@@ -88,12 +98,43 @@ public class GruSequenceTests
                 p[i] = keep - 1e-5; double down = loss(p);
                 p[i] = keep;
                 double fd = (up - down) / 2e-5;
-                Assert.True(Math.Abs(fd - grad[i]) < 1e-3 * (1 + Math.Abs(fd)), $"{what}[{i}]: {grad[i]} vs {fd}");
+                Assert.True(Math.Abs(fd - grad[i]) < 1e-3 * (1 + Math.Abs(fd)), $"{path} {what}[{i}]: {grad[i]} vs {fd}");
             }
         }
         CheckGrad(xg, gxg, p => Loss(p, D(whh), D(bhh), h0d), "xGates");
         CheckGrad(whh, gwhh, p => Loss(D(xg), p, D(bhh), h0d), "W_hh");
         CheckGrad(bhh, gbhh, p => Loss(D(xg), D(whh), p, h0d), "b_hh");
         if (withH0) CheckGrad(h0, gh0, p => Loss(D(xg), D(whh), D(bhh), p), "h0");
+    }
+
+    /// <summary>The vector paths agree with the scalar one to rounding (their exp differs from MathF.Exp in the last
+    /// bits), and the 512-bit and 256-bit paths agree exactly except where their exp polynomials may differ.</summary>
+    [Theory]
+    [InlineData(7, 5, 20, true, false)]
+    [InlineData(4, 3, 33, false, true)]
+    [InlineData(3, 2, 16, true, true)]
+    public void PathsAgree(int T, int B, int H, bool batchFirst, bool reverse)
+    {
+        int G = 3 * H, rows = T * B;
+        float[] xg = NaiveGemm.Random(rows * G, 11), whh = NaiveGemm.Random(G * H, 12), bhh = NaiveGemm.Random(G, 13);
+        float[] h0 = NaiveGemm.Random(B * H, 14), gy = NaiveGemm.Random(rows * H, 15);
+        (float[] hs, float[] gxg, float[] gw, float[] gb, float[] gh0) Run(SimdPath path)
+        {
+            var hs = new float[rows * H];
+            var cache = new float[rows * GruSequence.CacheWidth * H];
+            GruSequence.Forward(T, B, H, batchFirst, reverse, xg, whh, bhh, h0, hs, cache, path);
+            float[] gxg = new float[rows * G], gw = new float[G * H], gb = new float[G], gh0 = new float[B * H];
+            GruSequence.Backward(T, B, H, batchFirst, reverse, whh, h0, hs, cache, gy, [], gxg, gw, gb, gh0, path);
+            return (hs, gxg, gw, gb, gh0);
+        }
+        var reference = Run(SimdPath.Scalar);
+        foreach (var path in RunnablePaths().Where(p => p != SimdPath.Scalar))
+        {
+            var got = Run(path);
+            foreach (var (name, e, g) in new[] { ("hs", reference.hs, got.hs), ("gradXGates", reference.gxg, got.gxg),
+                         ("gradWHh", reference.gw, got.gw), ("gradBHh", reference.gb, got.gb), ("gradH0", reference.gh0, got.gh0) })
+                for (int i = 0; i < e.Length; i++)
+                    Assert.True(Math.Abs(e[i] - g[i]) <= 1e-5f * (1 + Math.Abs(e[i])), $"{path} {name}[{i}]: {g[i]} vs scalar {e[i]}");
+        }
     }
 }
