@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Groove's neural engine against PyTorch (CPU, 2 threads) on the same workloads, in one run.
-#   bench/engine-vs-torch.sh [WORKLOAD...]   (default: sgemm zerons zerons-fwd chromanet chromanet-fwd beatgru beatgru-fwd bigru)
+#   bench/engine-vs-torch.sh [WORKLOAD...]   (default: sgemm zerons zerons-fwd zerons-small zerons-small-fwd chromanet
+#   chromanet-fwd tile2vec tile2vec-fwd tcn tcn-fwd beatgru beatgru-fwd bigru)
 #   DOTNET_EnableAVX512F=0 bench/engine-vs-torch.sh   the same as on a CPU without AVX-512 (both sides)
 # Env: BENCH_REPS (timed repetitions per workload, default per workload), BENCH_ZERONS_BATCH (windows per ZeroNS
 # step, default 16, the pretext batch), BENCH_OPENBLAS=0 to skip the second
@@ -26,7 +27,8 @@ if ! $PY -c "import torch" 2>/dev/null; then
   $sudo_cmd apt-get install -y -qq python3-torch >/dev/null
 fi
 
-workloads=(sgemm zerons zerons-fwd chromanet chromanet-fwd beatgru beatgru-fwd bigru)
+workloads=(sgemm zerons zerons-fwd zerons-small zerons-small-fwd chromanet chromanet-fwd tile2vec tile2vec-fwd tcn tcn-fwd
+  beatgru beatgru-fwd bigru)
 [ $# -gt 0 ] && workloads=("$@")
 reps="${BENCH_REPS:-0}"
 out=bench/out/engine

@@ -6,6 +6,12 @@ DESCRIPTIONS = {
     "sgemm": "SGEMM 1024³ (C = A·B)",
     "zerons": "ZeroNS branch (paper, full size) fwd+bwd, B×1×96×313",
     "zerons-fwd": "  same, forward only",
+    "zerons-small": "ZeroNS branch as shipped (small) fwd+bwd, 16×1×96×313",
+    "zerons-small-fwd": "  same, forward only",
+    "tile2vec": "Tile2Vec as shipped fwd+bwd, 48×1×128×500",
+    "tile2vec-fwd": "  same, forward only",
+    "tcn": "beat TCN as shipped fwd+bwd, 6×600×81",
+    "tcn-fwd": "  same, forward only",
     "chromanet": "ChromaNet as shipped (stone12) fwd+bwd, 24×1×84×258",
     "chromanet-fwd": "  same, forward only",
     "beatgru": "BeatGruNetwork 5+5×20, 43 fps, fwd+bwd, 8×344×81",
@@ -51,13 +57,19 @@ def main(results_path, peak_path):
     print(head)
     print("-" * len(head))
     speedups, speedups_oblas = [], []
+    prev = None
     for name in order:
         t = times[name]
         if "torch" not in t or "groove" not in t:
             continue
         s = t["torch"] / t["groove"]
         speedups.append(s)
-        row = f"{DESCRIPTIONS.get(name, name):<56} {t['torch']:>10.1f}"
+        desc = DESCRIPTIONS.get(name, name)
+        base = name.removesuffix("-fwd")
+        if base != name and prev != base and base in DESCRIPTIONS:  # not right under its model: name the model
+            desc = DESCRIPTIONS[base].replace(" fwd+bwd", " fwd only")
+        prev = name
+        row = f"{desc:<56} {t['torch']:>10.1f}"
         if has_oblas:
             row += f" {t.get('torch_openblas', float('nan')):>18.1f}"
         row += f" {t['groove']:>10.1f} {s:>7.2f}x"

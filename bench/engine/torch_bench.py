@@ -54,6 +54,100 @@ class ZeroNsBranch(nn.Module):
         return self.out(x.squeeze(2))  # [N, 1, T] activation (pre-sigmoid)
 
 
+# ---- Zero-Note Samba branch as shipped (SyncPredNetConfig.Small, models/zerons-small), see ConvModelBenches.cs ----
+# (channels, kernel freq, kernel time, time dilation, frequency pooling)
+ZERONS_SMALL_LAYERS = [(8, 3, 5, 1, 4), (16, 3, 5, 2, 3), (32, 3, 5, 4, 8), (32, 1, 5, 8, 1),
+                       (32, 1, 5, 16, 1), (32, 1, 3, 1, 1), (32, 1, 3, 2, 1), (32, 1, 3, 4, 1)]
+
+
+class ZeroNsSmallBranch(nn.Module):
+    def __init__(self):
+        super().__init__()
+        convs, cin = [], 1
+        for cout, kh, kw, d, _ in ZERONS_SMALL_LAYERS:
+            convs.append(nn.Conv2d(cin, cout, (kh, kw), padding=(kh // 2, d * (kw - 1) // 2), dilation=(1, d)))
+            cin = cout
+        self.convs = nn.ModuleList(convs)
+        self.head = nn.Conv2d(cin, 1, 1)
+
+    def forward(self, x):  # x: [N, 1, 96, 313]
+        x = (x + 4.0) * (1 / 2.5)  # SyncPredNetConfig's fixed input standardisation
+        for conv, (_, _, _, _, pool) in zip(self.convs, ZERONS_SMALL_LAYERS):
+            x = conv(x)
+            if pool > 1:
+                x = F.max_pool2d(x, (pool, 1))
+            x = F.relu(x)
+        y = self.head(x)
+        return y.reshape(y.shape[0], y.shape[3])
+
+
+# ---- Tile2Vec encoder as shipped (Tile2VecConfig.Small, models/tile2vec-small), see ConvModelBenches.cs ----
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return F.relu(y + (x if self.down is None else self.down(x)))
+
+
+class Tile2Vec(nn.Module):
+    def __init__(self, channels=(8, 16, 32, 64), dim=128):
+        super().__init__()
+        self.input_bn = nn.BatchNorm2d(1)
+        self.stem = nn.Conv2d(1, channels[0], 7, 2, 3, bias=False)
+        self.stem_bn = nn.BatchNorm2d(channels[0])
+        blocks, c = [], channels[0]
+        for s, cout in enumerate(channels):
+            blocks.append(BasicBlock(c, cout, 2 if s > 0 else 1))
+            c = cout
+        self.blocks = nn.Sequential(*blocks)
+        self.project = nn.Linear(c, dim)
+
+    def forward(self, x):  # x: [N, 1, 128, 500]
+        y = F.relu(self.stem_bn(self.stem(self.input_bn(x))))
+        y = F.max_pool2d(y, 3, 2, 1)
+        y = self.blocks(y)
+        return self.project(y.mean((2, 3)))
+
+
+# ---- Beat TCN as shipped (BeatTcnNetwork, models/beat-tcn: 16 channels, 8 blocks, kernel 5), see ConvModelBenches.cs ----
+class BeatTcn(nn.Module):
+    def __init__(self, bands=81, width=16, layers=8, kernel=5, tempo=300):
+        super().__init__()
+        f = ((bands - 2) // 3 - 2) // 3
+        self.c1 = nn.Conv2d(1, width, 3, padding=(1, 0))
+        self.c2 = nn.Conv2d(width, width, 3, padding=(1, 0))
+        self.c3 = nn.Conv2d(width, width, (1, f))
+        self.dilated = nn.ModuleList(nn.Conv1d(width, width, kernel, padding=(1 << i) * (kernel - 1) // 2, dilation=1 << i)
+                                     for i in range(layers))
+        self.mix = nn.ModuleList(nn.Conv1d(width, width, 1) for _ in range(layers))
+        self.frames = nn.Conv1d(width, 2, 1)
+        self.tempo = nn.Linear(width, tempo)
+
+    def forward(self, x):  # x: [B, T, bands]
+        b, t, _ = x.shape
+        h = x.reshape(b, 1, t, x.shape[2])
+        h = F.max_pool2d(F.elu(self.c1(h)), (1, 3))
+        h = F.max_pool2d(F.elu(self.c2(h)), (1, 3))
+        h = F.elu(self.c3(h)).reshape(b, -1, t)
+        skip = None
+        for conv, mix in zip(self.dilated, self.mix):
+            y = mix(F.elu(conv(h)))
+            skip = y if skip is None else skip + y
+            h = h + y
+        logits = self.frames(F.elu(h)).transpose(1, 2)
+        return logits.sum() + self.tempo(F.elu(skip).mean(2)).sum()
+
+
 # ---- ChromaNet as shipped (src/Groove/Tonality/Stone, models/stone12), see ChromaNet.cs ----
 class LayerNormChannelsFirst(nn.Module):
     def __init__(self, c, eps=1e-6):
@@ -153,6 +247,12 @@ def run(name, reps):
         return timed(make(ZeroNsBranch(), torch.randn(batch, 1, 96, 313)), reps or 1)
     if base == "chromanet":
         return timed(make(ChromaNet(), torch.randn(24, 1, 84, 258)), reps or 3, warmup=1)
+    if base == "zerons-small":
+        return timed(make(ZeroNsSmallBranch(), torch.randn(16, 1, 96, 313)), reps or 5, warmup=2)
+    if base == "tile2vec":
+        return timed(make(Tile2Vec(), torch.randn(48, 1, 128, 500)), reps or 5, warmup=2)
+    if base == "tcn":
+        return timed(make(BeatTcn(), torch.randn(6, 600, 81)), reps or 5, warmup=2)
     if base == "beatgru":
         return timed(make(BeatGru(), torch.randn(8, 344, 81)), reps or 5, warmup=1)
     if base == "fewshotgru":

@@ -14,7 +14,7 @@ sealed class BeatGruBench
 {
     public const int Batch = 8, Frames = 344, Bands = 81, Width = 20, Layers = 5, Fps = 43;
     readonly BeatNetwork _net = BeatNetwork.Create(
-        new BeatNetConfig { Kind = "gru", FramesPerSecond = Fps, Bands = Bands, Width = Width, Layers = Layers, Dropout = 0f },
+        new BeatNetConfig { Kind = "gru", Bands = Bands, Width = Width, Layers = Layers, Dropout = 0f },
         new Rng(15), new Rng(17));
     readonly Tensor _x = Tensor.Randn(new Rng(16), Batch, Frames, Bands);
 

@@ -8,7 +8,7 @@ namespace Groove.EngineBench;
 /// a 1×3/2 time-downsampling convolution and a ConvNeXt block with a 5×5 depthwise convolution, octave pooling,
 /// linear head, temperature 0.1) on one stone12 training batch: 8 tracks × 3 excerpts of 6 s = 24 CQT crops of
 /// 84 bins × 258 frames. Drop path is set to 0 so that both peers do the same arithmetic (its masks are cheap).
-/// Loss = Σ logits. Same model as torch_bench.py.
+/// Loss = Σ logits. The step's buffers come from a <see cref="TensorArena"/>, as in the trainers. Same model as torch_bench.py.
 /// </summary>
 sealed class ChromaNetBench
 {
@@ -16,8 +16,11 @@ sealed class ChromaNetBench
     readonly Groove.Tonality.Stone.ChromaNet _net = new(new ChromaNetConfig { DropPath = 0f }, new Rng(12));
     readonly Tensor _x = Tensor.Randn(new Rng(13), Batch, 1, Bins, Frames);
 
+    readonly TensorArena _arena = new();
+
     public void Step()
     {
+        using var scope = _arena.Step(); // as ResumableTraining runs every training step
         _net.ZeroGrad();
         _net.Logits(_x).Sum().Backward();
     }

@@ -6,7 +6,7 @@ namespace Groove.EngineBench;
 
 /// <summary>
 /// Groove side of bench/engine-vs-torch.sh. Usage: Groove.EngineBench WORKLOAD [REPS], WORKLOAD one of sgemm,
-/// zerons[-fwd], chromanet[-fwd], beatgru[-fwd], fewshotgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
+/// zerons[-fwd], zerons-small[-fwd], chromanet[-fwd], tile2vec[-fwd], tcn[-fwd], beatgru[-fwd], fewshotgru[-fwd], bigru, bigru-kernels (prints <c>result NAME BEST_MS MEDIAN_MS VECTOR_PATH</c>) or peak (prints the clock and peak-rate
 /// estimates and SGEMM GFLOP/s on one core and on all cores).
 /// </summary>
 static class Program
@@ -17,7 +17,7 @@ static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|chromanet[-fwd]|beatgru[-fwd]|fewshotgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv [reps]");
+            Console.Error.WriteLine("usage: Groove.EngineBench sgemm|zerons[-fwd]|zerons-small[-fwd]|chromanet[-fwd]|tile2vec[-fwd]|tcn[-fwd]|beatgru[-fwd]|fewshotgru[-fwd]|bigru|bigru-kernels|peak|shapes|sgemm-cpu|dwconv|conv-profile [reps]");
             return 2;
         }
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -43,6 +43,23 @@ static class Program
             {
                 var model = new ChromaNetBench();
                 Report(args[0], Timed(args[0] == "chromanet" ? model.Step : model.Infer, reps > 0 ? reps : 3, 1));
+                break;
+            }
+            case "zerons-small":
+            case "zerons-small-fwd":
+            case "tile2vec":
+            case "tile2vec-fwd":
+            case "tcn":
+            case "tcn-fwd":
+            {
+                string name = args[0].Replace("-fwd", "", StringComparison.Ordinal);
+                IModelBench model = name switch
+                {
+                    "zerons-small" => new ZeroNsSmallBench(),
+                    "tile2vec" => new Tile2VecBench(),
+                    _ => new BeatTcnBench(),
+                };
+                Report(args[0], Timed(args[0] == name ? model.Step : model.Infer, reps > 0 ? reps : 5, 2));
                 break;
             }
             case "beatgru":
@@ -94,6 +111,9 @@ static class Program
             }
             case "conv-layers":
                 ConvLayers(reps > 0 ? reps : 2);
+                break;
+            case "conv-profile":
+                ConvProfile.Run(reps > 0 ? reps : 1, args.Length > 2 ? args[2] : null);
                 break;
             case "dwconv":
                 DepthwiseVsIm2Col(reps > 0 ? reps : 5);

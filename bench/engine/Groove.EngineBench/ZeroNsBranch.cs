@@ -49,8 +49,12 @@ sealed class ZeroNsBranch
         return Functional.Conv1d(x.Squeeze(2), _ow, _ob);
     }
 
+    readonly TensorArena _arena = new();
+
+    /// <summary>One training step (its buffers from a <see cref="TensorArena"/>, as in the trainers).</summary>
     public void Step(Tensor x)
     {
+        using var scope = _arena.Step();
         _p.ZeroGrad();
         Forward(x).Sum().Backward();
     }

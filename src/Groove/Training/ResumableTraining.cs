@@ -19,6 +19,8 @@ public sealed class ResumableTraining
     private readonly Optimizer _optimizer;
     private readonly IReadOnlyDictionary<string, Rng> _rngs;
     private readonly ILrSchedule _schedule;
+    /// <summary>Recycles each step's activation and gradient buffers (the loss function's tensors live only for its step).</summary>
+    private readonly TensorArena _arena = new();
 
     /// <summary>Where checkpoints are written.</summary>
     public string CheckpointPath { get; }
@@ -82,7 +84,9 @@ public sealed class ResumableTraining
     /// <summary>
     /// Trains until <paramref name="totalSteps"/> steps are done or <paramref name="cancellationToken"/> fires
     /// (checked between steps); writes a checkpoint at every multiple of <see cref="CheckpointEvery"/> and at the end.
-    /// <paramref name="loss"/> gets the step index and returns the scalar loss to minimise; <paramref name="onStep"/>
+    /// <paramref name="loss"/> gets the step index and returns the scalar loss to minimise (every tensor made during
+    /// the step borrows its buffer from a <see cref="TensorArena"/> and is recycled when the step ends: keep numbers,
+    /// not tensors, past it); <paramref name="onStep"/>
     /// gets the completed step count, the loss value and the learning-rate factor; <paramref name="onValidation"/> the
     /// step, the validation score and whether it is the best so far. Returns true when all steps are done.
     /// </summary>
@@ -100,12 +104,16 @@ public sealed class ResumableTraining
                 float factor = _schedule.Factor(Step);
                 _optimizer.SetLrFactor(factor);
                 _optimizer.ZeroGrad();
-                var l = loss(Step);
-                float value = l.Item();
-                if (!float.IsFinite(value)) throw new GrooveException($"training diverged at step {Step} (loss {value})");
-                l.Backward();
-                if (ClipPerParameter > 0) GradClip.ClipPerParameterNorm(_model.Parameters(), ClipPerParameter);
-                _optimizer.Step();
+                float value;
+                using (_arena.Step())
+                {
+                    var l = loss(Step);
+                    value = l.Item();
+                    if (!float.IsFinite(value)) throw new GrooveException($"training diverged at step {Step} (loss {value})");
+                    l.Backward();
+                    if (ClipPerParameter > 0) GradClip.ClipPerParameterNorm(_model.Parameters(), ClipPerParameter);
+                    _optimizer.Step();
+                }
                 dirty = true;
                 onStep?.Invoke(Step, value, factor);
                 if (ValidateEvery > 0 && (Step % ValidateEvery == 0 || Step == totalSteps)) RunValidation(onValidation);

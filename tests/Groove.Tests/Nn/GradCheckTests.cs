@@ -79,6 +79,7 @@ public class GradCheckTests
     [Fact] public void Conv2dSameReplicate() => GradCheck.Check(x => F.Conv2d(x[0], x[1], null, mode: ConvPadMode.SameReplicate, dilation: (1, 2)), [N(1, 2, 5, 6), N(3, 2, 3, 2)]);
 
     [Fact] public void FrequencyMaxPool() => GradCheck.Check(x => F.MaxPool2d(x[0], (3, 1)), [D(2, 2, 10, 19)]); // RowMaxPool's path (10 rows: the last is dropped)
+    [Fact] public void ColumnMaxPool() => GradCheck.Check(x => F.MaxPool2d(x[0], (1, 3)), [D(2, 2, 3, 29)]); // ColumnMaxPool's path (29 columns: gathered vectors, a tail, the last column dropped)
     [Fact] public void MaxPool() => GradCheck.Check(x => F.MaxPool2d(x[0], (2, 3), (2, 2), (1, 1)), [D(2, 2, 5, 6)]);
     [Fact] public void AvgPool() => GradCheck.Check(x => F.AvgPool2d(x[0], (3, 2), (2, 1), (1, 0)) + F.AvgPool2d(x[0], (3, 2), (2, 1), (1, 0), countIncludePad: false), [N(2, 2, 5, 6)]);
     [Fact] public void AdaptivePools() => GradCheck.Check(x => F.AdaptiveAvgPool2d(x[0], (2, 4)) + F.AdaptiveMaxPool2d(x[0], (2, 4)), [D(2, 2, 5, 7)]);

@@ -127,30 +127,40 @@ public static partial class Functional
         bool useBatch = training || runningMean == null || runningVar == null;
         if (useBatch && m < 2 && training) throw new ArgumentException("BatchNorm in training needs more than one value per channel.");
         var xc = x.DataContiguous();
-        var xs = xc.RawSpan;
         var mean = TensorArena.Rent(c); var rstd = TensorArena.Rent(c);
+        long elements = (long)n * c * l;
+        // Channels are independent: slabs of channels run on the cores (ParallelSlabs). Row sums are vectorised float
+        // sums, added across rows in double; deviations are taken from the mean (two passes) so that a large mean does
+        // not cancel the variance.
         if (useBatch)
         {
-            for (int ch = 0; ch < c; ch++)
+            Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
             {
-                double s = 0;
-                for (int b = 0; b < n; b++) s += TensorPrimitives.Sum(xs.Slice((b * c + ch) * l, l));
-                float mu = (float)(s / m);
-                double v = 0;
-                for (int b = 0; b < n; b++)
+                var xs = xc.RawSpan;
+                float[] dev = System.Buffers.ArrayPool<float>.Shared.Rent(l);
+                var d = dev.AsSpan(0, l);
+                for (int ch = c0; ch < c1; ch++)
                 {
-                    var row = xs.Slice((b * c + ch) * l, l);
-                    for (int j = 0; j < l; j++) { float dlt = row[j] - mu; v += dlt * dlt; }
+                    double s = 0;
+                    for (int b = 0; b < n; b++) s += TensorPrimitives.Sum(xs.Slice((b * c + ch) * l, l));
+                    float mu = (float)(s / m);
+                    double v = 0;
+                    for (int b = 0; b < n; b++)
+                    {
+                        TensorPrimitives.Subtract(xs.Slice((b * c + ch) * l, l), mu, d);
+                        v += TensorPrimitives.SumOfSquares(d);
+                    }
+                    float var = (float)(v / m);
+                    mean[ch] = mu; rstd[ch] = 1f / MathF.Sqrt(var + eps);
+                    if (training && runningMean != null && runningVar != null)
+                    {
+                        var rm = runningMean.Span; var rv = runningVar.Span;
+                        rm[ch] = (1 - momentum) * rm[ch] + momentum * mu;
+                        rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(v / Math.Max(m - 1, 1));
+                    }
                 }
-                float var = (float)(v / m);
-                mean[ch] = mu; rstd[ch] = 1f / MathF.Sqrt(var + eps);
-                if (training && runningMean != null && runningVar != null)
-                {
-                    var rm = runningMean.Span; var rv = runningVar.Span;
-                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mu;
-                    rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(v / Math.Max(m - 1, 1));
-                }
-            }
+                System.Buffers.ArrayPool<float>.Shared.Return(dev);
+            });
         }
         else
         {
@@ -158,58 +168,73 @@ public static partial class Functional
             for (int ch = 0; ch < c; ch++) { mean[ch] = rm[ch]; rstd[ch] = 1f / MathF.Sqrt(rv[ch] + eps); }
         }
         var y = Tensor.NewLike(x.ShapeArray);
-        var ys = y.RawSpan;
-        var ws = weight != null ? weight.DataContiguous().RawSpan : default;
-        var bs = bias != null ? bias.DataContiguous().RawSpan : default;
-        for (int b = 0; b < n; b++)
-            for (int ch = 0; ch < c; ch++)
+        var wc = weight?.DataContiguous();
+        var bc = bias?.DataContiguous();
+        Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
+        {
+            var xs = xc.RawSpan; var ys = y.RawSpan;
+            for (int ch = c0; ch < c1; ch++)
             {
-                float scale = rstd[ch] * (weight != null ? ws[ch] : 1f);
-                float shift = (bias != null ? bs[ch] : 0f) - mean[ch] * scale;
-                var src = xs.Slice((b * c + ch) * l, l); var dst = ys.Slice((b * c + ch) * l, l);
-                TensorPrimitives.Multiply(src, scale, dst);
-                TensorPrimitives.Add(dst, shift, dst);
+                float scale = rstd[ch] * (wc != null ? wc.RawSpan[ch] : 1f);
+                float shift = (bc != null ? bc.RawSpan[ch] : 0f) - mean[ch] * scale;
+                for (int b = 0; b < n; b++)
+                {
+                    var src = xs.Slice((b * c + ch) * l, l); var dst = ys.Slice((b * c + ch) * l, l);
+                    TensorPrimitives.Multiply(src, scale, dst);
+                    TensorPrimitives.Add(dst, shift, dst);
+                }
             }
+        });
         if (Autograd.ShouldRecord(x, weight, bias))
         {
-            var wt = weight?.DataContiguous();
             Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
-                var gs = g.DataContiguous().RawSpan;
-                var xs = xc.RawSpan;
+                var gc = g.DataContiguous();
                 Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
                 Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
                 Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
-                for (int ch = 0; ch < c; ch++)
+                Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
                 {
-                    double sg = 0, sgh = 0;
-                    for (int b = 0; b < n; b++)
+                    var gs = gc.RawSpan; var xs = xc.RawSpan;
+                    float[] devArray = System.Buffers.ArrayPool<float>.Shared.Rent(l);
+                    var d = devArray.AsSpan(0, l);
+                    for (int ch = c0; ch < c1; ch++)
                     {
-                        var gr = gs.Slice((b * c + ch) * l, l); var xr = xs.Slice((b * c + ch) * l, l);
-                        for (int j = 0; j < l; j++) { sg += gr[j]; sgh += gr[j] * (xr[j] - mean[ch]) * rstd[ch]; }
-                    }
-                    if (gw != null) gw.RawSpan[ch] = (float)sgh;
-                    if (gb != null) gb.RawSpan[ch] = (float)sg;
-                    if (gx == null) continue;
-                    float w = wt != null ? wt.RawSpan[ch] : 1f;
-                    var gxs = gx.RawSpan;
-                    for (int b = 0; b < n; b++)
-                    {
-                        int o = (b * c + ch) * l;
-                        if (useBatch)
+                        // Σg and Σ g·x̂ (x̂ = (x − mean)·rstd), vectorised per row, added across rows in double.
+                        double sg = 0, sgh = 0;
+                        for (int b = 0; b < n; b++)
                         {
-                            // gx = w·rstd/M · (M·g − Σg − x̂·Σ(g·x̂))
-                            float k = w * rstd[ch] / m;
-                            for (int j = 0; j < l; j++)
-                            {
-                                float h = (xs[o + j] - mean[ch]) * rstd[ch];
-                                gxs[o + j] = k * (m * gs[o + j] - (float)sg - h * (float)sgh);
-                            }
+                            var gr = gs.Slice((b * c + ch) * l, l);
+                            TensorPrimitives.Subtract(xs.Slice((b * c + ch) * l, l), mean[ch], d);
+                            sg += TensorPrimitives.Sum(gr);
+                            sgh += TensorPrimitives.Dot(gr, d);
                         }
-                        else
-                            for (int j = 0; j < l; j++) gxs[o + j] = gs[o + j] * w * rstd[ch];
+                        sgh *= rstd[ch];
+                        if (gw != null) gw.RawSpan[ch] = (float)sgh;
+                        if (gb != null) gb.RawSpan[ch] = (float)sg;
+                        if (gx == null) continue;
+                        float w = wc != null ? wc.RawSpan[ch] : 1f;
+                        var gxs = gx.RawSpan;
+                        for (int b = 0; b < n; b++)
+                        {
+                            int o = (b * c + ch) * l;
+                            var gr = gs.Slice(o, l);
+                            var gxr = gxs.Slice(o, l);
+                            if (useBatch)
+                            {
+                                // gx = w·rstd/M · (M·g − Σg − x̂·Σ(g·x̂)) = (k·M)·g + (−k·rstd·Σgx̂)·(x − mean) − k·Σg
+                                float k = w * rstd[ch] / m;
+                                TensorPrimitives.Subtract(xs.Slice(o, l), mean[ch], d);
+                                TensorPrimitives.Multiply(d, -k * rstd[ch] * (float)sgh, d);
+                                TensorPrimitives.Add(d, -k * (float)sg, d);
+                                TensorPrimitives.MultiplyAdd(gr, k * m, d, gxr);
+                            }
+                            else
+                                TensorPrimitives.Multiply(gr, w * rstd[ch], gxr);
+                        }
                     }
-                }
+                    System.Buffers.ArrayPool<float>.Shared.Return(devArray);
+                });
                 return new[] { gx, gw, gb };
             });
         }

@@ -96,8 +96,21 @@ public static partial class Functional
         var y = Tensor.NewLike([x.Dim(0), x.Dim(1), oh, ow]);
         var xs = xc.RawSpan; var ys = y.RawSpan;
         int[]? arg = max ? new int[y.Size] : null;
+        int inPlane = H * W, outPlane = oh * ow;
         if (max && IsRowGroups(wh, H) && IsIdentity(ww, W))
-            Kernels.RowMaxPool.Forward(xs, ys, arg, planes, H, W, wh.End[0]);
+        {
+            int k = wh.End[0];
+            Kernels.ParallelSlabs.For(planes, (long)planes * inPlane, (p0, p1) => Kernels.RowMaxPool.Forward(
+                xc.RawSpan.Slice(p0 * inPlane, (p1 - p0) * inPlane), y.RawSpan.Slice(p0 * outPlane, (p1 - p0) * outPlane),
+                arg!.AsSpan(p0 * outPlane, (p1 - p0) * outPlane), p1 - p0, H, W, k));
+        }
+        else if (max && IsIdentity(wh, H) && IsRowGroups(ww, W))
+        {
+            int k = ww.End[0];
+            Kernels.ParallelSlabs.For(planes, (long)planes * inPlane, (p0, p1) => Kernels.ColumnMaxPool.Forward(
+                xc.RawSpan.Slice(p0 * inPlane, (p1 - p0) * inPlane), y.RawSpan.Slice(p0 * outPlane, (p1 - p0) * outPlane),
+                arg!.AsSpan(p0 * outPlane, (p1 - p0) * outPlane), p1 - p0, H, W, k));
+        }
         else
         for (int p = 0; p < planes; p++)
         {
@@ -131,15 +144,22 @@ public static partial class Functional
         if (Autograd.ShouldRecord(x))
             Autograd.Record(y, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
-                var gs = g.DataContiguous().RawSpan;
+                var gc = g.DataContiguous();
+                var gs = gc.RawSpan;
                 var gx = Tensor.NewLike(x.ShapeArray);
                 var gxs = gx.RawSpan;
+                if (max)
+                {
+                    Kernels.ParallelSlabs.For(planes, (long)planes * inPlane, (p0, p1) => Kernels.MaxPoolBackward.Scatter(
+                        gc.RawSpan.Slice(p0 * outPlane, (p1 - p0) * outPlane), arg!.AsSpan(p0 * outPlane, (p1 - p0) * outPlane),
+                        gx.RawSpan.Slice(p0 * inPlane, (p1 - p0) * inPlane), p1 - p0, inPlane, outPlane));
+                    return new[] { gx };
+                }
                 for (int p = 0; p < planes; p++)
                     for (int i = 0; i < oh; i++)
                         for (int j = 0; j < ow; j++)
                         {
                             int o = (p * oh + i) * ow + j;
-                            if (max) { if (arg![o] >= 0) gxs[p * H * W + arg[o]] += gs[o]; continue; }
                             int div = countIncludePad ? wh.PaddedSize[i] * ww.PaddedSize[j] : (wh.End[i] - wh.Start[i]) * (ww.End[j] - ww.Start[j]);
                             float v = gs[o] / Math.Max(div, 1);
                             for (int r = wh.Start[i]; r < wh.End[i]; r++)
