@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Groove.Nn.Kernels;
 
 namespace Groove.Nn;
@@ -152,6 +153,28 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
         return (Math.Min(lo, outSize), Math.Clamp(hi, 0, outSize));
     }
 
+    /// <summary>dst[ow] = src[iw0 + 2·(ow − owLo)] for whole groups of 8 outputs from owLo (AVX2: two loads, an
+    /// in-lane shuffle and a cross-lane permute per 8 outputs); returns where the caller's scalar loop continues.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int TakeEven(ReadOnlySpan<float> src, int iw0, Span<float> dst, int owLo, int owHi)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
+        int ow = owLo;
+        fixed (float* ps = src, pd = dst)
+        {
+            // Each group reads src[iw .. iw + 15]: stop while that stays inside the span.
+            for (long iw = iw0; ow + 8 <= owHi && iw + 16 <= src.Length; ow += 8, iw += 16)
+            {
+                var a = System.Runtime.Intrinsics.X86.Avx.LoadVector256(ps + iw);
+                var b = System.Runtime.Intrinsics.X86.Avx.LoadVector256(ps + iw + 8);
+                var even = System.Runtime.Intrinsics.X86.Avx.Shuffle(a, b, 0b10_00_10_00); // a0 a2 b0 b2 | a4 a6 b4 b6
+                var ordered = System.Runtime.Intrinsics.X86.Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle();
+                System.Runtime.Intrinsics.X86.Avx.Store(pd + ow, ordered);
+            }
+        }
+        return ow;
+    }
+
     /// <summary>col[(c·Kh + i)·Kw + j, oh·Wout + ow] = x[c, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (0 outside).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
@@ -180,7 +203,11 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
                             if (owHi > owLo) src.Slice(iw0, owHi - owLo).CopyTo(dst.Slice(owLo, owHi - owLo));
                         }
                         else
-                            for (int ow = owLo, iw = iw0; ow < owHi; ow++, iw += g.StrideW) dst[ow] = src[iw];
+                        {
+                            int ow = owLo, iw = iw0;
+                            if (g.StrideW == 2) ow = TakeEven(src, iw0, dst, owLo, owHi);
+                            for (iw = iw0 + (ow - owLo) * g.StrideW; ow < owHi; ow++, iw += g.StrideW) dst[ow] = src[iw];
+                        }
                     }
                 }
             }

@@ -26,4 +26,30 @@ public class Im2ColConv2dTests
                 Assert.True(Math.Abs(yi[j] - y[i * outSize + j]) <= 1e-5f * (1 + Math.Abs(yi[j])), $"sample {i}, output {j}");
         }
     }
+
+    [Fact]
+    public void StrideTwoPatchRowsMatchTheDefinition()
+    {
+        // Odd widths and paddings: the vector groups of 8, the scalar tail and the clipped edges all occur.
+        foreach (var (w, pad, k) in new[] { (37, 3, 7), (250, 1, 3), (19, 0, 1), (64, 2, 5) })
+        {
+            const int cin = 2, h = 9, s = 2;
+            int hout = (h + 2 * pad - k) / s + 1, wout = (w + 2 * pad - k) / s + 1;
+            var g = new Conv2dGeometry(1, cin, h, w, 1, k, k, s, s, 1, 1, pad, pad, hout, wout, 1);
+            float[] x = NaiveGemm.Random(cin * h * w, 5);
+            int P = hout * wout;
+            var col = Enumerable.Repeat(float.NaN, cin * k * k * P).ToArray();
+            Im2ColConv2dKernel.Im2Col(g, x, col);
+            for (int c = 0; c < cin; c++)
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j < k; j++)
+                        for (int oh = 0; oh < hout; oh++)
+                            for (int ow = 0; ow < wout; ow++)
+                            {
+                                int ih = oh * s - pad + i, iw = ow * s - pad + j;
+                                float expected = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[(c * h + ih) * w + iw] : 0f;
+                                Assert.Equal(expected, col[((c * k + i) * k + j) * P + oh * wout + ow]);
+                            }
+        }
+    }
 }
