@@ -12,6 +12,7 @@ namespace Groove.EngineBench;
 /// </summary>
 sealed class BeatGruBench
 {
+    readonly InferenceArenas _inference = new();
     public const int Batch = 8, Frames = 344, Bands = 81, Width = 20, Layers = 5, Fps = 43;
     readonly BeatNetwork _net = BeatNetwork.Create(
         new BeatNetConfig { Kind = "gru", Bands = Bands, Width = Width, Layers = Layers, Dropout = 0f },
@@ -27,6 +28,7 @@ sealed class BeatGruBench
     public void Infer()
     {
         using var _ = GradMode.NoGrad();
+        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
         _net.Run(_x);
     }
 }

@@ -12,6 +12,7 @@ namespace Groove.EngineBench;
 /// </summary>
 sealed class ChromaNetBench
 {
+    readonly InferenceArenas _inference = new();
     public const int Batch = 24, Bins = 84, Frames = 258;
     readonly Groove.Tonality.Stone.ChromaNet _net = new(new ChromaNetConfig { DropPath = 0f }, new Rng(12));
     readonly Tensor _x = Tensor.Randn(new Rng(13), Batch, 1, Bins, Frames);
@@ -28,6 +29,7 @@ sealed class ChromaNetBench
     public void Infer()
     {
         using var _ = GradMode.NoGrad();
+        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
         _net.Logits(_x);
     }
 }

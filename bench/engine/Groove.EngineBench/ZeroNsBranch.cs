@@ -12,6 +12,7 @@ namespace Groove.EngineBench;
 /// </summary>
 sealed class ZeroNsBranch
 {
+    readonly InferenceArenas _inference = new();
     static readonly (int cout, int kh, int kw, int pool)[] Layers =
         [(64, 3, 11, 1), (64, 7, 13, 3), (128, 5, 15, 1), (128, 9, 17, 4), (256, 3, 19, 1), (256, 5, 21, 8), (128, 1, 23, 1), (128, 1, 25, 1)];
 
@@ -62,6 +63,7 @@ sealed class ZeroNsBranch
     public void Infer(Tensor x)
     {
         using var _ = GradMode.NoGrad();
+        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
         Forward(x);
     }
 }

@@ -99,6 +99,8 @@ public sealed class NetworkEmbedder : TrackEmbedder
 {
     private readonly Tile2VecNet _net;
     private readonly string _name;
+    /// <summary>Recycled activation buffers for <see cref="EmbedTiles"/>.</summary>
+    private readonly InferenceArenas _arenas = new();
 
     private NetworkEmbedder(Tile2VecNet net, string name) { _net = net; _net.Eval(); _name = name; }
 
@@ -142,6 +144,7 @@ public sealed class NetworkEmbedder : TrackEmbedder
                 int n = Math.Min(batch, starts.Length - b0);
                 var data = new float[n * size];
                 for (int i = 0; i < n; i++) LogMelTiles.CopyTile(logMel, starts[b0 + i], data.AsSpan(i * size, size));
+                using var step = _arenas.Step();
                 var y = _net.Embed(Tensor.From(data, n, 1, LogMelTiles.Mels, LogMelTiles.TileFrames)).ToArray();
                 for (int i = 0; i < n; i++) result[b0 + i] = y.AsSpan(i * dim, dim).ToArray();
             }

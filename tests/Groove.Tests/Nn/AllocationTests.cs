@@ -57,4 +57,57 @@ public class AllocationTests
         // The float buffers dominate without the arena; with it only small bookkeeping objects remain.
         Assert.True(pooled * 20 < heap, $"per step: {pooled} B with arena vs {heap} B without");
     }
+
+    private static (long bytes, float[] output) InferenceBytes(InferenceArenas? arenas, int calls)
+    {
+        var rng = new Rng(2);
+        var model = new ConvGruNet(rng);
+        model.Eval();
+        var x = Tensor.Randn(rng, 8, 4, 256);
+        float[] Infer()
+        {
+            using var _ = GradMode.Inference();
+            using var step = arenas?.Step();
+            return model.Forward(x).ToArray();
+        }
+        var first = Infer();
+        for (int i = 0; i < 2; i++) Infer();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < calls; i++) Assert.Equal(first, Infer()); // recycled buffers give the same numbers
+        return ((GC.GetTotalAllocatedBytes(precise: true) - before) / calls, first);
+    }
+
+    [Fact]
+    public void InferenceArenasMakeRepeatedInferenceAllocationLight()
+    {
+        var (heap, expected) = InferenceBytes(null, 5);
+        var (pooled, actual) = InferenceBytes(new InferenceArenas(), 5);
+        Assert.Equal(expected, actual);
+        Assert.True(pooled * 10 < heap, $"per call: {pooled} B with arenas vs {heap} B without");
+    }
+
+    [Fact]
+    public void InferenceArenasServeConcurrentCallers()
+    {
+        var rng = new Rng(3);
+        var model = new ConvGruNet(rng);
+        model.Eval();
+        var arenas = new InferenceArenas();
+        var inputs = Enumerable.Range(0, 4).Select(i => Tensor.Randn(new Rng((ulong)(10 + i)), 2, 4, 32 + 8 * i)).ToArray();
+        float[][] expected;
+        using (GradMode.Inference()) expected = inputs.Select(x => model.Forward(x).ToArray()).ToArray();
+        var results = new float[4][][];
+        Parallel.For(0, 4, t =>
+        {
+            results[t] = new float[20][];
+            for (int r = 0; r < 20; r++)
+            {
+                using var _ = GradMode.Inference();
+                using var step = arenas.Step();
+                results[t][r] = model.Forward(inputs[(t + r) % 4]).ToArray();
+            }
+        });
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 20; r++) Assert.Equal(expected[(t + r) % 4], results[t][r]);
+    }
 }

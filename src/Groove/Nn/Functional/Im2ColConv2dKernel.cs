@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Groove.Nn.Kernels;
 
 namespace Groove.Nn;
@@ -16,11 +17,21 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
     private static bool IsPointwise(in Conv2dGeometry g) =>
         g.Kh == 1 && g.Kw == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.Hout == g.H && g.Wout == g.W;
 
+    /// <summary>Below this many multiply-adds a forward pass runs its samples one after another (each SGEMM may
+    /// still use every core); above, the samples are spread over the engine's <see cref="WorkerPool"/>, so that the
+    /// im2col copies run on every core too.</summary>
+    private const long SampleParallelThreshold = 1L << 21;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y)
     {
         int K = g.PatchSize, P = g.OutPlane, cog = g.CoutPerGroup, cig = g.CinPerGroup;
         bool pointwise = IsPointwise(g);
+        if (!pointwise && g.N > 1 && WorkerPool.Shared.Threads > 1 && (long)g.N * g.Cout * P * K >= SampleParallelThreshold)
+        {
+            ForwardBySample(g, x, w, bias, y);
+            return;
+        }
         float[]? col = pointwise ? null : ArrayPool<float>.Shared.Rent(K * P);
         try
         {
@@ -41,6 +52,43 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
                 }
         }
         finally { if (col != null) ArrayPool<float>.Shared.Return(col); }
+    }
+
+    /// <summary>The forward pass with one contiguous slab of samples per thread, each thread with its own patch
+    /// matrix and single-threaded SGEMMs (same arithmetic per sample as the serial loop).</summary>
+    private static unsafe void ForwardBySample(Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int K = g.PatchSize, P = g.OutPlane, cog = g.CoutPerGroup, cig = g.CinPerGroup;
+        int threads = Math.Min(g.N, WorkerPool.Shared.Threads);
+        bool hasBias = !bias.IsEmpty;
+        var path = SimdPaths.Best;
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            nint ix = (nint)px, iw = (nint)pw, ib = (nint)pb, iy = (nint)py;
+            WorkerPool.Shared.For(threads, t =>
+            {
+                int n0 = (int)((long)g.N * t / threads), n1 = (int)((long)g.N * (t + 1) / threads);
+                float[] col = ArrayPool<float>.Shared.Rent(K * P);
+                try
+                {
+                    fixed (float* pc = col)
+                        for (int n = n0; n < n1; n++)
+                            for (int grp = 0; grp < g.Groups; grp++)
+                            {
+                                Im2Col(g, new ReadOnlySpan<float>((float*)ix + (long)(n * g.Cin + grp * cig) * g.InPlane,
+                                    cig * g.InPlane), col.AsSpan(0, K * P));
+                                float* yg = (float*)iy + (long)(n * g.Cout + grp * cog) * P;
+                                if (hasBias)
+                                    for (int o = 0; o < cog; o++)
+                                        new Span<float>(yg + (long)o * P, P).Fill(((float*)ib)[grp * cog + o]);
+                                SgemmDriver.Run(false, false, cog, P, K, 1f, (float*)iw + (long)grp * cog * K, K, pc, P,
+                                    hasBias ? 1f : 0f, yg, P, path);
+                            }
+                }
+                finally { ArrayPool<float>.Shared.Return(col); }
+            });
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -105,6 +153,28 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
         return (Math.Min(lo, outSize), Math.Clamp(hi, 0, outSize));
     }
 
+    /// <summary>dst[ow] = src[iw0 + 2·(ow − owLo)] for whole groups of 8 outputs from owLo (AVX2: two loads, an
+    /// in-lane shuffle and a cross-lane permute per 8 outputs); returns where the caller's scalar loop continues.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int TakeEven(ReadOnlySpan<float> src, int iw0, Span<float> dst, int owLo, int owHi)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
+        int ow = owLo;
+        fixed (float* ps = src, pd = dst)
+        {
+            // Each group reads src[iw .. iw + 15]: stop while that stays inside the span.
+            for (long iw = iw0; ow + 8 <= owHi && iw + 16 <= src.Length; ow += 8, iw += 16)
+            {
+                var a = System.Runtime.Intrinsics.X86.Avx.LoadVector256(ps + iw);
+                var b = System.Runtime.Intrinsics.X86.Avx.LoadVector256(ps + iw + 8);
+                var even = System.Runtime.Intrinsics.X86.Avx.Shuffle(a, b, 0b10_00_10_00); // a0 a2 b0 b2 | a4 a6 b4 b6
+                var ordered = System.Runtime.Intrinsics.X86.Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle();
+                System.Runtime.Intrinsics.X86.Avx.Store(pd + ow, ordered);
+            }
+        }
+        return ow;
+    }
+
     /// <summary>col[(c·Kh + i)·Kw + j, oh·Wout + ow] = x[c, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (0 outside).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
@@ -133,7 +203,11 @@ internal sealed class Im2ColConv2dKernel : IConv2dKernel
                             if (owHi > owLo) src.Slice(iw0, owHi - owLo).CopyTo(dst.Slice(owLo, owHi - owLo));
                         }
                         else
-                            for (int ow = owLo, iw = iw0; ow < owHi; ow++, iw += g.StrideW) dst[ow] = src[iw];
+                        {
+                            int ow = owLo, iw = iw0;
+                            if (g.StrideW == 2) ow = TakeEven(src, iw0, dst, owLo, owHi);
+                            for (iw = iw0 + (ow - owLo) * g.StrideW; ow < owHi; ow++, iw += g.StrideW) dst[ow] = src[iw];
+                        }
                     }
                 }
             }

@@ -111,6 +111,15 @@ public static partial class Functional
                 xc.RawSpan.Slice(p0 * inPlane, (p1 - p0) * inPlane), y.RawSpan.Slice(p0 * outPlane, (p1 - p0) * outPlane),
                 arg!.AsSpan(p0 * outPlane, (p1 - p0) * outPlane), p1 - p0, H, W, k));
         }
+        else if (max)
+        {
+            // Inference needs no argmax: the kernel then reduces whole rows with vector maxima.
+            bool keepArg = Autograd.ShouldRecord(x);
+            Kernels.ParallelSlabs.For(planes, (long)planes * inPlane, (p0, p1) => Kernels.WindowMaxPool.Forward(
+                xc.RawSpan.Slice(p0 * inPlane, (p1 - p0) * inPlane), y.RawSpan.Slice(p0 * outPlane, (p1 - p0) * outPlane),
+                keepArg ? arg!.AsSpan(p0 * outPlane, (p1 - p0) * outPlane) : default, p1 - p0, H, W,
+                wh.Start, wh.End, ww.Start, ww.End));
+        }
         else
         for (int p = 0; p < planes; p++)
         {
@@ -119,19 +128,6 @@ public static partial class Functional
                 for (int j = 0; j < ow; j++)
                 {
                     int o = (p * oh + i) * ow + j;
-                    if (max)
-                    {
-                        float best = float.NegativeInfinity; int bi = -1;
-                        for (int r = wh.Start[i]; r < wh.End[i]; r++)
-                            for (int c = ww.Start[j]; c < ww.End[j]; c++)
-                            {
-                                float v = xp[r * W + c];
-                                if (v > best || bi < 0 || float.IsNaN(v)) { best = v; bi = r * W + c; if (float.IsNaN(v)) goto done; }
-                            }
-                        done:
-                        ys[o] = best; arg![o] = bi;
-                    }
-                    else
                     {
                         float sum = 0;
                         for (int r = wh.Start[i]; r < wh.End[i]; r++)

@@ -27,8 +27,30 @@ internal enum Activation
 /// </summary>
 internal static class ActivationKernels
 {
-    /// <summary>y = act(x) (y may alias x).</summary>
-    public static void Forward(Activation act, ReadOnlySpan<float> x, Span<float> y) => Forward(act, x, y, SimdPaths.Best);
+    /// <summary>Elements per work item when a large activation is split over the cores.</summary>
+    const int Chunk = 1 << 13;
+
+    /// <summary>y = act(x) (y may alias x). Large spans are split over the engine's <see cref="WorkerPool"/>
+    /// (each element is computed by the same code whatever the split).</summary>
+    public static unsafe void Forward(Activation act, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = x.Length;
+        if (n < ParallelSlabs.Threshold || y.Length < n)
+        {
+            Forward(act, x, y, SimdPaths.Best);
+            return;
+        }
+        fixed (float* px = x, py = y)
+        {
+            nint ix = (nint)px, iy = (nint)py;
+            ParallelSlabs.For((n + Chunk - 1) / Chunk, n, (c0, c1) =>
+            {
+                int start = c0 * Chunk, len = Math.Min(n, c1 * Chunk) - start;
+                Forward(act, new ReadOnlySpan<float>((float*)ix + start, len), new Span<float>((float*)iy + start, len),
+                    SimdPaths.Best);
+            });
+        }
+    }
 
     /// <summary>As <see cref="Forward(Activation, ReadOnlySpan{float}, Span{float})"/> on the given vector path (ELU
     /// and GELU: 16 lanes on AVX-512, 8 on AVX2, scalar; ReLU, sigmoid and tanh go through TensorPrimitives, whose
@@ -52,8 +74,30 @@ internal static class ActivationKernels
     /// gx = gy ∘ act'(x). ReLU, ELU, sigmoid and tanh read the saved output <paramref name="y"/>; GELU reads the
     /// input <paramref name="x"/> (pass whichever the activation needs; the other may be empty). gx may alias gy.
     /// </summary>
-    public static void Backward(Activation act, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy,
-        Span<float> gx) => Backward(act, x, y, gy, gx, SimdPaths.Best);
+    public static unsafe void Backward(Activation act, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy,
+        Span<float> gx)
+    {
+        int n = gy.Length;
+        bool needX = act == Activation.Gelu, needY = act != Activation.Gelu && act != Activation.None;
+        if (n < ParallelSlabs.Threshold || gx.Length < n || (needX && x.Length < n) || (needY && y.Length < n))
+        {
+            Backward(act, x, y, gy, gx, SimdPaths.Best);
+            return;
+        }
+        fixed (float* px = x, py = y, pgy = gy, pgx = gx)
+        {
+            nint ix = (nint)px, iy = (nint)py, igy = (nint)pgy, igx = (nint)pgx;
+            ParallelSlabs.For((n + Chunk - 1) / Chunk, n, (c0, c1) =>
+            {
+                int start = c0 * Chunk, len = Math.Min(n, c1 * Chunk) - start;
+                Backward(act,
+                    needX ? new ReadOnlySpan<float>((float*)ix + start, len) : default,
+                    needY ? new ReadOnlySpan<float>((float*)iy + start, len) : default,
+                    new ReadOnlySpan<float>((float*)igy + start, len), new Span<float>((float*)igx + start, len),
+                    SimdPaths.Best);
+            });
+        }
+    }
 
     /// <summary>As the public overload on the given vector path (16 lanes on AVX-512, 8 on AVX2, scalar).</summary>
     internal static void Backward(Activation act, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy,

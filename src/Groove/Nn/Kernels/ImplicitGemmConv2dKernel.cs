@@ -169,6 +169,7 @@ internal sealed class ImplicitGemmConv2dKernel(SimdPath path, int maxThreads) : 
             rows.PackRows<TK>(k0 + ic, pc, mc, kc, dst);
     }
 
+    /// <summary>Runs the items on up to <paramref name="threads"/> threads of the engine's <see cref="WorkerPool"/>.</summary>
     static void Run(int items, int threads, Action<int> item)
     {
         if (threads <= 1 || items <= 1)
@@ -176,6 +177,6 @@ internal sealed class ImplicitGemmConv2dKernel(SimdPath path, int maxThreads) : 
             for (int i = 0; i < items; i++) item(i);
             return;
         }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, item);
+        WorkerPool.Shared.For(items, item, threads);
     }
 }

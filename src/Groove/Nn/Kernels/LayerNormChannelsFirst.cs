@@ -145,7 +145,7 @@ internal static class LayerNormChannelsFirst
 
     static void For(int count, long work, Action<int> body)
     {
-        if (count > 1 && work >= ParallelThreshold && Environment.ProcessorCount > 1) Parallel.For(0, count, body);
+        if (count > 1 && work >= ParallelThreshold) WorkerPool.Shared.For(count, body);
         else for (int i = 0; i < count; i++) body(i);
     }
 }

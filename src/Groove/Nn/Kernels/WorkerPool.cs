@@ -36,10 +36,14 @@ internal sealed unsafe class WorkerPool
 
     /// <summary>Runs body(state, i) for i in [0, count) on up to <see cref="Threads"/> threads and returns when all
     /// are done (an exception from any iteration is rethrown here after the others finish).</summary>
-    public void For(int count, delegate*<nint, int, void> body, nint state)
+    public void For(int count, delegate*<nint, int, void> body, nint state) => For(count, body, state, int.MaxValue);
+
+    /// <summary>As the overload without a limit, on at most <paramref name="maxThreads"/>
+    /// threads (the caller included).</summary>
+    public void For(int count, delegate*<nint, int, void> body, nint state, int maxThreads)
     {
         if (count <= 0) return;
-        if (count == 1 || _workers == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (count == 1 || _workers == 0 || maxThreads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int i = 0; i < count; i++) body(state, i);
             return;
@@ -51,7 +55,7 @@ internal sealed unsafe class WorkerPool
             _count = count;
             _next = 0;
             _error = null;
-            int helpers = Math.Min(_workers, count - 1);
+            int helpers = Math.Min(Math.Min(_workers, count - 1), maxThreads - 1);
             _active = helpers + 1;
             _done.Reset();
             _start.Release(helpers);
@@ -66,6 +70,23 @@ internal sealed unsafe class WorkerPool
             Volatile.Write(ref _busy, 0);
         }
     }
+
+    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) on up to <paramref name="maxThreads"/> of the
+    /// pool's threads, claimed one at a time (for callers whose loop body is a closure; only the delegate is
+    /// allocated, by the caller).</summary>
+    public void For(int count, Action<int> body, int maxThreads = int.MaxValue)
+    {
+        var job = new DelegateJob { Body = body };
+        For(count, &RunDelegate, (nint)Unsafe.AsPointer(ref job), maxThreads);
+    }
+
+    /// <summary>A delegate loop's body, on the caller's stack while the pool runs it.</summary>
+    struct DelegateJob
+    {
+        public Action<int> Body;
+    }
+
+    static void RunDelegate(nint state, int i) => Unsafe.AsRef<DelegateJob>((void*)state).Body(i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void Work()

@@ -27,6 +27,9 @@ public sealed class BeatNetModel
 
     /// <summary>The network.</summary>
     public BeatNetwork Network { get; }
+
+    /// <summary>Recycled activation buffers for <see cref="Predict(float[])"/>.</summary>
+    private readonly InferenceArenas _arenas = new();
     /// <summary>Bar lengths (beats per bar) the downbeat decoder tries; saved with the weights.</summary>
     public IReadOnlyList<int> BarLengths { get; }
 
@@ -39,6 +42,7 @@ public sealed class BeatNetModel
         int bands = Network.Config.FeatureWidth, frames = features.Length / bands;
         Network.Eval();
         using var _ = GradMode.Inference();
+        using var step = _arenas.Step();
         var (logits, tempo) = Network.Run(Tensor.From(features, 1, frames, bands));
         var p = logits.Sigmoid().ToArray();
         var beat = new float[frames];

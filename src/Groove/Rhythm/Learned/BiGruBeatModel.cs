@@ -35,6 +35,8 @@ public sealed class BiGruBeatModel : IBeatActivationModel
     public const string KindName = "bigru";
 
     private readonly BiGruBeatNetwork _net;
+    /// <summary>Recycled activation buffers for <see cref="Predict"/>.</summary>
+    private readonly InferenceArenas _arenas = new();
     private readonly Adam _optimizer;
 
     /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
@@ -82,6 +84,7 @@ public sealed class BiGruBeatModel : IBeatActivationModel
         if (features.Length != (long)frames * Options.Bands) throw new ArgumentException("features do not match frames × bands");
         _net.Eval();
         using var _ = GradMode.Inference();
+        using var step = _arenas.Step();
         var p = _net.Forward(Tensor.From(features, 1, frames, Options.Bands)).Sigmoid().ToArray();
         // Keep the DBN's log(1 − p) finite.
         for (int i = 0; i < p.Length; i++) p[i] = Math.Clamp(p[i], 0f, 1f - 1e-6f);

@@ -22,6 +22,9 @@ public sealed class ZeroNsModel
     /// <summary>Metadata the weights were saved with.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Recycled activation buffers for <see cref="Activation(float[], float[], int, ActivationSource, CancellationToken)"/>.</summary>
+    private readonly InferenceArenas _arenas = new();
+
     public ZeroNsModel(SyncPredNet net, IReadOnlyDictionary<string, string>? metadata = null)
     {
         Net = net;
@@ -107,6 +110,7 @@ public sealed class ZeroNsModel
                 cancellationToken.ThrowIfCancellationRequested();
                 int len = Math.Min(ChunkFrames, frames - start);
                 int a = Math.Max(0, start - context), b = Math.Min(frames, start + len + context);
+                using var step = _arenas.Step();
                 Tensor? yp = null, yn = null;
                 if (source != ActivationSource.NonPercussive) yp = Net.Percussive.Forward(Slice(percussive, frames, a, b - a));
                 if (source != ActivationSource.Percussive) yn = Net.NonPercussive.Forward(Slice(nonPercussive, frames, a, b - a));

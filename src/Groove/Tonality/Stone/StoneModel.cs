@@ -26,6 +26,9 @@ public sealed class StoneModel
     /// <summary>Other metadata (training settings, steps).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Recycled activation buffers for <see cref="RawOutput"/>.</summary>
+    private readonly InferenceArenas _arenas = new();
+
     public StoneModel(ChromaNet net, double omega, int calibrationOffset, IReadOnlyDictionary<string, string>? metadata = null)
     {
         Net = net;
@@ -84,6 +87,7 @@ public sealed class StoneModel
             if (len < 8 && start > 0) break;
             var x = new float[StoneFrontEnd.CropBins * len];
             StoneFrontEnd.Crop(cqt, frames, InferenceCropOffset, start, len, x);
+            using var step = _arenas.Step();
             var p = Net.Forward(Tensor.Wrap(x, 1, 1, StoneFrontEnd.CropBins, len)).ToArray();
             for (int q = 0; q < outputs; q++) sum[q] += p[q] * len;
         }

@@ -53,6 +53,9 @@ public class DepthwiseConv2dTests
         { 1, 1, 6, 40, 1, 9, 1, 1, 0, 0 },   // 1-D style (kernel 1×9), no padding
         { 1, 2, 7, 50, 5, 5, 1, 1, 0, 0 },   // valid convolution
         { 3, 4, 4, 9, 3, 3, 3, 1, 2, 0 },    // stride 3
+        { 2, 3, 84, 17, 5, 5, 1, 1, 2, 0 },  // ChromaNet's late stages: rows narrower than two vectors
+        { 1, 2, 6, 3, 5, 5, 1, 1, 2, 0 },    // a row narrower than the filter
+        { 1, 2, 9, 150, 5, 5, 1, 2, 4, 2 },  // wide rows (every vector block width), dilation, asymmetric padding
     };
 
     [Theory]
@@ -66,13 +69,17 @@ public class DepthwiseConv2dTests
         float[] bias = NaiveGemm.Random(c, 3), gy = NaiveGemm.Random(n * c * hout * wout, 4);
         var (ey, egx, egw, egb) = Naive(s, x, wt, bias, gy);
 
-        var y = new float[ey.Length];
-        DepthwiseConv2d.Forward(s, x, wt, bias, y);
-        AssertClose(ey, y, 1e-5f, "y");
+        // Every vector path (the AVX-512 one runs in software where the CPU lacks it).
+        foreach (var path in new[] { SimdPath.Avx512, SimdPath.Avx2Fma, SimdPath.Scalar }.Where(SimdPaths.CanRun))
+        {
+            var y = Enumerable.Repeat(float.NaN, ey.Length).ToArray();
+            DepthwiseConv2d.Forward(s, x, wt, bias, y, path);
+            AssertClose(ey, y, 1e-5f, $"y ({path})");
 
-        var gx = Enumerable.Repeat(float.NaN, x.Length).ToArray(); // must be fully overwritten
-        DepthwiseConv2d.BackwardData(s, gy, wt, gx);
-        AssertClose(egx, gx, 1e-5f, "gx");
+            var gx = Enumerable.Repeat(float.NaN, x.Length).ToArray(); // must be fully overwritten
+            DepthwiseConv2d.BackwardData(s, gy, wt, gx, path);
+            AssertClose(egx, gx, 1e-5f, $"gx ({path})");
+        }
 
         var gw = Enumerable.Repeat(float.NaN, wt.Length).ToArray();
         var gb = new float[c];
