@@ -115,6 +115,9 @@ static class Program
             case "conv-profile":
                 ConvProfile.Run(reps > 0 ? reps : 1, args.Length > 2 ? args[2] : null);
                 break;
+            case "smallconv-profile":
+                SmallConvProfile.Run(reps > 0 ? reps : 5, args.Length > 2 ? args[2] : null);
+                break;
             case "dwconv":
                 DepthwiseVsIm2Col(reps > 0 ? reps : 5);
                 break;

@@ -1,0 +1,503 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Groove.Nn.Kernels;
+
+/// <summary>
+/// <see cref="IConv2dKernel"/> for dense stride-1 convolutions with few channels (≤ <see cref="MaxChannels"/> in and
+/// out: the beat TCN, the small Zero-Note Samba branch), computed directly, without im2col or SGEMM packing: at
+/// 8–32 channels the patch matrix has only Cin·Kh·Kw rows, so packing it costs about as much as multiplying it.
+/// The input is copied once into zero-padded planes (<see cref="DirectConvPlanes"/>), after which every output
+/// position is bias + Σ over taps of weight × input at a fixed offset, accumulated in registers by the tiles of
+/// <see cref="DirectConvTiles"/>, vectorised along positions (time). The data gradient is the same correlation run on
+/// the padded output gradient with the taps flipped and the channel roles swapped; the weight gradient is, per output
+/// channel and tap, a dot product of the output gradient with the shifted padded input, split over samples and
+/// position chunks (each chunk into its own partial sums, added in a fixed order, so results do not depend on the
+/// thread count or schedule). Work runs on the engine's <see cref="WorkerPool"/>.
+/// </summary>
+internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) : IConv2dKernel
+{
+    /// <summary>The kernel on the start-up SIMD path, using every core.</summary>
+    public DirectConv2dKernel() : this(SimdPaths.Best, Environment.ProcessorCount) { }
+
+    /// <summary>Most input and output channels the kernel takes: above them the packed SGEMM's reuse wins.</summary>
+    public const int MaxChannels = 32;
+
+    /// <summary>Below this many multiply-adds per call the work stays on the calling thread.</summary>
+    const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Output positions per forward work item (whole rows, at least one).</summary>
+    const int ForwardChunk = 512;
+
+    /// <summary>Floats of (input + gradient) rows a weight-gradient work item streams: about half an L2.</summary>
+    const int WeightChunkFloats = 1 << 17;
+
+    /// <summary>Zeroed floats after the last padded plane: a strip reads up to <see cref="StripMax"/> positions past
+    /// its start.</summary>
+    const int Slack = 2 * StripMax;
+
+    const int StripMax = 64;
+
+    public bool Supports(in Conv2dGeometry g) =>
+        g.Groups == 1 && g.StrideH == 1 && g.StrideW == 1 && g.Cin <= MaxChannels && g.Cout <= MaxChannels
+        && (RowsFit(g) || RowsFit(SwapAxes(g)));
+
+    /// <summary>Whether the convolution runs well along its rows: padding columns are computed and dropped, so they
+    /// must stay under a third of the positions (in the forward and the data-gradient layout), unless there is a
+    /// single row (no padding column is ever reached); and the padded planes must be int-addressable.</summary>
+    static bool RowsFit(in Conv2dGeometry g) =>
+        (g.Hout == 1 || 2 * (g.Kw - 1) * g.DilationW <= g.Wout)
+        && (g.H == 1 || 2 * (g.Kw - 1) * g.DilationW <= g.W)
+        && ForwardLayout(g).Fits(g.Cin) && DataGradientLayout(g).Fits(g.Cout);
+
+    /// <summary>The same convolution on images with rows and columns exchanged (kernels transposed alike): how a
+    /// convolution whose kernel spans a narrow width (the beat TCN's (1, 8) over 8 bands, one output column) runs
+    /// along its long axis instead.</summary>
+    static Conv2dGeometry SwapAxes(in Conv2dGeometry g) =>
+        new(g.N, g.Cin, g.W, g.H, g.Cout, g.Kw, g.Kh, 1, 1, g.DilationW, g.DilationH, g.PadLeft, g.PadTop, g.Wout,
+            g.Hout, 1);
+
+    static DirectConvPlanes ForwardLayout(in Conv2dGeometry g) =>
+        new(g.H, g.W, g.PadTop, g.PadLeft, g.Hout, g.Wout, g.Kh, g.Kw, g.DilationH, g.DilationW);
+
+    /// <summary>The data gradient's layout: gx = gy ⋆ flipped W, padding dilation·(k − 1) − pad.</summary>
+    static DirectConvPlanes DataGradientLayout(in Conv2dGeometry g) =>
+        new(g.Hout, g.Wout, g.DilationH * (g.Kh - 1) - g.PadTop, g.DilationW * (g.Kw - 1) - g.PadLeft, g.H, g.W,
+            g.Kh, g.Kw, g.DilationH, g.DilationW);
+
+    /// <summary>Positions per forward tile on a path.</summary>
+    static int Strip(SimdPath path) => path switch { SimdPath.Avx512 => 64, SimdPath.Avx2Fma => 16, _ => 16 };
+
+    /// <summary>Lanes per vector on a path (the weight gradient's step along positions).</summary>
+    static int Lanes(SimdPath path) => path switch { SimdPath.Avx512 => 16, SimdPath.Avx2Fma => 8, _ => 1 };
+
+    /// <summary>Taps per weight-gradient tile on a path.</summary>
+    static int TapBlock(SimdPath path) => path == SimdPath.Avx512 ? 4 : path == SimdPath.Avx2Fma ? 2 : 1;
+
+    int ThreadsFor(long macs) => macs < ParallelThreshold ? 1 : Math.Max(1, Math.Min(maxThreads, WorkerPool.Shared.Threads));
+
+    public void Forward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        Span<float> y)
+    {
+        if (RowsFit(g))
+        {
+            ForwardRows(g, x, w, bias, y);
+            return;
+        }
+        var s = SwapAxes(g);
+        float[] xt = Swapped(x, g.N * g.Cin, g.H, g.W), wt = Swapped(w, g.Cout * g.Cin, g.Kh, g.Kw);
+        float[] yt = ArrayPool<float>.Shared.Rent(y.Length);
+        try
+        {
+            ForwardRows(s, xt.AsSpan(0, x.Length), wt.AsSpan(0, w.Length), bias, yt.AsSpan(0, y.Length));
+            SwapInto(yt, g.N * g.Cout, g.Wout, g.Hout, y);
+        }
+        finally { Return(xt, wt, yt); }
+    }
+
+    public void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
+    {
+        if (RowsFit(g))
+        {
+            BackwardDataRows(g, gy, w, gx);
+            return;
+        }
+        var s = SwapAxes(g);
+        float[] gyt = Swapped(gy, g.N * g.Cout, g.Hout, g.Wout), wt = Swapped(w, g.Cout * g.Cin, g.Kh, g.Kw);
+        float[] gxt = ArrayPool<float>.Shared.Rent(gx.Length);
+        try
+        {
+            BackwardDataRows(s, gyt.AsSpan(0, gy.Length), wt.AsSpan(0, w.Length), gxt.AsSpan(0, gx.Length));
+            SwapInto(gxt, g.N * g.Cin, g.W, g.H, gx);
+        }
+        finally { Return(gyt, wt, gxt); }
+    }
+
+    public void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw,
+        Span<float> gb)
+    {
+        if (RowsFit(g))
+        {
+            BackwardWeightRows(g, x, gy, gw, gb);
+            return;
+        }
+        var s = SwapAxes(g);
+        float[] xt = Swapped(x, g.N * g.Cin, g.H, g.W), gyt = Swapped(gy, g.N * g.Cout, g.Hout, g.Wout);
+        float[] gwt = ArrayPool<float>.Shared.Rent(gw.Length);
+        try
+        {
+            BackwardWeightRows(s, xt.AsSpan(0, x.Length), gyt.AsSpan(0, gy.Length), gwt.AsSpan(0, gw.Length), gb);
+            SwapInto(gwt, g.Cout * g.Cin, g.Kw, g.Kh, gw);
+        }
+        finally { Return(xt, gyt, gwt); }
+    }
+
+    /// <summary>A pooled copy of <paramref name="planes"/> [rows × cols] planes with rows and columns exchanged.</summary>
+    static float[] Swapped(ReadOnlySpan<float> src, int planes, int rows, int cols)
+    {
+        float[] dst = ArrayPool<float>.Shared.Rent(planes * rows * cols);
+        SwapInto(src, planes, rows, cols, dst);
+        return dst;
+    }
+
+    /// <summary>dst[p, c, r] = src[p, r, c] for planes of rows × cols.</summary>
+    static void SwapInto(ReadOnlySpan<float> src, int planes, int rows, int cols, Span<float> dst)
+    {
+        int size = rows * cols;
+        if (rows == 1 || cols == 1)
+        {
+            src.Slice(0, planes * size).CopyTo(dst);
+            return;
+        }
+        for (int p = 0; p < planes; p++)
+        {
+            var s = src.Slice(p * size, size);
+            var d = dst.Slice(p * size, size);
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) d[c * rows + r] = s[r * cols + c];
+        }
+    }
+
+    static void Return(float[] a, float[] b, float[] c)
+    {
+        ArrayPool<float>.Shared.Return(a);
+        ArrayPool<float>.Shared.Return(b);
+        ArrayPool<float>.Shared.Return(c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void ForwardRows(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        Span<float> y)
+    {
+        int K = g.PatchSize, blocks = (g.Cout + 3) / 4;
+        float[] wq = ArrayPool<float>.Shared.Rent(blocks * 4 * K + blocks * 4);
+        try
+        {
+            // wq[(b·K + t)·4 + r] = w[4b + r, t] (zero for channels past Cout); the block biases follow.
+            var packed = wq.AsSpan(0, blocks * 4 * K);
+            var b4 = wq.AsSpan(blocks * 4 * K, blocks * 4);
+            for (int b = 0; b < blocks; b++)
+                for (int r = 0; r < 4; r++)
+                {
+                    int o = 4 * b + r;
+                    for (int t = 0; t < K; t++) packed[(b * K + t) * 4 + r] = o < g.Cout ? w[o * K + t] : 0f;
+                    b4[4 * b + r] = o < g.Cout && !bias.IsEmpty ? bias[o] : 0f;
+                }
+            fixed (float* px = x) fixed (float* pw = wq) fixed (float* py = y)
+                Convolve(ForwardLayout(g), g.N, g.Cin, g.Cout, px, pw, pw + blocks * 4 * K, py);
+        }
+        finally { ArrayPool<float>.Shared.Return(wq); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void BackwardDataRows(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
+    {
+        // gx[c, h, w] = Σ_{o,i,j} W[o, c, i, j] · gy[o, h + pt − i·dh, w + pl − j·dw]: a stride-1 correlation of gy
+        // with W'[c, o, i', j'] = W[o, c, Kh−1−i', Kw−1−j'].
+        int taps = g.Kh * g.Kw, K = g.Cout * taps, blocks = (g.Cin + 3) / 4;
+        float[] wq = ArrayPool<float>.Shared.Rent(blocks * 4 * K + blocks * 4);
+        try
+        {
+            var packed = wq.AsSpan(0, blocks * 4 * K);
+            for (int b = 0; b < blocks; b++)
+                for (int r = 0; r < 4; r++)
+                {
+                    int c = 4 * b + r;
+                    for (int o = 0; o < g.Cout; o++)
+                        for (int t = 0; t < taps; t++)
+                            packed[(b * K + o * taps + t) * 4 + r] =
+                                c < g.Cin ? w[(o * g.Cin + c) * taps + taps - 1 - t] : 0f;
+                }
+            wq.AsSpan(blocks * 4 * K, blocks * 4).Clear();
+            fixed (float* pgy = gy) fixed (float* pw = wq) fixed (float* pgx = gx)
+                Convolve(DataGradientLayout(g), g.N, g.Cout, g.Cin, pgy, pw, pw + blocks * 4 * K, pgx);
+        }
+        finally { ArrayPool<float>.Shared.Return(wq); }
+    }
+
+    /// <summary>y[n, o] = bias4[o] + Σ_t wq[o, t] · x[n] ⋆ tap t, for the layout <paramref name="p"/>: x is padded into
+    /// pooled planes, then (sample, position chunk) items run the forward tiles over all output-channel blocks.</summary>
+    void Convolve(in DirectConvPlanes p, int n, int cin, int cout, float* x, float* wq, float* bias4, float* y)
+    {
+        int K = cin * p.Kh * p.Kw, plane = p.Plane;
+        long padded = (long)n * cin * plane;
+        float[] xpArray = ArrayPool<float>.Shared.Rent((int)(padded + Slack));
+        int[] tapArray = ArrayPool<int>.Shared.Rent(K);
+        try
+        {
+            fixed (float* xp = xpArray) fixed (int* taps = tapArray)
+            {
+                int threads = ThreadsFor((long)n * cout * K * p.Hout * p.Wout);
+                PadAll(p, x, n * cin, xp, plane, threads);
+                new Span<float>(xp + padded, Slack).Clear();
+                p.FillTaps(cin, taps);
+                int rowsPerItem = Math.Max(1, ForwardChunk / p.Wout), chunks = (p.Hout + rowsPerItem - 1) / rowsPerItem;
+                var job = new ForwardJob
+                {
+                    X = xp, Taps = taps, K = K, Wq = wq, Bias = bias4, Y = y, Cin = cin, Cout = cout, Plane = plane,
+                    Pitch = p.Pitch, Hout = p.Hout, Wout = p.Wout, RowsPerItem = rowsPerItem, Chunks = chunks, Path = path,
+                };
+                Run(n * chunks, threads, &ForwardItem, (nint)(&job));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(xpArray);
+            ArrayPool<int>.Shared.Return(tapArray);
+        }
+    }
+
+    /// <summary>A forward (or data-gradient) convolution's operands, on the caller's stack while the pool runs it.</summary>
+    struct ForwardJob
+    {
+        public float* X, Wq, Bias, Y;
+        public int* Taps;
+        public int K, Cin, Cout, Plane, Pitch, Hout, Wout, RowsPerItem, Chunks;
+        public SimdPath Path;
+    }
+
+    /// <summary>One (sample, run of output rows), every output-channel block: full-width tiles straight into y, the
+    /// rest of each row (and blocks of fewer than 4 channels) through a scratch tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void ForwardItem(nint state, int item)
+    {
+        ref readonly ForwardJob j = ref *(ForwardJob*)state;
+        int n = item / j.Chunks, chunk = item - n * j.Chunks;
+        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(j.Hout, oh0 + j.RowsPerItem);
+        int S = Strip(j.Path), blocks = (j.Cout + 3) / 4, wout = j.Wout;
+        long outPlane = (long)j.Hout * wout;
+        float* xs = j.X + (long)n * j.Cin * j.Plane;
+        float* tmp = stackalloc float[4 * StripMax];
+        for (int b = 0; b < blocks; b++)
+        {
+            float* wq = j.Wq + (long)b * j.K * 4, bias = j.Bias + 4 * b;
+            float* y0 = j.Y + ((long)n * j.Cout + 4 * b) * outPlane;
+            int rows = Math.Min(4, j.Cout - 4 * b);
+            for (int oh = oh0; oh < oh1; oh++)
+            {
+                float* xr = xs + (long)oh * j.Pitch, yr = y0 + (long)oh * wout;
+                int ow = 0;
+                if (rows == 4)
+                    for (; ow + S <= wout; ow += S) Tile(j.Path, S, xr + ow, j.Taps, j.K, wq, bias, yr + ow, outPlane);
+                while (ow < wout)
+                {
+                    int width = TailWidth(j.Path, wout - ow), valid = Math.Min(width, wout - ow);
+                    Tile(j.Path, width, xr + ow, j.Taps, j.K, wq, bias, tmp, StripMax);
+                    for (int r = 0; r < rows; r++)
+                        new ReadOnlySpan<float>(tmp + r * StripMax, valid).CopyTo(new Span<float>(yr + r * outPlane + ow, valid));
+                    ow += width;
+                }
+            }
+        }
+    }
+
+    /// <summary>Width of the narrowest tile that covers <paramref name="rest"/> positions (at most a full strip).</summary>
+    static int TailWidth(SimdPath path, int rest)
+    {
+        int L = Lanes(path);
+        if (path == SimdPath.Scalar) return Math.Min(rest, Strip(path));
+        return rest <= L ? L : rest <= 2 * L ? 2 * L : Strip(path);
+    }
+
+    /// <summary>One forward tile of <paramref name="width"/> positions (a path's 1, 2 or 4 vectors; any width ≤ the
+    /// strip on the scalar path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Tile(SimdPath path, int width, float* x, int* taps, int k, float* wq, float* bias, float* dst, long ds)
+    {
+        switch (path)
+        {
+            case SimdPath.Avx512:
+                if (width == 64) DirectConvTiles.Forward<Lanes512, Vector512<float>, FourVectors>(x, taps, k, wq, bias, dst, ds);
+                else if (width == 32) DirectConvTiles.Forward<Lanes512, Vector512<float>, TwoVectors>(x, taps, k, wq, bias, dst, ds);
+                else DirectConvTiles.Forward<Lanes512, Vector512<float>, OneVector>(x, taps, k, wq, bias, dst, ds);
+                break;
+            case SimdPath.Avx2Fma:
+                if (width == 16) DirectConvTiles.Forward<Lanes256, Vector256<float>, TwoVectors>(x, taps, k, wq, bias, dst, ds);
+                else DirectConvTiles.Forward<Lanes256, Vector256<float>, OneVector>(x, taps, k, wq, bias, dst, ds);
+                break;
+            default:
+                DirectConvTiles.ForwardScalar(x, taps, k, wq, bias, dst, ds, width);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void BackwardWeightRows(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw,
+        Span<float> gb)
+    {
+        int outPlane = g.OutPlane;
+        if (!gb.IsEmpty)
+        {
+            gb.Clear();
+            for (int n = 0; n < g.N; n++)
+                for (int o = 0; o < g.Cout; o++) gb[o] += TensorPrimitives.Sum(gy.Slice((n * g.Cout + o) * outPlane, outPlane));
+        }
+        var p = ForwardLayout(g);
+        int K = g.PatchSize, TB = TapBlock(path);
+        int cout4 = (g.Cout + 3) / 4 * 4, kPad = (K + TB - 1) / TB * TB;
+        int plane = p.Plane;
+        // Items are (sample, run of output rows) sized so that the run's input and output-gradient rows stay in L2.
+        int rowsPerItem = Math.Clamp(WeightChunkFloats / (g.Cin + cout4) / p.Pitch, 1, g.Hout);
+        int chunks = (g.Hout + rowsPerItem - 1) / rowsPerItem, items = g.N * chunks;
+        long xPadded = (long)g.N * g.Cin * plane;
+        float[] xpArray = ArrayPool<float>.Shared.Rent((int)(xPadded + Slack));
+        float[] partialArray = ArrayPool<float>.Shared.Rent(items * cout4 * kPad);
+        int[] tapArray = ArrayPool<int>.Shared.Rent(kPad);
+        try
+        {
+            fixed (float* pxArr = x) fixed (float* pgy = gy) fixed (float* xp = xpArray)
+            fixed (float* partial = partialArray) fixed (int* taps = tapArray)
+            {
+                int threads = ThreadsFor((long)g.N * g.Cout * K * outPlane);
+                PadAll(p, pxArr, g.N * g.Cin, xp, plane, threads);
+                new Span<float>(xp + xPadded, Slack).Clear();
+                p.FillTaps(g.Cin, taps);
+                for (int t = K; t < kPad; t++) taps[t] = taps[0]; // past the last tap: any valid row, results dropped
+                var job = new WeightJob
+                {
+                    X = xp, Gy = pgy, Partial = partial, Taps = taps, KPad = kPad, Cin = g.Cin, Cout = g.Cout,
+                    Cout4 = cout4, Plane = plane, Pitch = p.Pitch, Hout = g.Hout, Wout = g.Wout,
+                    RowsPerItem = rowsPerItem, Chunks = chunks, Path = path,
+                };
+                Run(items, threads, &WeightItem, (nint)(&job));
+                // gw[o, t] = Σ_items partial[item, o, t], items in order.
+                for (int o = 0; o < g.Cout; o++)
+                {
+                    var row = gw.Slice(o * K, K);
+                    new ReadOnlySpan<float>(partial + o * kPad, K).CopyTo(row);
+                    for (int it = 1; it < items; it++)
+                        TensorPrimitives.Add(row, new ReadOnlySpan<float>(partial + ((long)it * cout4 + o) * kPad, K), row);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(xpArray);
+            ArrayPool<float>.Shared.Return(partialArray);
+            ArrayPool<int>.Shared.Return(tapArray);
+        }
+    }
+
+    /// <summary>A weight gradient's operands, on the caller's stack while the pool runs it.</summary>
+    struct WeightJob
+    {
+        public float* X, Gy, Partial;
+        public int* Taps;
+        public int KPad, Cin, Cout, Cout4, Plane, Pitch, Hout, Wout, RowsPerItem, Chunks;
+        public SimdPath Path;
+    }
+
+    /// <summary>
+    /// One (sample, run of output rows): partial[item, o, t] = Σ_q gy[n, o, q] · x[n, q + tap t] over the run's
+    /// positions. The run's output gradient is first copied into a scratch in the input's pitch (zero in the padding
+    /// columns, past the last output and for the channels up to a multiple of 4), 64-byte aligned, so that the
+    /// tiles stream both operands along positions without bounds tests.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void WeightItem(nint state, int item)
+    {
+        ref readonly WeightJob j = ref *(WeightJob*)state;
+        int n = item / j.Chunks, chunk = item - n * j.Chunks;
+        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(j.Hout, oh0 + j.RowsPerItem);
+        int L = Lanes(j.Path), TB = TapBlock(j.Path);
+        int len = ((oh1 - oh0 - 1) * j.Pitch + j.Wout + L - 1) / L * L, stride = (len + 15) / 16 * 16;
+        float[] scratchArray = ArrayPool<float>.Shared.Rent(j.Cout4 * stride + 16);
+        try
+        {
+            fixed (float* scratchRaw = scratchArray)
+            {
+                float* gs = (float*)(((nint)scratchRaw + 63) & ~(nint)63);
+                long outPlane = (long)j.Hout * j.Wout;
+                for (int o = 0; o < j.Cout4; o++)
+                {
+                    float* d = gs + (long)o * stride;
+                    if (o >= j.Cout)
+                    {
+                        new Span<float>(d, stride).Clear();
+                        continue;
+                    }
+                    float* src = j.Gy + ((long)n * j.Cout + o) * outPlane + (long)oh0 * j.Wout;
+                    for (int oh = oh0; oh < oh1; oh++, src += j.Wout, d += j.Pitch)
+                    {
+                        new ReadOnlySpan<float>(src, j.Wout).CopyTo(new Span<float>(d, j.Wout));
+                        if (oh + 1 < oh1) new Span<float>(d + j.Wout, j.Pitch - j.Wout).Clear();
+                    }
+                    int used = (oh1 - oh0 - 1) * j.Pitch + j.Wout;
+                    new Span<float>(gs + (long)o * stride + used, stride - used).Clear();
+                }
+                WeightTiles(j, n, oh0, len, gs, stride, TB);
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(scratchArray); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void WeightTiles(in WeightJob j, int n, int oh0, int len, float* gs, int stride, int TB)
+    {
+        float* xs = j.X + (long)n * j.Cin * j.Plane + (long)oh0 * j.Pitch;
+        int item = n * j.Chunks + oh0 / j.RowsPerItem;
+        float* partial = j.Partial + (long)item * j.Cout4 * j.KPad;
+        float* sums = stackalloc float[16];
+        for (int b = 0; b < j.Cout4; b += 4)
+        {
+            float* g = gs + (long)b * stride;
+            for (int t = 0; t < j.KPad; t += TB)
+            {
+                new Span<float>(sums, 16).Clear();
+                switch (j.Path)
+                {
+                    case SimdPath.Avx512:
+                        DirectConvTiles.Weight4x4<Lanes512, Vector512<float>>(g, stride, xs + j.Taps[t],
+                            xs + j.Taps[t + 1], xs + j.Taps[t + 2], xs + j.Taps[t + 3], len, sums);
+                        break;
+                    case SimdPath.Avx2Fma:
+                        DirectConvTiles.Weight4x2<Lanes256, Vector256<float>>(g, stride, xs + j.Taps[t],
+                            xs + j.Taps[t + 1], len, sums);
+                        break;
+                    default:
+                        DirectConvTiles.WeightScalar(g, stride, xs + j.Taps[t], len, sums);
+                        break;
+                }
+                for (int r = 0; r < 4; r++)
+                    for (int e = 0; e < TB; e++) partial[(b + r) * j.KPad + t + e] = sums[r * TB + e];
+            }
+        }
+    }
+
+    /// <summary>Pads <paramref name="planes"/> planes into <paramref name="dst"/>, split over threads when large.</summary>
+    static void PadAll(in DirectConvPlanes p, float* src, int planes, float* dst, int plane, int threads)
+    {
+        if (threads <= 1 || planes < 2)
+        {
+            p.Pad(src, 0, planes, dst, plane);
+            return;
+        }
+        var job = new PadJob { Layout = p, Src = src, Dst = dst, Planes = planes, Plane = plane, Parts = Math.Min(planes, 4 * threads) };
+        WorkerPool.Shared.For(job.Parts, &PadItem, (nint)(&job));
+    }
+
+    struct PadJob
+    {
+        public DirectConvPlanes Layout;
+        public float* Src, Dst;
+        public int Planes, Plane, Parts;
+    }
+
+    static void PadItem(nint state, int part)
+    {
+        ref readonly PadJob j = ref *(PadJob*)state;
+        j.Layout.Pad(j.Src, (int)((long)j.Planes * part / j.Parts), (int)((long)j.Planes * (part + 1) / j.Parts), j.Dst, j.Plane);
+    }
+
+    static void Run(int items, int threads, delegate*<nint, int, void> body, nint state)
+    {
+        if (threads <= 1)
+        {
+            for (int i = 0; i < items; i++) body(state, i);
+            return;
+        }
+        WorkerPool.Shared.For(items, body, state);
+    }
+}
