@@ -142,7 +142,7 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
         return dst;
     }
 
-    /// <summary>dst[p, c, r] = src[p, r, c] for planes of rows × cols.</summary>
+    /// <summary>dst[p, c, r] = src[p, r, c] for planes of rows × cols, split over the pool's threads when large.</summary>
     static void SwapInto(ReadOnlySpan<float> src, int planes, int rows, int cols, Span<float> dst)
     {
         int size = rows * cols;
@@ -151,12 +151,37 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
             src.Slice(0, planes * size).CopyTo(dst);
             return;
         }
-        for (int p = 0; p < planes; p++)
+        fixed (float* ps = src) fixed (float* pd = dst)
         {
-            var s = src.Slice(p * size, size);
-            var d = dst.Slice(p * size, size);
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) d[c * rows + r] = s[r * cols + c];
+            var job = new SwapJob { Src = ps, Dst = pd, Planes = planes, Rows = rows, Cols = cols };
+            if ((long)planes * size < ParallelSlabs.Threshold || planes < 2)
+                SwapItem((nint)(&job), -1);
+            else
+            {
+                job.Parts = Math.Min(planes, 4 * WorkerPool.Shared.Threads);
+                WorkerPool.Shared.For(job.Parts, &SwapItem, (nint)(&job));
+            }
+        }
+    }
+
+    struct SwapJob
+    {
+        public float* Src, Dst;
+        public int Planes, Rows, Cols, Parts;
+    }
+
+    /// <summary>Part <paramref name="part"/> of the planes (all of them for −1).</summary>
+    static void SwapItem(nint state, int part)
+    {
+        ref readonly SwapJob j = ref *(SwapJob*)state;
+        int p0 = part < 0 ? 0 : (int)((long)j.Planes * part / j.Parts);
+        int p1 = part < 0 ? j.Planes : (int)((long)j.Planes * (part + 1) / j.Parts);
+        long size = (long)j.Rows * j.Cols;
+        for (int p = p0; p < p1; p++)
+        {
+            float* s = j.Src + p * size, d = j.Dst + p * size;
+            for (int r = 0; r < j.Rows; r++)
+                for (int c = 0; c < j.Cols; c++) d[c * j.Rows + r] = s[r * j.Cols + c];
         }
     }
 
@@ -217,80 +242,85 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
         finally { ArrayPool<float>.Shared.Return(wq); }
     }
 
-    /// <summary>y[n, o] = bias4[o] + Σ_t wq[o, t] · x[n] ⋆ tap t, for the layout <paramref name="p"/>: x is padded into
-    /// pooled planes, then (sample, position chunk) items run the forward tiles over all output-channel blocks.</summary>
+    /// <summary>y[n, o] = bias4[o] + Σ_t wq[o, t] · x[n] ⋆ tap t, for the layout <paramref name="p"/>, by (sample,
+    /// run of output rows) items that pad their input rows into a scratch and run the forward tiles over all
+    /// output-channel blocks.</summary>
     void Convolve(in DirectConvPlanes p, int n, int cin, int cout, float* x, float* wq, float* bias4, float* y)
     {
-        int K = cin * p.Kh * p.Kw, plane = p.Plane;
-        long padded = (long)n * cin * plane;
-        float[] xpArray = ArrayPool<float>.Shared.Rent((int)(padded + Slack));
+        int K = cin * p.Kh * p.Kw;
+        int rowsPerItem = Math.Clamp(ForwardChunk / p.Wout, 1, p.Hout), chunks = (p.Hout + rowsPerItem - 1) / rowsPerItem;
+        int staged = p.RowsFor(rowsPerItem) * p.Pitch;
         int[] tapArray = ArrayPool<int>.Shared.Rent(K);
         try
         {
-            fixed (float* xp = xpArray) fixed (int* taps = tapArray)
+            fixed (int* taps = tapArray)
             {
-                int threads = ThreadsFor((long)n * cout * K * p.Hout * p.Wout);
-                PadAll(p, x, n * cin, xp, plane, threads);
-                new Span<float>(xp + padded, Slack).Clear();
-                p.FillTaps(cin, taps);
-                int rowsPerItem = Math.Max(1, ForwardChunk / p.Wout), chunks = (p.Hout + rowsPerItem - 1) / rowsPerItem;
+                p.FillTaps(cin, staged, taps);
                 var job = new ForwardJob
                 {
-                    X = xp, Taps = taps, K = K, Wq = wq, Bias = bias4, Y = y, Cin = cin, Cout = cout, Plane = plane,
-                    Pitch = p.Pitch, Hout = p.Hout, Wout = p.Wout, RowsPerItem = rowsPerItem, Chunks = chunks, Path = path,
+                    Layout = p, X = x, Taps = taps, K = K, Wq = wq, Bias = bias4, Y = y, Cin = cin, Cout = cout,
+                    Staged = staged, RowsPerItem = rowsPerItem, Chunks = chunks, Path = path,
                 };
-                Run(n * chunks, threads, &ForwardItem, (nint)(&job));
+                Run(n * chunks, ThreadsFor((long)n * cout * K * p.Hout * p.Wout), &ForwardItem, (nint)(&job));
             }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(xpArray);
-            ArrayPool<int>.Shared.Return(tapArray);
-        }
+        finally { ArrayPool<int>.Shared.Return(tapArray); }
     }
 
     /// <summary>A forward (or data-gradient) convolution's operands, on the caller's stack while the pool runs it.</summary>
     struct ForwardJob
     {
+        public DirectConvPlanes Layout;
         public float* X, Wq, Bias, Y;
         public int* Taps;
-        public int K, Cin, Cout, Plane, Pitch, Hout, Wout, RowsPerItem, Chunks;
+        public int K, Cin, Cout, Staged, RowsPerItem, Chunks;
         public SimdPath Path;
     }
 
-    /// <summary>One (sample, run of output rows), every output-channel block: full-width tiles straight into y, the
-    /// rest of each row (and blocks of fewer than 4 channels) through a scratch tile.</summary>
+    /// <summary>One (sample, run of output rows), every output-channel block: the run's padded input rows into an
+    /// L2-resident scratch, then full-width tiles straight into y, the rest of each row (and blocks of fewer than 4
+    /// channels) through a scratch tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ForwardItem(nint state, int item)
     {
         ref readonly ForwardJob j = ref *(ForwardJob*)state;
+        ref readonly DirectConvPlanes p = ref j.Layout;
         int n = item / j.Chunks, chunk = item - n * j.Chunks;
-        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(j.Hout, oh0 + j.RowsPerItem);
-        int S = Strip(j.Path), blocks = (j.Cout + 3) / 4, wout = j.Wout;
-        long outPlane = (long)j.Hout * wout;
-        float* xs = j.X + (long)n * j.Cin * j.Plane;
-        float* tmp = stackalloc float[4 * StripMax];
-        for (int b = 0; b < blocks; b++)
+        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(p.Hout, oh0 + j.RowsPerItem);
+        int S = Strip(j.Path), blocks = (j.Cout + 3) / 4, wout = p.Wout, pitch = p.Pitch;
+        long outPlane = (long)p.Hout * wout;
+        float[] scratch = ArrayPool<float>.Shared.Rent(j.Cin * j.Staged + Slack);
+        try
         {
-            float* wq = j.Wq + (long)b * j.K * 4, bias = j.Bias + 4 * b;
-            float* y0 = j.Y + ((long)n * j.Cout + 4 * b) * outPlane;
-            int rows = Math.Min(4, j.Cout - 4 * b);
-            for (int oh = oh0; oh < oh1; oh++)
+            fixed (float* xs = scratch)
             {
-                float* xr = xs + (long)oh * j.Pitch, yr = y0 + (long)oh * wout;
-                int ow = 0;
-                if (rows == 4)
-                    for (; ow + S <= wout; ow += S) Tile(j.Path, S, xr + ow, j.Taps, j.K, wq, bias, yr + ow, outPlane);
-                while (ow < wout)
+                p.PadRows(j.X + (long)n * j.Cin * p.H * p.W, j.Cin, oh0, j.Staged / pitch, xs, j.Staged);
+                new Span<float>(xs + (long)j.Cin * j.Staged, Slack).Clear();
+                float* tmp = stackalloc float[4 * StripMax];
+                for (int b = 0; b < blocks; b++)
                 {
-                    int width = TailWidth(j.Path, wout - ow), valid = Math.Min(width, wout - ow);
-                    Tile(j.Path, width, xr + ow, j.Taps, j.K, wq, bias, tmp, StripMax);
-                    for (int r = 0; r < rows; r++)
-                        new ReadOnlySpan<float>(tmp + r * StripMax, valid).CopyTo(new Span<float>(yr + r * outPlane + ow, valid));
-                    ow += width;
+                    float* wq = j.Wq + (long)b * j.K * 4, bias = j.Bias + 4 * b;
+                    float* y0 = j.Y + ((long)n * j.Cout + 4 * b) * outPlane;
+                    int rows = Math.Min(4, j.Cout - 4 * b);
+                    for (int oh = oh0; oh < oh1; oh++)
+                    {
+                        float* xr = xs + (long)(oh - oh0) * pitch, yr = y0 + (long)oh * wout;
+                        int ow = 0;
+                        if (rows == 4)
+                            for (; ow + S <= wout; ow += S) Tile(j.Path, S, xr + ow, j.Taps, j.K, wq, bias, yr + ow, outPlane);
+                        while (ow < wout)
+                        {
+                            int width = TailWidth(j.Path, wout - ow), valid = Math.Min(width, wout - ow);
+                            Tile(j.Path, width, xr + ow, j.Taps, j.K, wq, bias, tmp, StripMax);
+                            for (int r = 0; r < rows; r++)
+                                new ReadOnlySpan<float>(tmp + r * StripMax, valid).CopyTo(new Span<float>(yr + r * outPlane + ow, valid));
+                            ow += width;
+                        }
+                    }
                 }
             }
         }
+        finally { ArrayPool<float>.Shared.Return(scratch); }
     }
 
     /// <summary>Width of the narrowest tile that covers <paramref name="rest"/> positions (at most a full strip).</summary>
@@ -328,53 +358,49 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
         Span<float> gb)
     {
         int outPlane = g.OutPlane;
-        if (!gb.IsEmpty)
-        {
-            gb.Clear();
-            for (int n = 0; n < g.N; n++)
-                for (int o = 0; o < g.Cout; o++) gb[o] += TensorPrimitives.Sum(gy.Slice((n * g.Cout + o) * outPlane, outPlane));
-        }
         var p = ForwardLayout(g);
         int K = g.PatchSize, TB = TapBlock(path);
         int cout4 = (g.Cout + 3) / 4 * 4, kPad = (K + TB - 1) / TB * TB;
-        int plane = p.Plane;
         // Items are (sample, run of output rows) sized so that the run's input and output-gradient rows stay in L2.
         int rowsPerItem = Math.Clamp(WeightChunkFloats / (g.Cin + cout4) / p.Pitch, 1, g.Hout);
         int chunks = (g.Hout + rowsPerItem - 1) / rowsPerItem, items = g.N * chunks;
-        long xPadded = (long)g.N * g.Cin * plane;
-        float[] xpArray = ArrayPool<float>.Shared.Rent((int)(xPadded + Slack));
-        float[] partialArray = ArrayPool<float>.Shared.Rent(items * cout4 * kPad);
+        int staged = p.RowsFor(rowsPerItem) * p.Pitch;
+        // Per item: the weight-gradient partial sums [cout4][kPad], then the bias-gradient ones [cout4].
+        int itemStride = cout4 * (kPad + 1);
+        float[] partialArray = ArrayPool<float>.Shared.Rent(items * itemStride);
         int[] tapArray = ArrayPool<int>.Shared.Rent(kPad);
         try
         {
-            fixed (float* pxArr = x) fixed (float* pgy = gy) fixed (float* xp = xpArray)
-            fixed (float* partial = partialArray) fixed (int* taps = tapArray)
+            fixed (float* px = x) fixed (float* pgy = gy) fixed (float* partial = partialArray) fixed (int* taps = tapArray)
             {
-                int threads = ThreadsFor((long)g.N * g.Cout * K * outPlane);
-                PadAll(p, pxArr, g.N * g.Cin, xp, plane, threads);
-                new Span<float>(xp + xPadded, Slack).Clear();
-                p.FillTaps(g.Cin, taps);
+                p.FillTaps(g.Cin, staged, taps);
                 for (int t = K; t < kPad; t++) taps[t] = taps[0]; // past the last tap: any valid row, results dropped
                 var job = new WeightJob
                 {
-                    X = xp, Gy = pgy, Partial = partial, Taps = taps, KPad = kPad, Cin = g.Cin, Cout = g.Cout,
-                    Cout4 = cout4, Plane = plane, Pitch = p.Pitch, Hout = g.Hout, Wout = g.Wout,
-                    RowsPerItem = rowsPerItem, Chunks = chunks, Path = path,
+                    Layout = p, X = px, Gy = pgy, Partial = partial, ItemStride = itemStride, Taps = taps, KPad = kPad,
+                    Cin = g.Cin, Cout = g.Cout, Cout4 = cout4, Staged = staged, RowsPerItem = rowsPerItem, Chunks = chunks,
+                    Path = path,
                 };
-                Run(items, threads, &WeightItem, (nint)(&job));
+                Run(items, ThreadsFor((long)g.N * g.Cout * K * outPlane), &WeightItem, (nint)(&job));
                 // gw[o, t] = Σ_items partial[item, o, t], items in order.
                 for (int o = 0; o < g.Cout; o++)
                 {
                     var row = gw.Slice(o * K, K);
                     new ReadOnlySpan<float>(partial + o * kPad, K).CopyTo(row);
                     for (int it = 1; it < items; it++)
-                        TensorPrimitives.Add(row, new ReadOnlySpan<float>(partial + ((long)it * cout4 + o) * kPad, K), row);
+                        TensorPrimitives.Add(row, new ReadOnlySpan<float>(partial + (long)it * itemStride + o * kPad, K), row);
                 }
+                if (!gb.IsEmpty)
+                    for (int o = 0; o < g.Cout; o++)
+                    {
+                        float sum = 0f;
+                        for (int it = 0; it < items; it++) sum += partial[(long)it * itemStride + cout4 * kPad + o];
+                        gb[o] = sum;
+                    }
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(xpArray);
             ArrayPool<float>.Shared.Return(partialArray);
             ArrayPool<int>.Shared.Return(tapArray);
         }
@@ -383,33 +409,42 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
     /// <summary>A weight gradient's operands, on the caller's stack while the pool runs it.</summary>
     struct WeightJob
     {
+        public DirectConvPlanes Layout;
         public float* X, Gy, Partial;
         public int* Taps;
-        public int KPad, Cin, Cout, Cout4, Plane, Pitch, Hout, Wout, RowsPerItem, Chunks;
+        public int ItemStride, KPad, Cin, Cout, Cout4, Staged, RowsPerItem, Chunks;
         public SimdPath Path;
     }
 
     /// <summary>
     /// One (sample, run of output rows): partial[item, o, t] = Σ_q gy[n, o, q] · x[n, q + tap t] over the run's
-    /// positions. The run's output gradient is first copied into a scratch in the input's pitch (zero in the padding
-    /// columns, past the last output and for the channels up to a multiple of 4), 64-byte aligned, so that the
-    /// tiles stream both operands along positions without bounds tests.
+    /// positions, and the bias gradient's partial Σ_q gy[n, o, q]. The run's padded input rows and its output
+    /// gradient (in the input's pitch: zero in the padding columns, past the last output and for the channels up to
+    /// a multiple of 4; 64-byte aligned) are first copied into an L2-resident scratch, so that the tiles stream both
+    /// operands along positions without bounds tests.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void WeightItem(nint state, int item)
     {
         ref readonly WeightJob j = ref *(WeightJob*)state;
+        ref readonly DirectConvPlanes p = ref j.Layout;
         int n = item / j.Chunks, chunk = item - n * j.Chunks;
-        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(j.Hout, oh0 + j.RowsPerItem);
-        int L = Lanes(j.Path), TB = TapBlock(j.Path);
-        int len = ((oh1 - oh0 - 1) * j.Pitch + j.Wout + L - 1) / L * L, stride = (len + 15) / 16 * 16;
-        float[] scratchArray = ArrayPool<float>.Shared.Rent(j.Cout4 * stride + 16);
+        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(p.Hout, oh0 + j.RowsPerItem);
+        int L = Lanes(j.Path), pitch = p.Pitch, wout = p.Wout;
+        int used = (oh1 - oh0 - 1) * pitch + wout;
+        int len = (used + L - 1) / L * L, stride = (len + 15) / 16 * 16;
+        int xFloats = j.Cin * j.Staged + Slack;
+        float[] scratchArray = ArrayPool<float>.Shared.Rent(j.Cout4 * stride + 16 + xFloats);
         try
         {
             fixed (float* scratchRaw = scratchArray)
             {
                 float* gs = (float*)(((nint)scratchRaw + 63) & ~(nint)63);
-                long outPlane = (long)j.Hout * j.Wout;
+                float* xs = gs + (long)j.Cout4 * stride;
+                p.PadRows(j.X + (long)n * j.Cin * p.H * p.W, j.Cin, oh0, j.Staged / pitch, xs, j.Staged);
+                new Span<float>(xs + (long)j.Cin * j.Staged, Slack).Clear();
+                long outPlane = (long)p.Hout * wout;
+                float* biasPartial = j.Partial + (long)item * j.ItemStride + j.Cout4 * j.KPad;
                 for (int o = 0; o < j.Cout4; o++)
                 {
                     float* d = gs + (long)o * stride;
@@ -418,27 +453,26 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
                         new Span<float>(d, stride).Clear();
                         continue;
                     }
-                    float* src = j.Gy + ((long)n * j.Cout + o) * outPlane + (long)oh0 * j.Wout;
-                    for (int oh = oh0; oh < oh1; oh++, src += j.Wout, d += j.Pitch)
+                    float* src = j.Gy + ((long)n * j.Cout + o) * outPlane + (long)oh0 * wout;
+                    for (int oh = oh0; oh < oh1; oh++, src += wout, d += pitch)
                     {
-                        new ReadOnlySpan<float>(src, j.Wout).CopyTo(new Span<float>(d, j.Wout));
-                        if (oh + 1 < oh1) new Span<float>(d + j.Wout, j.Pitch - j.Wout).Clear();
+                        new ReadOnlySpan<float>(src, wout).CopyTo(new Span<float>(d, wout));
+                        if (oh + 1 < oh1) new Span<float>(d + wout, pitch - wout).Clear();
                     }
-                    int used = (oh1 - oh0 - 1) * j.Pitch + j.Wout;
                     new Span<float>(gs + (long)o * stride + used, stride - used).Clear();
+                    // The bias gradient's partial sum (the padding columns are zero).
+                    biasPartial[o] = TensorPrimitives.Sum(new ReadOnlySpan<float>(gs + (long)o * stride, used));
                 }
-                WeightTiles(j, n, oh0, len, gs, stride, TB);
+                WeightTiles(j, j.Partial + (long)item * j.ItemStride, xs, len, gs, stride);
             }
         }
         finally { ArrayPool<float>.Shared.Return(scratchArray); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void WeightTiles(in WeightJob j, int n, int oh0, int len, float* gs, int stride, int TB)
+    static void WeightTiles(in WeightJob j, float* partial, float* xs, int len, float* gs, int stride)
     {
-        float* xs = j.X + (long)n * j.Cin * j.Plane + (long)oh0 * j.Pitch;
-        int item = n * j.Chunks + oh0 / j.RowsPerItem;
-        float* partial = j.Partial + (long)item * j.Cout4 * j.KPad;
+        int TB = TapBlock(j.Path);
         float* sums = stackalloc float[16];
         for (int b = 0; b < j.Cout4; b += 4)
         {
@@ -464,31 +498,6 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
                     for (int e = 0; e < TB; e++) partial[(b + r) * j.KPad + t + e] = sums[r * TB + e];
             }
         }
-    }
-
-    /// <summary>Pads <paramref name="planes"/> planes into <paramref name="dst"/>, split over threads when large.</summary>
-    static void PadAll(in DirectConvPlanes p, float* src, int planes, float* dst, int plane, int threads)
-    {
-        if (threads <= 1 || planes < 2)
-        {
-            p.Pad(src, 0, planes, dst, plane);
-            return;
-        }
-        var job = new PadJob { Layout = p, Src = src, Dst = dst, Planes = planes, Plane = plane, Parts = Math.Min(planes, 4 * threads) };
-        WorkerPool.Shared.For(job.Parts, &PadItem, (nint)(&job));
-    }
-
-    struct PadJob
-    {
-        public DirectConvPlanes Layout;
-        public float* Src, Dst;
-        public int Planes, Plane, Parts;
-    }
-
-    static void PadItem(nint state, int part)
-    {
-        ref readonly PadJob j = ref *(PadJob*)state;
-        j.Layout.Pad(j.Src, (int)((long)j.Planes * part / j.Parts), (int)((long)j.Planes * (part + 1) / j.Parts), j.Dst, j.Plane);
     }
 
     static void Run(int items, int threads, delegate*<nint, int, void> body, nint state)

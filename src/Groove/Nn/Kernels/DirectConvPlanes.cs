@@ -44,30 +44,35 @@ internal readonly unsafe struct DirectConvPlanes
     /// <summary>Whether the padded planes of <paramref name="channels"/> channels can be addressed with int offsets.</summary>
     public bool Fits(int channels) => (long)channels * Rows * Pitch < int.MaxValue / 2;
 
-    /// <summary>taps[(c·Kh + i)·Kw + j] = c·Plane + i·dh·Pitch + j·dw for <paramref name="channels"/> channels.</summary>
-    public void FillTaps(int channels, int* taps)
+    /// <summary>Padded rows holding <paramref name="outputRows"/> consecutive output rows and their taps' reach.</summary>
+    public int RowsFor(int outputRows) => outputRows + (Kh - 1) * Dh;
+
+    /// <summary>taps[(c·Kh + i)·Kw + j] = c·<paramref name="plane"/> + i·dh·Pitch + j·dw for
+    /// <paramref name="channels"/> channels whose padded rows are <paramref name="plane"/> floats apart.</summary>
+    public void FillTaps(int channels, int plane, int* taps)
     {
         int t = 0;
         for (int c = 0; c < channels; c++)
             for (int i = 0; i < Kh; i++)
                 for (int j = 0; j < Kw; j++)
-                    taps[t++] = c * Plane + i * Dh * Pitch + j * Dw;
+                    taps[t++] = c * plane + i * Dh * Pitch + j * Dw;
     }
 
     /// <summary>
-    /// Pads planes [first, end) of <paramref name="src"/> ([planes][H][W]) into <paramref name="dst"/>, plane p at
-    /// dst + p·<paramref name="dstPlane"/> (≥ <see cref="Plane"/>; the floats between Plane and dstPlane are zeroed).
+    /// Padded rows r0 .. r0 + <paramref name="count"/> of each of <paramref name="channels"/> planes of one sample
+    /// (<paramref name="src"/>: [channels][H][W]) into <paramref name="dst"/>, channel c at dst + c·<paramref name="plane"/>:
+    /// row r holds input row r − padTop (zero outside the input, also past the padded plane's last row).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Pad(float* src, int first, int end, float* dst, long dstPlane)
+    public void PadRows(float* src, int channels, int r0, int count, float* dst, int plane)
     {
-        int pitch = Pitch, rows = Rows, plane = Plane;
+        int pitch = Pitch;
         // Columns p in [lo, hi) hold input columns p − PadLeft; the rest of a padded row is zero.
         int lo = Math.Clamp(PadLeft, 0, pitch), hi = Math.Clamp(PadLeft + W, lo, pitch);
-        for (int p = first; p < end; p++)
+        for (int c = 0; c < channels; c++)
         {
-            float* s = src + (long)p * H * W, d = dst + p * dstPlane;
-            for (int r = 0; r < rows; r++, d += pitch)
+            float* s = src + (long)c * H * W, d = dst + (long)c * plane;
+            for (int r = r0; r < r0 + count; r++, d += pitch)
             {
                 int ih = r - PadTop;
                 if ((uint)ih >= (uint)H)
@@ -79,7 +84,6 @@ internal readonly unsafe struct DirectConvPlanes
                 new ReadOnlySpan<float>(s + (long)ih * W + (lo - PadLeft), hi - lo).CopyTo(new Span<float>(d + lo, hi - lo));
                 if (hi < pitch) new Span<float>(d + hi, pitch - hi).Clear();
             }
-            if (dstPlane > plane) new Span<float>(dst + p * dstPlane + plane, (int)(dstPlane - plane)).Clear();
         }
     }
 }
