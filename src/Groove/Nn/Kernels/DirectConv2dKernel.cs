@@ -361,9 +361,15 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
         var p = ForwardLayout(g);
         int K = g.PatchSize, TB = TapBlock(path);
         int cout4 = (g.Cout + 3) / 4 * 4, kPad = (K + TB - 1) / TB * TB;
-        // Items are (sample, run of output rows) sized so that the run's input and output-gradient rows stay in L2.
-        int rowsPerItem = Math.Clamp(WeightChunkFloats / (g.Cin + cout4) / p.Pitch, 1, g.Hout);
-        int chunks = (g.Hout + rowsPerItem - 1) / rowsPerItem, items = g.N * chunks;
+        // Items are runs of output rows sized so that their input and output-gradient rows stay in L2: within one
+        // sample, or, for kernels one row tall (every output row reads only its own input row), across samples, so
+        // that short rows (a 1-D convolution's) share one pass of the tiles and their lane reductions.
+        int limit = Math.Max(1, WeightChunkFloats / (g.Cin + cout4) / p.Pitch);
+        bool acrossSamples = g.Kh == 1;
+        int span = acrossSamples ? g.N * g.Hout : g.Hout, chunks = (span + limit - 1) / limit;
+        int rowsPerItem = (span + chunks - 1) / chunks;
+        chunks = (span + rowsPerItem - 1) / rowsPerItem;
+        int items = acrossSamples ? chunks : g.N * chunks;
         int staged = p.RowsFor(rowsPerItem) * p.Pitch;
         // Per item: the weight-gradient partial sums [cout4][kPad], then the bias-gradient ones [cout4].
         int itemStride = cout4 * (kPad + 1);
@@ -379,7 +385,7 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
                 {
                     Layout = p, X = px, Gy = pgy, Partial = partial, ItemStride = itemStride, Taps = taps, KPad = kPad,
                     Cin = g.Cin, Cout = g.Cout, Cout4 = cout4, Staged = staged, RowsPerItem = rowsPerItem, Chunks = chunks,
-                    Path = path,
+                    AcrossSamples = acrossSamples, N = g.N, Path = path,
                 };
                 Run(items, ThreadsFor((long)g.N * g.Cout * K * outPlane), &WeightItem, (nint)(&job));
                 // gw[o, t] = Σ_items partial[item, o, t], items in order.
@@ -412,7 +418,8 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
         public DirectConvPlanes Layout;
         public float* X, Gy, Partial;
         public int* Taps;
-        public int ItemStride, KPad, Cin, Cout, Cout4, Staged, RowsPerItem, Chunks;
+        public int ItemStride, KPad, Cin, Cout, Cout4, Staged, RowsPerItem, Chunks, N;
+        public bool AcrossSamples;
         public SimdPath Path;
     }
 
@@ -428,10 +435,21 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
     {
         ref readonly WeightJob j = ref *(WeightJob*)state;
         ref readonly DirectConvPlanes p = ref j.Layout;
-        int n = item / j.Chunks, chunk = item - n * j.Chunks;
-        int oh0 = chunk * j.RowsPerItem, oh1 = Math.Min(p.Hout, oh0 + j.RowsPerItem);
+        // Rows R = n·Hout + oh in [r0, r1): one sample's run, or (kernels one row tall) a run across samples.
+        int hout = p.Hout, r0, r1;
+        if (j.AcrossSamples)
+        {
+            r0 = item * j.RowsPerItem;
+            r1 = Math.Min(j.N * hout, r0 + j.RowsPerItem);
+        }
+        else
+        {
+            int n0 = item / j.Chunks, oh0 = (item - n0 * j.Chunks) * j.RowsPerItem;
+            r0 = n0 * hout + oh0;
+            r1 = n0 * hout + Math.Min(hout, oh0 + j.RowsPerItem);
+        }
         int L = Lanes(j.Path), pitch = p.Pitch, wout = p.Wout;
-        int used = (oh1 - oh0 - 1) * pitch + wout;
+        int used = (r1 - r0 - 1) * pitch + wout;
         int len = (used + L - 1) / L * L, stride = (len + 15) / 16 * 16;
         int xFloats = j.Cin * j.Staged + Slack;
         float[] scratchArray = ArrayPool<float>.Shared.Rent(j.Cout4 * stride + 16 + xFloats);
@@ -441,9 +459,21 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
             {
                 float* gs = (float*)(((nint)scratchRaw + 63) & ~(nint)63);
                 float* xs = gs + (long)j.Cout4 * stride;
-                p.PadRows(j.X + (long)n * j.Cin * p.H * p.W, j.Cin, oh0, j.Staged / pitch, xs, j.Staged);
+                long inPlane = (long)p.H * p.W, outPlane = (long)hout * wout;
+                if (j.AcrossSamples)
+                    for (int c = 0; c < j.Cin; c++)
+                        for (int r = r0; r < r1; r++)
+                        {
+                            int n = r / hout, ih = r - n * hout - p.PadTop;
+                            p.PadRow((uint)ih < (uint)p.H ? j.X + (n * j.Cin + c) * inPlane + (long)ih * p.W : null,
+                                xs + (long)c * j.Staged + (long)(r - r0) * pitch);
+                        }
+                else
+                {
+                    int n = r0 / hout;
+                    p.PadRows(j.X + n * j.Cin * inPlane, j.Cin, r0 - n * hout, j.Staged / pitch, xs, j.Staged);
+                }
                 new Span<float>(xs + (long)j.Cin * j.Staged, Slack).Clear();
-                long outPlane = (long)p.Hout * wout;
                 float* biasPartial = j.Partial + (long)item * j.ItemStride + j.Cout4 * j.KPad;
                 for (int o = 0; o < j.Cout4; o++)
                 {
@@ -453,11 +483,12 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
                         new Span<float>(d, stride).Clear();
                         continue;
                     }
-                    float* src = j.Gy + ((long)n * j.Cout + o) * outPlane + (long)oh0 * wout;
-                    for (int oh = oh0; oh < oh1; oh++, src += wout, d += pitch)
+                    for (int r = r0; r < r1; r++, d += pitch)
                     {
+                        int n = r / hout;
+                        float* src = j.Gy + (n * j.Cout + o) * outPlane + (long)(r - n * hout) * wout;
                         new ReadOnlySpan<float>(src, wout).CopyTo(new Span<float>(d, wout));
-                        if (oh + 1 < oh1) new Span<float>(d + wout, pitch - wout).Clear();
+                        if (r + 1 < r1) new Span<float>(d + wout, pitch - wout).Clear();
                     }
                     new Span<float>(gs + (long)o * stride + used, stride - used).Clear();
                     // The bias gradient's partial sum (the padding columns are zero).

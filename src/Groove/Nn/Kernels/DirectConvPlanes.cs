@@ -66,24 +66,32 @@ internal readonly unsafe struct DirectConvPlanes
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PadRows(float* src, int channels, int r0, int count, float* dst, int plane)
     {
-        int pitch = Pitch;
-        // Columns p in [lo, hi) hold input columns p − PadLeft; the rest of a padded row is zero.
-        int lo = Math.Clamp(PadLeft, 0, pitch), hi = Math.Clamp(PadLeft + W, lo, pitch);
         for (int c = 0; c < channels; c++)
         {
             float* s = src + (long)c * H * W, d = dst + (long)c * plane;
-            for (int r = r0; r < r0 + count; r++, d += pitch)
+            for (int r = r0; r < r0 + count; r++, d += Pitch)
             {
                 int ih = r - PadTop;
-                if ((uint)ih >= (uint)H)
-                {
-                    new Span<float>(d, pitch).Clear();
-                    continue;
-                }
-                if (lo > 0) new Span<float>(d, lo).Clear();
-                new ReadOnlySpan<float>(s + (long)ih * W + (lo - PadLeft), hi - lo).CopyTo(new Span<float>(d + lo, hi - lo));
-                if (hi < pitch) new Span<float>(d + hi, pitch - hi).Clear();
+                PadRow((uint)ih < (uint)H ? s + (long)ih * W : null, d);
             }
         }
+    }
+
+    /// <summary>One padded row: input row <paramref name="src"/> (null: a row outside the input) shifted by padLeft,
+    /// zero elsewhere, into <paramref name="dst"/> (<see cref="Pitch"/> floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PadRow(float* src, float* dst)
+    {
+        int pitch = Pitch;
+        if (src == null)
+        {
+            new Span<float>(dst, pitch).Clear();
+            return;
+        }
+        // Columns p in [lo, hi) hold input columns p − PadLeft.
+        int lo = Math.Clamp(PadLeft, 0, pitch), hi = Math.Clamp(PadLeft + W, lo, pitch);
+        if (lo > 0) new Span<float>(dst, lo).Clear();
+        new ReadOnlySpan<float>(src + (lo - PadLeft), hi - lo).CopyTo(new Span<float>(dst + lo, hi - lo));
+        if (hi < pitch) new Span<float>(dst + hi, pitch - hi).Clear();
     }
 }

@@ -31,6 +31,8 @@ public class DirectConv2dTests
         [2, 32, 1, 70, 1, 1, 3, 1, 1, 0, 1],      // 32 channels to 1 (a head)
         [1, 4, 3, 150, 4, 3, 3, 2, 3, 2, 3],      // wide rows: full 4-vector tiles and narrower tails
         [1, 3, 4, 30, 2, 3, 3, 1, 1, 0, 0],       // valid convolution (output smaller in both axes)
+        [5, 8, 1, 50, 8, 1, 3, 1, 1, 0, 1],       // one-row kernels: weight-gradient items span samples
+        [3, 5, 4, 33, 6, 1, 5, 1, 2, 1, 4],       // … over several rows, with zero rows from the top padding
         [2, 4, 30, 8, 4, 1, 8, 1, 1, 0, 0],       // TCN (1, 8) over 8 bands: one output column, run along the rows
         [2, 3, 25, 6, 5, 3, 6, 1, 1, 1, 0],       // … with a kernel height and padding along the long axis
     }.Select(r => r.Cast<object>().ToArray());
