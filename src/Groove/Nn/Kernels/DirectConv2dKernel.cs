@@ -9,13 +9,14 @@ namespace Groove.Nn.Kernels;
 /// <see cref="IConv2dKernel"/> for dense stride-1 convolutions with few channels (≤ <see cref="MaxChannels"/> in and
 /// out: the beat TCN, the small Zero-Note Samba branch), computed directly, without im2col or SGEMM packing: at
 /// 8–32 channels the patch matrix has only Cin·Kh·Kw rows, so packing it costs about as much as multiplying it.
-/// The input is copied once into zero-padded planes (<see cref="DirectConvPlanes"/>), after which every output
-/// position is bias + Σ over taps of weight × input at a fixed offset, accumulated in registers by the tiles of
-/// <see cref="DirectConvTiles"/>, vectorised along positions (time). The data gradient is the same correlation run on
-/// the padded output gradient with the taps flipped and the channel roles swapped; the weight gradient is, per output
-/// channel and tap, a dot product of the output gradient with the shifted padded input, split over samples and
-/// position chunks (each chunk into its own partial sums, added in a fixed order, so results do not depend on the
-/// thread count or schedule). Work runs on the engine's <see cref="WorkerPool"/>.
+/// Work is split into runs of output rows; each run first copies the input rows it reads into an L2-resident scratch
+/// in zero-padded form (<see cref="DirectConvPlanes"/>), after which every output position is bias + Σ over taps of
+/// weight × input at a fixed offset, accumulated in registers by the tiles of <see cref="DirectConvTiles"/>,
+/// vectorised along positions (time). The data gradient is the same correlation run on the padded output gradient
+/// with the taps flipped and the channel roles swapped; the weight gradient is, per output channel and tap, a dot
+/// product of the output gradient with the shifted padded input, each run into its own partial sums, added in a fixed
+/// order (results do not depend on the thread count or schedule). A convolution whose kernel spans a narrow width
+/// (one output column) runs on the transposed images. Work runs on the engine's <see cref="WorkerPool"/>.
 /// </summary>
 internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) : IConv2dKernel
 {

@@ -8,7 +8,8 @@ namespace Groove.Nn.Kernels;
 /// column p − padLeft, zero outside the input), so that output (oh, ow) sits at position q = oh·Pitch + ow and reads
 /// tap (c, i, j) at q + c·<see cref="Plane"/> + i·dh·Pitch + j·dw. The convolution becomes a 1-D correlation along q
 /// with one offset per tap and no bounds tests; positions with ow ≥ Wout (the Pitch − Wout padding columns) are
-/// computed and dropped. Padding may be negative (rows or columns cut off), as in a transposed convolution's.
+/// computed and dropped. Padding may be negative (rows or columns cut off), as in a transposed convolution's. The
+/// kernel pads only the rows a work item reads (<see cref="PadRows"/>), so "plane" is then that run's rows.
 /// </summary>
 internal readonly unsafe struct DirectConvPlanes
 {
@@ -37,9 +38,6 @@ internal readonly unsafe struct DirectConvPlanes
 
     /// <summary>Floats per padded plane.</summary>
     public int Plane => Rows * Pitch;
-
-    /// <summary>Positions up to and including the last output: (Hout − 1)·Pitch + Wout.</summary>
-    public int Flat => (Hout - 1) * Pitch + Wout;
 
     /// <summary>Whether the padded planes of <paramref name="channels"/> channels can be addressed with int offsets.</summary>
     public bool Fits(int channels) => (long)channels * Rows * Pitch < int.MaxValue / 2;
