@@ -80,59 +80,61 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
     int ThreadsFor(long macs) => macs < ParallelThreshold ? 1 : Math.Max(1, Math.Min(maxThreads, WorkerPool.Shared.Threads));
 
     public void Forward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
-        Span<float> y)
-    {
-        if (RowsFit(g))
-        {
-            ForwardRows(g, x, w, bias, y);
-            return;
-        }
-        var s = SwapAxes(g);
-        float[] xt = Swapped(x, g.N * g.Cin, g.H, g.W), wt = Swapped(w, g.Cout * g.Cin, g.Kh, g.Kw);
-        float[] yt = ArrayPool<float>.Shared.Rent(y.Length);
-        try
-        {
-            ForwardRows(s, xt.AsSpan(0, x.Length), wt.AsSpan(0, w.Length), bias, yt.AsSpan(0, y.Length));
-            SwapInto(yt, g.N * g.Cout, g.Wout, g.Hout, y);
-        }
-        finally { Return(xt, wt, yt); }
-    }
+        Span<float> y) => Run(Op.Forward, g, x, w, bias, y, default);
 
-    public void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
-    {
-        if (RowsFit(g))
-        {
-            BackwardDataRows(g, gy, w, gx);
-            return;
-        }
-        var s = SwapAxes(g);
-        float[] gyt = Swapped(gy, g.N * g.Cout, g.Hout, g.Wout), wt = Swapped(w, g.Cout * g.Cin, g.Kh, g.Kw);
-        float[] gxt = ArrayPool<float>.Shared.Rent(gx.Length);
-        try
-        {
-            BackwardDataRows(s, gyt.AsSpan(0, gy.Length), wt.AsSpan(0, w.Length), gxt.AsSpan(0, gx.Length));
-            SwapInto(gxt, g.N * g.Cin, g.W, g.H, gx);
-        }
-        finally { Return(gyt, wt, gxt); }
-    }
+    public void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx) =>
+        Run(Op.Data, g, gy, w, default, gx, default);
 
     public void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw,
-        Span<float> gb)
+        Span<float> gb) => Run(Op.Weight, g, x, gy, default, gw, gb);
+
+    enum Op { Forward, Data, Weight }
+
+    /// <summary>
+    /// One of the three computations: forward (a = x, b = w, o = y), data gradient (a = gy, b = w, o = gx) or
+    /// weight gradient (a = x, b = gy, o = gw, and gb); along the rows, or, where the rows do not fit
+    /// (<see cref="RowsFit"/>), on copies with rows and columns exchanged, the result exchanged back.
+    /// </summary>
+    void Run(Op op, in Conv2dGeometry g, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
+        Span<float> o, Span<float> gb)
     {
         if (RowsFit(g))
         {
-            BackwardWeightRows(g, x, gy, gw, gb);
+            RunRows(op, g, a, b, bias, o, gb);
             return;
         }
-        var s = SwapAxes(g);
-        float[] xt = Swapped(x, g.N * g.Cin, g.H, g.W), gyt = Swapped(gy, g.N * g.Cout, g.Hout, g.Wout);
-        float[] gwt = ArrayPool<float>.Shared.Rent(gw.Length);
+        // Planes × rows × columns of each operand.
+        var (x, gy, w) = ((g.N * g.Cin, g.H, g.W), (g.N * g.Cout, g.Hout, g.Wout), (g.Cout * g.Cin, g.Kh, g.Kw));
+        var (sa, sb, so) = op switch
+        {
+            Op.Forward => (x, w, gy),
+            Op.Data => (gy, w, x),
+            _ => (x, gy, w),
+        };
+        float[] at = Swapped(a, sa.Item1, sa.Item2, sa.Item3), bt = Swapped(b, sb.Item1, sb.Item2, sb.Item3);
+        float[] ot = ArrayPool<float>.Shared.Rent(o.Length);
         try
         {
-            BackwardWeightRows(s, xt.AsSpan(0, x.Length), gyt.AsSpan(0, gy.Length), gwt.AsSpan(0, gw.Length), gb);
-            SwapInto(gwt, g.Cout * g.Cin, g.Kw, g.Kh, gw);
+            RunRows(op, SwapAxes(g), at.AsSpan(0, a.Length), bt.AsSpan(0, b.Length), bias, ot.AsSpan(0, o.Length), gb);
+            SwapInto(ot, so.Item1, so.Item3, so.Item2, o);
         }
-        finally { Return(xt, gyt, gwt); }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(at);
+            ArrayPool<float>.Shared.Return(bt);
+            ArrayPool<float>.Shared.Return(ot);
+        }
+    }
+
+    void RunRows(Op op, in Conv2dGeometry g, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
+        Span<float> o, Span<float> gb)
+    {
+        switch (op)
+        {
+            case Op.Forward: ForwardRows(g, a, b, bias, o); break;
+            case Op.Data: BackwardDataRows(g, a, b, o); break;
+            default: BackwardWeightRows(g, a, b, o, gb); break;
+        }
     }
 
     /// <summary>A pooled copy of <paramref name="planes"/> [rows × cols] planes with rows and columns exchanged.</summary>
@@ -184,13 +186,6 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
             for (int r = 0; r < j.Rows; r++)
                 for (int c = 0; c < j.Cols; c++) d[c * j.Rows + r] = s[r * j.Cols + c];
         }
-    }
-
-    static void Return(float[] a, float[] b, float[] c)
-    {
-        ArrayPool<float>.Shared.Return(a);
-        ArrayPool<float>.Shared.Return(b);
-        ArrayPool<float>.Shared.Return(c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -515,12 +510,10 @@ internal sealed unsafe class DirectConv2dKernel(SimdPath path, int maxThreads) :
                 switch (j.Path)
                 {
                     case SimdPath.Avx512:
-                        DirectConvTiles.Weight4x4<Lanes512, Vector512<float>>(g, stride, xs + j.Taps[t],
-                            xs + j.Taps[t + 1], xs + j.Taps[t + 2], xs + j.Taps[t + 3], len, sums);
+                        DirectConvTiles.Weight<Lanes512, Vector512<float>, FourVectors>(g, stride, xs, j.Taps + t, len, sums);
                         break;
                     case SimdPath.Avx2Fma:
-                        DirectConvTiles.Weight4x2<Lanes256, Vector256<float>>(g, stride, xs + j.Taps[t],
-                            xs + j.Taps[t + 1], len, sums);
+                        DirectConvTiles.Weight<Lanes256, Vector256<float>, TwoVectors>(g, stride, xs, j.Taps + t, len, sums);
                         break;
                     default:
                         DirectConvTiles.WeightScalar(g, stride, xs + j.Taps[t], len, sums);

@@ -33,27 +33,26 @@ internal static unsafe class DirectConvTiles
             TV x0 = TL.Load(s), x1 = default, x2 = default, x3 = default;
             if (TW.Vectors > 1) x1 = TL.Load(s + L);
             if (TW.Vectors > 2) { x2 = TL.Load(s + 2 * L); x3 = TL.Load(s + 3 * L); }
-            TV w = TL.Splat(wq[0]);
-            a00 = TL.Fma(w, x0, a00);
-            if (TW.Vectors > 1) a01 = TL.Fma(w, x1, a01);
-            if (TW.Vectors > 2) { a02 = TL.Fma(w, x2, a02); a03 = TL.Fma(w, x3, a03); }
-            w = TL.Splat(wq[1]);
-            a10 = TL.Fma(w, x0, a10);
-            if (TW.Vectors > 1) a11 = TL.Fma(w, x1, a11);
-            if (TW.Vectors > 2) { a12 = TL.Fma(w, x2, a12); a13 = TL.Fma(w, x3, a13); }
-            w = TL.Splat(wq[2]);
-            a20 = TL.Fma(w, x0, a20);
-            if (TW.Vectors > 1) a21 = TL.Fma(w, x1, a21);
-            if (TW.Vectors > 2) { a22 = TL.Fma(w, x2, a22); a23 = TL.Fma(w, x3, a23); }
-            w = TL.Splat(wq[3]);
-            a30 = TL.Fma(w, x0, a30);
-            if (TW.Vectors > 1) a31 = TL.Fma(w, x1, a31);
-            if (TW.Vectors > 2) { a32 = TL.Fma(w, x2, a32); a33 = TL.Fma(w, x3, a33); }
+            Row<TL, TV, TW>(wq + 0, x0, x1, x2, x3, ref a00, ref a01, ref a02, ref a03);
+            Row<TL, TV, TW>(wq + 1, x0, x1, x2, x3, ref a10, ref a11, ref a12, ref a13);
+            Row<TL, TV, TW>(wq + 2, x0, x1, x2, x3, ref a20, ref a21, ref a22, ref a23);
+            Row<TL, TV, TW>(wq + 3, x0, x1, x2, x3, ref a30, ref a31, ref a32, ref a33);
         }
         StoreRow<TL, TV, TW>(a00, a01, a02, a03, dst);
         StoreRow<TL, TV, TW>(a10, a11, a12, a13, dst + ds);
         StoreRow<TL, TV, TW>(a20, a21, a22, a23, dst + 2 * ds);
         StoreRow<TL, TV, TW>(a30, a31, a32, a33, dst + 3 * ds);
+    }
+
+    /// <summary>One output channel's accumulators += weight × the tile's input vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Row<TL, TV, TW>(float* weight, TV x0, TV x1, TV x2, TV x3, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+        where TL : IVectorLanes<TV> where TV : struct where TW : struct, ITileVectors
+    {
+        TV w = TL.Splat(*weight);
+        a0 = TL.Fma(w, x0, a0);
+        if (TW.Vectors > 1) a1 = TL.Fma(w, x1, a1);
+        if (TW.Vectors > 2) { a2 = TL.Fma(w, x2, a2); a3 = TL.Fma(w, x3, a3); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,63 +79,53 @@ internal static unsafe class DirectConvTiles
     }
 
     /// <summary>
-    /// sums[4r + t] += Σ_{q &lt; len} g[r·gs + q] · x_t[q] for 4 gradient rows and 4 taps (len a multiple of L):
-    /// the AVX-512 weight-gradient tile (16 accumulators; 4 gradient and 4 input loads per 16 FMAs).
+    /// sums[T·r + t] += Σ_{q &lt; len} g[r·gs + q] · x[taps[t] + q] for 4 gradient rows and T = TT.Vectors taps
+    /// (len a multiple of L): T = 4 is the AVX-512 weight-gradient tile (16 accumulators; 4 gradient and 4 input
+    /// loads per 16 FMAs), T = 2 the AVX2 one (8 accumulators).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Weight4x4<TL, TV>(float* g, long gs, float* x0, float* x1, float* x2, float* x3, int len,
-        float* sums) where TL : IVectorLanes<TV> where TV : struct
+    public static void Weight<TL, TV, TT>(float* g, long gs, float* x, int* taps, int len, float* sums)
+        where TL : IVectorLanes<TV> where TV : struct where TT : struct, ITileVectors
     {
-        int L = TL.Count;
+        int L = TL.Count, T = TT.Vectors;
         TV z = TL.Splat(0f);
         TV a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
         TV a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
         float* g1 = g + gs, g2 = g1 + gs, g3 = g2 + gs;
+        float* x0 = x + taps[0], x1 = T > 1 ? x + taps[1] : x0, x2 = T > 2 ? x + taps[2] : x0, x3 = T > 2 ? x + taps[3] : x0;
         for (int q = 0; q < len; q += L)
         {
             TV y0 = TL.Load(g + q), y1 = TL.Load(g1 + q), y2 = TL.Load(g2 + q), y3 = TL.Load(g3 + q);
             TV v = TL.Load(x0 + q);
             a00 = TL.Fma(y0, v, a00); a10 = TL.Fma(y1, v, a10); a20 = TL.Fma(y2, v, a20); a30 = TL.Fma(y3, v, a30);
-            v = TL.Load(x1 + q);
-            a01 = TL.Fma(y0, v, a01); a11 = TL.Fma(y1, v, a11); a21 = TL.Fma(y2, v, a21); a31 = TL.Fma(y3, v, a31);
-            v = TL.Load(x2 + q);
-            a02 = TL.Fma(y0, v, a02); a12 = TL.Fma(y1, v, a12); a22 = TL.Fma(y2, v, a22); a32 = TL.Fma(y3, v, a32);
-            v = TL.Load(x3 + q);
-            a03 = TL.Fma(y0, v, a03); a13 = TL.Fma(y1, v, a13); a23 = TL.Fma(y2, v, a23); a33 = TL.Fma(y3, v, a33);
+            if (T > 1)
+            {
+                v = TL.Load(x1 + q);
+                a01 = TL.Fma(y0, v, a01); a11 = TL.Fma(y1, v, a11); a21 = TL.Fma(y2, v, a21); a31 = TL.Fma(y3, v, a31);
+            }
+            if (T > 2)
+            {
+                v = TL.Load(x2 + q);
+                a02 = TL.Fma(y0, v, a02); a12 = TL.Fma(y1, v, a12); a22 = TL.Fma(y2, v, a22); a32 = TL.Fma(y3, v, a32);
+                v = TL.Load(x3 + q);
+                a03 = TL.Fma(y0, v, a03); a13 = TL.Fma(y1, v, a13); a23 = TL.Fma(y2, v, a23); a33 = TL.Fma(y3, v, a33);
+            }
         }
         float* lanes = stackalloc float[L];
-        sums[0] += Sum<TL, TV>(a00, lanes); sums[1] += Sum<TL, TV>(a01, lanes);
-        sums[2] += Sum<TL, TV>(a02, lanes); sums[3] += Sum<TL, TV>(a03, lanes);
-        sums[4] += Sum<TL, TV>(a10, lanes); sums[5] += Sum<TL, TV>(a11, lanes);
-        sums[6] += Sum<TL, TV>(a12, lanes); sums[7] += Sum<TL, TV>(a13, lanes);
-        sums[8] += Sum<TL, TV>(a20, lanes); sums[9] += Sum<TL, TV>(a21, lanes);
-        sums[10] += Sum<TL, TV>(a22, lanes); sums[11] += Sum<TL, TV>(a23, lanes);
-        sums[12] += Sum<TL, TV>(a30, lanes); sums[13] += Sum<TL, TV>(a31, lanes);
-        sums[14] += Sum<TL, TV>(a32, lanes); sums[15] += Sum<TL, TV>(a33, lanes);
+        AddRow<TL, TV, TT>(a00, a01, a02, a03, sums, lanes);
+        AddRow<TL, TV, TT>(a10, a11, a12, a13, sums + T, lanes);
+        AddRow<TL, TV, TT>(a20, a21, a22, a23, sums + 2 * T, lanes);
+        AddRow<TL, TV, TT>(a30, a31, a32, a33, sums + 3 * T, lanes);
     }
 
-    /// <summary>As <see cref="Weight4x4{TL, TV}"/> for 2 taps (sums[2r + t]): the AVX2 tile (8 accumulators).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Weight4x2<TL, TV>(float* g, long gs, float* x0, float* x1, int len, float* sums)
-        where TL : IVectorLanes<TV> where TV : struct
+    /// <summary>sums[t] += the lane sum of v_t for the tile's T taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddRow<TL, TV, TT>(TV v0, TV v1, TV v2, TV v3, float* sums, float* lanes)
+        where TL : IVectorLanes<TV> where TV : struct where TT : struct, ITileVectors
     {
-        int L = TL.Count;
-        TV z = TL.Splat(0f);
-        TV a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
-        float* g1 = g + gs, g2 = g1 + gs, g3 = g2 + gs;
-        for (int q = 0; q < len; q += L)
-        {
-            TV y0 = TL.Load(g + q), y1 = TL.Load(g1 + q), y2 = TL.Load(g2 + q), y3 = TL.Load(g3 + q);
-            TV v = TL.Load(x0 + q);
-            a00 = TL.Fma(y0, v, a00); a10 = TL.Fma(y1, v, a10); a20 = TL.Fma(y2, v, a20); a30 = TL.Fma(y3, v, a30);
-            v = TL.Load(x1 + q);
-            a01 = TL.Fma(y0, v, a01); a11 = TL.Fma(y1, v, a11); a21 = TL.Fma(y2, v, a21); a31 = TL.Fma(y3, v, a31);
-        }
-        float* lanes = stackalloc float[L];
-        sums[0] += Sum<TL, TV>(a00, lanes); sums[1] += Sum<TL, TV>(a01, lanes);
-        sums[2] += Sum<TL, TV>(a10, lanes); sums[3] += Sum<TL, TV>(a11, lanes);
-        sums[4] += Sum<TL, TV>(a20, lanes); sums[5] += Sum<TL, TV>(a21, lanes);
-        sums[6] += Sum<TL, TV>(a30, lanes); sums[7] += Sum<TL, TV>(a31, lanes);
+        sums[0] += Sum<TL, TV>(v0, lanes);
+        if (TT.Vectors > 1) sums[1] += Sum<TL, TV>(v1, lanes);
+        if (TT.Vectors > 2) { sums[2] += Sum<TL, TV>(v2, lanes); sums[3] += Sum<TL, TV>(v3, lanes); }
     }
 
     /// <summary>The weight-gradient tile one lane wide: sums[r] += Σ_{q &lt; len} g[r·gs + q] · x[q] for 4 rows.</summary>
@@ -163,8 +152,8 @@ internal static unsafe class DirectConvTiles
     }
 }
 
-/// <summary>Vectors per output channel in a <see cref="DirectConvTiles.Forward{TL, TV, TW}"/> tile (1, 2 or 4), as a
-/// type so that each tile width compiles to its own straight-line code.</summary>
+/// <summary>A tile dimension of <see cref="DirectConvTiles"/> (1, 2 or 4: vectors per output channel of a forward
+/// tile, taps of a weight-gradient tile), as a type so that each tile shape compiles to its own straight-line code.</summary>
 internal interface ITileVectors
 {
     static abstract int Vectors { get; }

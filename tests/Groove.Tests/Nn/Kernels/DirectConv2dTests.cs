@@ -57,66 +57,61 @@ public class DirectConv2dTests
         CompareWithIm2Col(g);
     }
 
+    /// <summary>Forward, data and weight gradient of one kernel, into outputs first filled with NaN (a kernel must
+    /// overwrite them, not accumulate).</summary>
+    static (float[] y, float[] gx, float[] gw, float[] gb) RunAll(IConv2dKernel kernel, Conv2dGeometry g, float[] x,
+        float[] wt, float[] bias, float[] gy)
+    {
+        float[] y = new float[gy.Length], gx = new float[x.Length], gw = new float[wt.Length], gb = new float[g.Cout];
+        foreach (var a in new[] { y, gx, gw, gb }) Array.Fill(a, float.NaN);
+        kernel.Forward(g, x, wt, bias, y);
+        kernel.BackwardData(g, gy, wt, gx);
+        kernel.BackwardWeight(g, x, gy, gw, gb);
+        return (y, gx, gw, gb);
+    }
+
+    static (float[] x, float[] wt, float[] bias, float[] gy) Operands(Conv2dGeometry g, int seed) =>
+        (NaiveGemm.Random(g.N * g.Cin * g.InPlane, seed), NaiveGemm.Random(g.Cout * g.PatchSize, seed + 1),
+         NaiveGemm.Random(g.Cout, seed + 2), NaiveGemm.Random(g.N * g.Cout * g.OutPlane, seed + 3));
+
     static void CompareWithIm2Col(Conv2dGeometry g)
     {
-        float[] x = NaiveGemm.Random(g.N * g.Cin * g.InPlane, 1), wt = NaiveGemm.Random(g.Cout * g.PatchSize, 2);
-        float[] bias = NaiveGemm.Random(g.Cout, 3), gy = NaiveGemm.Random(g.N * g.Cout * g.OutPlane, 4);
-        var reference = new Im2ColConv2dKernel();
-        var ey = new float[gy.Length];
-        var egx = new float[x.Length];
-        var egw = new float[wt.Length];
-        var egb = new float[g.Cout];
-        reference.Forward(g, x, wt, bias, ey);
-        reference.BackwardData(g, gy, wt, egx);
-        reference.BackwardWeight(g, x, gy, egw, egb);
+        var (x, wt, bias, gy) = Operands(g, 1);
+        var e = RunAll(new Im2ColConv2dKernel(), g, x, wt, bias, gy);
         foreach (var path in Paths())
             foreach (int threads in new[] { 1, 2 })
             {
                 var kernel = new DirectConv2dKernel(path, threads);
                 Assert.True(kernel.Supports(g), $"{g} not supported");
-                var y = new float[ey.Length];
-                var gx = new float[x.Length];
-                var gw = new float[wt.Length];
-                var gb = new float[g.Cout];
-                Array.Fill(y, float.NaN); // outputs are overwritten, not accumulated
-                Array.Fill(gx, float.NaN);
-                Array.Fill(gw, float.NaN);
-                Array.Fill(gb, float.NaN);
-                kernel.Forward(g, x, wt, bias, y);
-                kernel.BackwardData(g, gy, wt, gx);
-                kernel.BackwardWeight(g, x, gy, gw, gb);
+                var a = RunAll(kernel, g, x, wt, bias, gy);
                 string at = $"{path}, {threads} thread(s)";
-                AssertClose(ey, y, Tolerance(g.PatchSize + 1), $"y ({at})");
-                AssertClose(egx, gx, Tolerance(g.Cout * g.Kh * g.Kw), $"gx ({at})");
-                AssertClose(egw, gw, Tolerance(g.N * g.OutPlane), $"gw ({at})");
-                AssertClose(egb, gb, Tolerance(g.N * g.OutPlane), $"gb ({at})");
+                AssertClose(e.y, a.y, Tolerance(g.PatchSize + 1), $"y ({at})");
+                AssertClose(e.gx, a.gx, Tolerance(g.Cout * g.Kh * g.Kw), $"gx ({at})");
+                AssertClose(e.gw, a.gw, Tolerance(g.N * g.OutPlane), $"gw ({at})");
+                AssertClose(e.gb, a.gb, Tolerance(g.N * g.OutPlane), $"gb ({at})");
             }
     }
 
     [Fact]
-    public void LargeProblemOnTwoThreadsMatchesOneThread()
+    public void ResultsDoNotDependOnTheThreadCount()
     {
-        // Above the parallel threshold (a TCN front-end convolution). Forward and data-gradient outputs are each
-        // computed by one tile whatever the split: identical. Weight-gradient partial sums are per (sample, row run)
-        // and added in item order, so they do not depend on the thread count either.
-        var g = Geometry(3, 16, 40, 26, 16, 3, 3, 1, 1, 1, 0, same: false);
-        float[] x = NaiveGemm.Random(g.N * g.Cin * g.InPlane, 5), wt = NaiveGemm.Random(g.Cout * g.PatchSize, 6);
-        float[] gy = NaiveGemm.Random(g.N * g.Cout * g.OutPlane, 7);
-        var results = new List<(float[] y, float[] gx, float[] gw)>();
-        foreach (int threads in new[] { 1, 2 })
+        // Above the parallel threshold (a TCN front-end convolution, and a 1-D one whose weight-gradient items span
+        // samples). Forward and data-gradient outputs are each computed by one tile whatever the split; weight-gradient
+        // partial sums are per row run and added in run order: all bit-identical on one and on two threads.
+        foreach (var g in new[]
+                 {
+                     Geometry(3, 16, 40, 26, 16, 3, 3, 1, 1, 1, 0, same: false),
+                     Geometry(12, 16, 1, 300, 16, 1, 5, 1, 8, 0, 16, same: true),
+                 })
         {
-            var kernel = new DirectConv2dKernel(SimdPaths.Best, threads);
-            var y = new float[gy.Length];
-            var gx = new float[x.Length];
-            var gw = new float[wt.Length];
-            kernel.Forward(g, x, wt, default, y);
-            kernel.BackwardData(g, gy, wt, gx);
-            kernel.BackwardWeight(g, x, gy, gw, default);
-            results.Add((y, gx, gw));
+            var (x, wt, bias, gy) = Operands(g, 5);
+            var one = RunAll(new DirectConv2dKernel(SimdPaths.Best, 1), g, x, wt, bias, gy);
+            var two = RunAll(new DirectConv2dKernel(SimdPaths.Best, 2), g, x, wt, bias, gy);
+            Assert.Equal(one.y, two.y);
+            Assert.Equal(one.gx, two.gx);
+            Assert.Equal(one.gw, two.gw);
+            Assert.Equal(one.gb, two.gb);
         }
-        Assert.Equal(results[0].y, results[1].y);
-        Assert.Equal(results[0].gx, results[1].gx);
-        Assert.Equal(results[0].gw, results[1].gw);
     }
 
     [Fact]
