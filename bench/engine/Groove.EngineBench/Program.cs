@@ -143,9 +143,18 @@ static class Program
 
     /// <summary>Best and median wall-clock ms of <paramref name="reps"/> steps, and the least process CPU ms of a
     /// step (all threads: on a shared machine this is the work done, whoever else held the cores).</summary>
+    /// <summary>Least time of a warm-up: the runtime's tiered JIT promotes a method to optimised code after 30 calls
+    /// and a short delay, so steps timed after only a couple of warm-up calls would run some hot code (the runtime's
+    /// vector exp, for one) unoptimised — unlike the thousands of steps of a training loop. Warm-up therefore runs
+    /// at least this long (and at least the workload's warm-up count, at most <see cref="MaxWarmupSteps"/> steps).</summary>
+    const double MinWarmupSeconds = 1.0;
+
+    const int MaxWarmupSteps = 100;
+
     static (double best, double median, double cpu) Timed(Action step, int reps, int warmup)
     {
-        for (int i = 0; i < warmup; i++) step();
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warm.Elapsed.TotalSeconds < MinWarmupSeconds && i < MaxWarmupSteps); i++) step();
         var times = new double[reps];
         double cpu = double.MaxValue;
         for (int i = 0; i < reps; i++)
