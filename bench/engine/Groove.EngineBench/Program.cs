@@ -143,13 +143,14 @@ static class Program
 
     /// <summary>Best and median wall-clock ms of <paramref name="reps"/> steps, and the least process CPU ms of a
     /// step (all threads: on a shared machine this is the work done, whoever else held the cores).</summary>
-    /// <summary>Least time of a warm-up: the runtime's tiered JIT promotes a method to optimised code after 30 calls
-    /// and a short delay, so steps timed after only a couple of warm-up calls would run some hot code (the runtime's
-    /// vector exp, for one) unoptimised — unlike the thousands of steps of a training loop. Warm-up therefore runs
+    /// <summary>Least time of a warm-up: the runtime's tiered JIT (unoptimised, instrumented, then optimised code)
+    /// settles only after some tens of calls of each method, so steps timed after only a couple of warm-up calls
+    /// would run some hot code (the runtime's vector exp, for one) unoptimised — unlike the thousands of steps of a
+    /// training loop. Warm-up therefore runs
     /// at least this long (and at least the workload's warm-up count, at most <see cref="MaxWarmupSteps"/> steps).</summary>
-    const double MinWarmupSeconds = 1.0;
+    const double MinWarmupSeconds = 3.0;
 
-    const int MaxWarmupSteps = 100;
+    const int MaxWarmupSteps = 300;
 
     static (double best, double median, double cpu) Timed(Action step, int reps, int warmup)
     {
