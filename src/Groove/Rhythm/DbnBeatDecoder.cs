@@ -54,12 +54,18 @@ public sealed class DbnBeatDecoder
 
     /// <summary>Beat times in seconds.</summary>
     /// <exception cref="GrooveException">The activation holds NaN or values outside [0, 1].</exception>
-    public double[] Decode(ReadOnlySpan<float> activation, CancellationToken cancellationToken = default)
+    public double[] Decode(ReadOnlySpan<float> activation, CancellationToken cancellationToken = default) =>
+        DecodeWithLogProbability(activation, cancellationToken).Beats;
+
+    /// <summary>Beat times in seconds and the log-probability of the Viterbi path they come from (−∞ when nothing
+    /// was decoded): paths of decoders with different tempo ranges can be compared by it.</summary>
+    /// <exception cref="GrooveException">The activation holds NaN or values outside [0, 1].</exception>
+    public (double[] Beats, double LogProbability) DecodeWithLogProbability(ReadOnlySpan<float> activation, CancellationToken cancellationToken = default)
     {
         ActivationCheck.Validate(activation, "beat activation");
         var (first, end) = ActivationCheck.ThresholdRange(activation, 1, Options.Threshold);
         var act = activation[first..end];
-        if (!ActivationCheck.AnyNonZero(act)) return [];
+        if (!ActivationCheck.AnyNonZero(act)) return ([], double.NegativeInfinity);
 
         // madmom computes the densities in float32 (its activations' type), then stores them as float64.
         float lambdaMinusOne = (float)(Options.ObservationLambda - 1);
@@ -69,8 +75,8 @@ public sealed class DbnBeatDecoder
             densities[2 * t] = MathF.Log((1f - act[t]) / lambdaMinusOne);
             densities[2 * t + 1] = MathF.Log(act[t]);
         }
-        var (path, _) = _model.Viterbi(densities, act.Length, cancellationToken);
-        if (path.Length == 0) return [];
+        var (path, logProbability) = _model.Viterbi(densities, act.Length, cancellationToken);
+        if (path.Length == 0) return ([], double.NegativeInfinity);
 
         var frames = new List<int>();
         if (Options.Correct)
@@ -96,7 +102,7 @@ public sealed class DbnBeatDecoder
         }
         var times = new double[frames.Count];
         for (int i = 0; i < times.Length; i++) times[i] = (frames[i] + first) / FramesPerSecond;
-        return times;
+        return (times, logProbability);
     }
 
     private static double[]? TempoPrior(int[] intervals, double fps, DbnBeatOptions o)

@@ -34,18 +34,16 @@ public sealed class ZeroNsBeatTracker : IBeatTracker
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        float[] activation;
+        float[] percussive = [], nonPercussive = [], envelope = [];
         lock (_gate)
         {
             var (p, n, frames) = _model.Features(ZeroNsModel.Parts(audio, cancellationToken), cancellationToken);
-            activation = _model.Activation(p, n, frames, Decoding.Source, cancellationToken);
-            if (Decoding.OnsetBlend != 0 && frames > 1) Decoding.Blend(activation, OnsetPhaseAnchor.Envelope(Tensor.Wrap(p, 1, 1, ZeroNsFrontEnd.Bins, frames)));
+            if (Decoding.NeedsPercussive) percussive = _model.Activation(p, n, frames, ZeroNsModel.ActivationSource.Percussive, cancellationToken);
+            if (Decoding.NeedsNonPercussive) nonPercussive = _model.Activation(p, n, frames, ZeroNsModel.ActivationSource.NonPercussive, cancellationToken);
+            if (Decoding.OnsetBlend != 0 && frames > 1) envelope = OnsetPhaseAnchor.Envelope(Tensor.Wrap(p, 1, 1, ZeroNsFrontEnd.Bins, frames));
         }
         progress?.Report(0.7);
-        for (int i = 0; i < activation.Length; i++) activation[i] = Math.Clamp(activation[i], 0f, 1f - 1e-6f);
-        var times = activation.Length > 1
-            ? new DbnBeatDecoder(ZeroNsFrontEnd.FrameRate, Decoding.DbnFor(activation, ZeroNsFrontEnd.FrameRate)).Decode(activation, cancellationToken)
-            : [];
+        var (times, activation) = Decoding.Decode(percussive, nonPercussive, envelope, ZeroNsFrontEnd.FrameRate, cancellationToken);
         progress?.Report(1);
         return BeatTrackingResult.FromBeatTimes(times, activation, ZeroNsFrontEnd.FrameRate);
     }

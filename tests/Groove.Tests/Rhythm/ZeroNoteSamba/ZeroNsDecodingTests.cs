@@ -63,4 +63,44 @@ public class ZeroNsDecodingTests
         Assert.Same(ZeroNsDecoding.Paper, Assert.IsType<ZeroNsBeatTracker>(BeatTrackers.Create("zerons-paper")).Decoding);
         Assert.Same(ZeroNsDecoding.Paper, Assert.IsType<ZeroNsBeatTracker>(BeatTrackers.Create("zerons-ft")).Decoding);
     }
+
+    [Fact]
+    public void DecodingTheBranchesEqualsDecodingTheirBlendedMaximum()
+    {
+        var p = Pulse(1875, 25, 0.3f);
+        var n = Pulse(1875, 50, 0.1f);
+        var env = new float[1875];
+        for (int t = 3; t < env.Length; t += 25) env[t] = 2f;
+        var (beats, activation) = ZeroNsDecoding.Default.Decode(p, n, env, Fps);
+
+        var expected = p.Zip(n, Math.Max).ToArray();
+        ZeroNsDecoding.Default.Blend(expected, env);
+        for (int i = 0; i < expected.Length; i++) expected[i] = Math.Clamp(expected[i], 0f, 1f - 1e-6f);
+        Assert.Equal(expected, activation);
+        Assert.Equal(new DbnBeatDecoder(Fps, ZeroNsDecoding.Default.DbnFor(expected, Fps)).Decode(expected), beats);
+        Assert.Throws<ArgumentException>(() => ZeroNsDecoding.Default.Decode(p, n.AsSpan(1), env, Fps));
+    }
+
+    [Fact]
+    public void ThePathLikelihoodMovesAHalfTempoEstimateToTheLevelEveryPeakIsOn()
+    {
+        var act = Pulse(1875, 25, 0.01f);                            // 150 BPM, nothing between the beats
+        var slow = new ZeroNsDecoding { TempoWindow = 1.4, TempoEstimatePriorBpm = 70, TempoEstimatePriorOctaves = 0.3 };
+        var (half, _) = slow.Decode(act, act, [], Fps);
+        var (chosen, _) = (slow with { Octave = ZeroNsDecoding.OctaveChoice.PathLikelihood }).Decode(act, act, [], Fps);
+        static double Bpm(double[] b) => 60 / b.Zip(b.Skip(1), (x, y) => y - x).Order().ElementAt(b.Length / 2);
+        Assert.InRange(Bpm(half), 70, 80);                          // the prior pulls the estimate to 75 BPM
+        Assert.InRange(Bpm(chosen), 145, 155);
+    }
+
+    [Fact]
+    public void TheDecoderReportsThePathLogProbability()
+    {
+        var act = Pulse(1875, 25, 0.01f);
+        var (beats, onBeat) = new DbnBeatDecoder(Fps, new DbnBeatOptions { MinBpm = 130, MaxBpm = 170 }).DecodeWithLogProbability(act);
+        var (_, halfTempo) = new DbnBeatDecoder(Fps, new DbnBeatOptions { MinBpm = 60, MaxBpm = 90 }).DecodeWithLogProbability(act);
+        Assert.Equal(new DbnBeatDecoder(Fps, new DbnBeatOptions { MinBpm = 130, MaxBpm = 170 }).Decode(act), beats);
+        Assert.True(onBeat > halfTempo, $"{onBeat} vs {halfTempo}");
+        Assert.True(double.IsNegativeInfinity(new DbnBeatDecoder(Fps).DecodeWithLogProbability(new float[100]).LogProbability));
+    }
 }
