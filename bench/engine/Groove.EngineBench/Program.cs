@@ -115,6 +115,9 @@ static class Program
             case "conv-profile":
                 ConvProfile.Run(reps > 0 ? reps : 1, args.Length > 2 ? args[2] : null);
                 break;
+            case "smallconv-profile":
+                SmallConvProfile.Run(reps > 0 ? reps : 5, args.Length > 2 ? args[2] : null);
+                break;
             case "dwconv":
                 DepthwiseVsIm2Col(reps > 0 ? reps : 5);
                 break;
@@ -140,9 +143,19 @@ static class Program
 
     /// <summary>Best and median wall-clock ms of <paramref name="reps"/> steps, and the least process CPU ms of a
     /// step (all threads: on a shared machine this is the work done, whoever else held the cores).</summary>
+    /// <summary>Least time of a warm-up: the runtime's tiered JIT (unoptimised, instrumented, then optimised code)
+    /// settles only after some tens of calls of each method, so steps timed after only a couple of warm-up calls
+    /// would run some hot code (the runtime's vector exp, for one) unoptimised — unlike the thousands of steps of a
+    /// training loop. Warm-up therefore runs
+    /// at least this long (and at least the workload's warm-up count, at most <see cref="MaxWarmupSteps"/> steps).</summary>
+    const double MinWarmupSeconds = 3.0;
+
+    const int MaxWarmupSteps = 300;
+
     static (double best, double median, double cpu) Timed(Action step, int reps, int warmup)
     {
-        for (int i = 0; i < warmup; i++) step();
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warm.Elapsed.TotalSeconds < MinWarmupSeconds && i < MaxWarmupSteps); i++) step();
         var times = new double[reps];
         double cpu = double.MaxValue;
         for (int i = 0; i < reps; i++)

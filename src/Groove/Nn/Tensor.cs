@@ -298,6 +298,11 @@ public sealed partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor NewLike(int[] shape) => new(TensorArena.Rent(ShapeUtil.Numel(shape)), shape);
 
+    /// <summary>As <see cref="NewLike"/> with unspecified contents, for an operation's output that it overwrites in
+    /// full (the arena's recycled buffer is not cleared first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor NewUninitialized(int[] shape) => new(TensorArena.RentUninitialized(ShapeUtil.Numel(shape)), shape);
+
     /// <summary>A contiguous heap copy (never from an arena), not recorded.</summary>
     internal Tensor HeapCopy()
     {

@@ -52,14 +52,22 @@ public sealed class TensorArena
         return a == null || n == 0 ? new float[n] : a.RentFromPool(n);
     }
 
-    private float[] RentFromPool(int n)
+    /// <summary>A buffer of at least <paramref name="n"/> floats with unspecified contents, for an output that its
+    /// operation overwrites in full (a convolution's): from the active arena without clearing, else the heap.</summary>
+    internal static float[] RentUninitialized(int n)
+    {
+        var a = t_current;
+        return a == null || n == 0 ? GC.AllocateUninitializedArray<float>(n) : a.RentFromPool(n, clear: false);
+    }
+
+    private float[] RentFromPool(int n, bool clear = true)
     {
         int bucket = n <= 16 ? 16 : (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n), int.MaxValue);
         float[] buf;
         if (_free.TryGetValue(bucket, out var stack) && stack.Count > 0)
         {
             buf = stack.Pop();
-            buf.AsSpan(0, n).Clear();
+            if (clear) buf.AsSpan(0, n).Clear();
         }
         else
         {

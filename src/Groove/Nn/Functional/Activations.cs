@@ -48,12 +48,12 @@ public static partial class Functional
     internal static Tensor KernelActivation(Tensor x, KernelAct act)
     {
         var xc = x.DataContiguous();
-        var o = Tensor.NewLike(x.ShapeArray);
+        var o = Tensor.NewUninitialized(x.ShapeArray); // the kernels write every element
         ActivationKernels.Forward(act, xc.RawSpan, o.RawSpan);
         if (Autograd.ShouldRecord(x))
             Autograd.Record(o, new[] { x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
-                var gi = Tensor.NewLike(x.ShapeArray);
+                var gi = Tensor.NewUninitialized(x.ShapeArray);
                 // GELU's derivative reads the input, the others the saved output.
                 ActivationKernels.Backward(act, xc.RawSpan, o.RawSpan, g.DataContiguous().RawSpan, gi.RawSpan);
                 return new[] { gi };

@@ -36,7 +36,8 @@ public static partial class Functional
     // The one place convolution math is dispatched. Kernels are tried in order; the first that supports a
     // geometry runs it. Faster kernels (Nn/Kernels) are added in front of the im2col fallback.
     private static readonly IConv2dKernel[] ConvKernels =
-        [new Kernels.DepthwiseConv2dKernel(), new Kernels.ImplicitGemmConv2dKernel(), new Im2ColConv2dKernel()];
+        [new Kernels.DepthwiseConv2dKernel(), new Kernels.DirectConv2dKernel(), new Kernels.ImplicitGemmConv2dKernel(),
+         new Im2ColConv2dKernel()];
 
     private static IConv2dKernel ConvKernelFor(in Conv2dGeometry g)
     {
@@ -97,8 +98,9 @@ public static partial class Functional
             throw new ArgumentException($"Conv: input {h}×{wd} is smaller than the (dilated) kernel {kh}×{kw}.");
         var g = new Conv2dGeometry(n, cin, h, wd, cout, kh, kw, sh, sw, dh, dw, pad.Top, pad.Left, hout, wout, groups);
         var kernel = ConvKernelFor(g);
+        // Every IConv2dKernel overwrites its outputs in full: y, gx, gw and gb need no clearing.
         var xc = x.DataContiguous(); var wc = weight.DataContiguous();
-        var y = Tensor.NewLike([n, cout, hout, wout]);
+        var y = Tensor.NewUninitialized([n, cout, hout, wout]);
         kernel.Forward(g, xc.RawSpan, wc.RawSpan, bias != null ? bias.DataContiguous().RawSpan : default, y.RawSpan);
         if (Autograd.ShouldRecord(x, weight, bias))
             Autograd.Record(y, bias != null ? new[] { x, weight, bias } : new[] { x, weight }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (gy) =>
@@ -107,13 +109,13 @@ public static partial class Functional
                 Tensor? gx = null, gw = null, gb = null;
                 if (x.RequiresGrad)
                 {
-                    gx = Tensor.NewLike(x.ShapeArray);
+                    gx = Tensor.NewUninitialized(x.ShapeArray);
                     kernel.BackwardData(g, gyc.RawSpan, wc.RawSpan, gx.RawSpan);
                 }
                 if (weight.RequiresGrad || (bias?.RequiresGrad ?? false))
                 {
-                    gw = Tensor.NewLike(weight.ShapeArray);
-                    gb = bias != null ? Tensor.NewLike(bias.ShapeArray) : null;
+                    gw = Tensor.NewUninitialized(weight.ShapeArray);
+                    gb = bias != null ? Tensor.NewUninitialized(bias.ShapeArray) : null;
                     kernel.BackwardWeight(g, xc.RawSpan, gyc.RawSpan, gw.RawSpan, gb != null ? gb.RawSpan : default);
                 }
                 return bias != null ? new[] { gx, gw, gb } : new[] { gx, gw };

@@ -93,7 +93,7 @@ public static partial class Functional
         int planes = x.Dim(0) * x.Dim(1), H = x.Dim(2), W = x.Dim(3);
         int oh = wh.Start.Length, ow = ww.Start.Length;
         var xc = x.DataContiguous();
-        var y = Tensor.NewLike([x.Dim(0), x.Dim(1), oh, ow]);
+        var y = Tensor.NewUninitialized([x.Dim(0), x.Dim(1), oh, ow]); // every branch below writes every output
         var xs = xc.RawSpan; var ys = y.RawSpan;
         int[]? arg = max ? new int[y.Size] : null;
         int inPlane = H * W, outPlane = oh * ow;
