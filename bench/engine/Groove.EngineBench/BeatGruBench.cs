@@ -10,25 +10,15 @@ namespace Groove.EngineBench;
 /// layer to beat and downbeat logits, on one training batch (the trainer's default: 8 excerpts of
 /// 8 s, 344 frames). Dropout 0 on both sides (same arithmetic). Loss = Σ logits. Same model as torch_bench.py.
 /// </summary>
-sealed class BeatGruBench
+sealed class BeatGruBench() : ModelBench(trainInArena: false)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 8, Frames = 344, Bands = 81, Width = 20, Layers = 5, Fps = 43;
     readonly BeatNetwork _net = BeatNetwork.Create(
         new BeatNetConfig { Kind = "gru", Bands = Bands, Width = Width, Layers = Layers, Dropout = 0f },
         new Rng(15), new Rng(17));
     readonly Tensor _x = Tensor.Randn(new Rng(16), Batch, Frames, Bands);
 
-    public void Step()
-    {
-        _net.ZeroGrad();
-        _net.Run(_x).Frames.Sum().Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Run(_x);
-    }
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override Tensor Loss() => _net.Run(_x).Frames.Sum();
+    protected override void Forward() => _net.Run(_x);
 }

@@ -10,26 +10,13 @@ namespace Groove.EngineBench;
 /// 84 bins × 258 frames. Drop path is set to 0 so that both peers do the same arithmetic (its masks are cheap).
 /// Loss = Σ logits. The step's buffers come from a <see cref="TensorArena"/>, as in the trainers. Same model as torch_bench.py.
 /// </summary>
-sealed class ChromaNetBench
+sealed class ChromaNetBench() : ModelBench(trainInArena: true)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 24, Bins = 84, Frames = 258;
     readonly Groove.Tonality.Stone.ChromaNet _net = new(new ChromaNetConfig { DropPath = 0f }, new Rng(12));
     readonly Tensor _x = Tensor.Randn(new Rng(13), Batch, 1, Bins, Frames);
 
-    readonly TensorArena _arena = new();
-
-    public void Step()
-    {
-        using var scope = _arena.Step(); // as ResumableTraining runs every training step
-        _net.ZeroGrad();
-        _net.Logits(_x).Sum().Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Logits(_x);
-    }
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override Tensor Loss() => _net.Logits(_x).Sum();
+    protected override void Forward() => _net.Logits(_x);
 }

@@ -5,42 +5,21 @@ using Groove.Rhythm.ZeroNoteSamba;
 
 namespace Groove.EngineBench;
 
-/// <summary>A model workload: one training step (forward, loss = Σ outputs, backward; its buffers from a
-/// <see cref="TensorArena"/>, as <c>ResumableTraining</c> runs every trainer's steps) or one inference.</summary>
-interface IModelBench
-{
-    void Step();
-    void Infer();
-}
-
 /// <summary>
 /// One branch of the shipped small Zero-Note Samba network (<see cref="SyncPredNetConfig.Small"/>, models/zerons-small:
 /// eight 'same' convolutions of 8…32 channels with time dilations 1…16, frequency max-pooling 4, 3, 8, ReLU, then a
 /// 1×1 head) on one pretext batch of 16 windows × 96 bins × 313 frames, through <see cref="SyncPredBranch"/> itself.
 /// Dropout is set to 0 on both sides (its masks do not change the arithmetic to time). Same model as torch_bench.py.
 /// </summary>
-sealed class ZeroNsSmallBench : IModelBench
+sealed class ZeroNsSmallBench() : ModelBench(trainInArena: true)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 16, Bins = 96, Frames = 313;
     readonly SyncPredBranch _net = new(SyncPredNetConfig.Small with { Dropout = 0f }, new Rng(21));
     readonly Tensor _x = Tensor.Randn(new Rng(22), Batch, 1, Bins, Frames);
 
-    readonly TensorArena _arena = new();
-
-    public void Step()
-    {
-        using var scope = _arena.Step();
-        _net.ZeroGrad();
-        _net.Logits(_x).Sum().Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Logits(_x);
-    }
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override Tensor Loss() => _net.Logits(_x).Sum();
+    protected override void Forward() => _net.Logits(_x);
 }
 
 /// <summary>
@@ -48,28 +27,15 @@ sealed class ZeroNsSmallBench : IModelBench
 /// of 8…64 channels with 3×3 convolutions and BatchNorm in training mode) on one training batch of 16 triplets =
 /// 48 log-mel tiles of 128 × 500. Loss = Σ raw embeddings. Same model as torch_bench.py.
 /// </summary>
-sealed class Tile2VecBench : IModelBench
+sealed class Tile2VecBench() : ModelBench(trainInArena: true)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 48, Mels = 128, Frames = 500;
     readonly Tile2VecNet _net = new(Tile2VecConfig.Small, new Rng(31));
     readonly Tensor _x = Tensor.Randn(new Rng(32), Batch, 1, Mels, Frames);
 
-    readonly TensorArena _arena = new();
-
-    public void Step()
-    {
-        using var scope = _arena.Step();
-        _net.ZeroGrad();
-        _net.Forward(_x).Sum().Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Forward(_x);
-    }
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override Tensor Loss() => _net.Forward(_x).Sum();
+    protected override void Forward() => _net.Forward(_x);
 }
 
 /// <summary>
@@ -78,27 +44,18 @@ sealed class Tile2VecBench : IModelBench
 /// 6 excerpts of 12 s at 50 fps (600 frames × 81 bands). Dropout 0 on both sides. Loss = Σ frame logits + Σ tempo
 /// logits. Same model as torch_bench.py.
 /// </summary>
-sealed class BeatTcnBench : IModelBench
+sealed class BeatTcnBench() : ModelBench(trainInArena: true)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 6, Frames = 600, Bands = 81;
     readonly BeatTcnNetwork _net = new(new BeatNetConfig { Layers = 8, Dropout = 0f }, new Rng(41), new Rng(42));
     readonly Tensor _x = Tensor.Randn(new Rng(43), Batch, Frames, Bands);
 
-    readonly TensorArena _arena = new();
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override void Forward() => _net.Run(_x);
 
-    public void Step()
+    protected override Tensor Loss()
     {
-        using var scope = _arena.Step();
-        _net.ZeroGrad();
         var (frames, tempo) = _net.Run(_x);
-        (frames.Sum() + tempo!.Sum()).Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Run(_x);
+        return frames.Sum() + tempo!.Sum();
     }
 }

@@ -9,23 +9,13 @@ namespace Groove.EngineBench;
 /// output) on one few-shot training batch: 4 excerpts of 8 s at 50 fps (400 frames). Loss = Σ logits.
 /// Same model as torch_bench.py.
 /// </summary>
-sealed class FewShotGruBench
+sealed class FewShotGruBench() : ModelBench(trainInArena: false)
 {
-    readonly InferenceArenas _inference = new();
     public const int Batch = 4, Frames = 400, Bands = 81, Channels = 16, Hidden = 16, Layers = 2;
     readonly BiGruBeatNetwork _net = new(Bands, Channels, Hidden, Layers, new Rng(15));
     readonly Tensor _x = Tensor.Randn(new Rng(16), Batch, Frames, Bands);
 
-    public void Step()
-    {
-        _net.ZeroGrad();
-        _net.Forward(_x).Sum().Backward();
-    }
-
-    public void Infer()
-    {
-        using var _ = GradMode.NoGrad();
-        using var step = _inference.Step(); // buffers recycled, as the models' inference calls run
-        _net.Forward(_x);
-    }
+    protected override void ZeroGrad() => _net.ZeroGrad();
+    protected override Tensor Loss() => _net.Forward(_x).Sum();
+    protected override void Forward() => _net.Forward(_x);
 }

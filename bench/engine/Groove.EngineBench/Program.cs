@@ -53,7 +53,7 @@ static class Program
             case "tcn-fwd":
             {
                 string name = args[0].Replace("-fwd", "", StringComparison.Ordinal);
-                IModelBench model = name switch
+                ModelBench model = name switch
                 {
                     "zerons-small" => new ZeroNsSmallBench(),
                     "tile2vec" => new Tile2VecBench(),
