@@ -297,6 +297,31 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
         return ow;
     }
 
+    /// <summary>The adjoint of <see cref="TakeEven"/>: dst[iw0 + 2·(ow − owLo)] += src[ow] for whole groups of 8 from
+    /// owLo (AVX2: each group of 8 is spread over the even lanes of two vectors, zeros in the odd lanes, with a
+    /// cross-lane permute and two in-lane unpacks, and added to 16 consecutive elements); returns where the caller's
+    /// scalar loop continues.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int AddToEven(ReadOnlySpan<float> src, Span<float> dst, int iw0, int owLo, int owHi)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
+        int ow = owLo;
+        fixed (float* ps = src, pd = dst)
+        {
+            // Each group adds to dst[iw .. iw + 15] (the odd lanes add zero): stop while that stays inside the span.
+            for (long iw = iw0; ow + 8 <= owHi && iw + 16 <= dst.Length; ow += 8, iw += 16)
+            {
+                var v = System.Runtime.Intrinsics.X86.Avx.LoadVector256(ps + ow);
+                var halves = System.Runtime.Intrinsics.X86.Avx2.Permute4x64(v.AsDouble(), 0b11_01_10_00).AsSingle(); // s0 s1 s4 s5 | s2 s3 s6 s7
+                var lo = System.Runtime.Intrinsics.X86.Avx.UnpackLow(halves, Vector256<float>.Zero);  // s0 0 s1 0 | s2 0 s3 0
+                var hi = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(halves, Vector256<float>.Zero); // s4 0 s5 0 | s6 0 s7 0
+                System.Runtime.Intrinsics.X86.Avx.Store(pd + iw, System.Runtime.Intrinsics.X86.Avx.Add(System.Runtime.Intrinsics.X86.Avx.LoadVector256(pd + iw), lo));
+                System.Runtime.Intrinsics.X86.Avx.Store(pd + iw + 8, System.Runtime.Intrinsics.X86.Avx.Add(System.Runtime.Intrinsics.X86.Avx.LoadVector256(pd + iw + 8), hi));
+            }
+        }
+        return ow;
+    }
+
     /// <summary>col[(c·Kh + i)·Kw + j, oh·Wout + ow] = x[c, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (0 outside).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
@@ -361,7 +386,10 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                             TensorPrimitives.Add(d, src.Slice(owLo, owHi - owLo), d);
                         }
                         else
-                            for (int ow = owLo, iw = iw0; ow < owHi; ow++, iw += g.StrideW) dst[iw] += src[ow];
+                        {
+                            int ow = g.StrideW == 2 ? AddToEven(src, dst, iw0, owLo, owHi) : owLo;
+                            for (int iw = iw0 + (ow - owLo) * g.StrideW; ow < owHi; ow++, iw += g.StrideW) dst[iw] += src[ow];
+                        }
                     }
                 }
             }
