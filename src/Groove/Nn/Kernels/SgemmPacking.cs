@@ -103,13 +103,16 @@ internal static class SgemmPacking
             }
             else
             {
-                // Stored n×k: op(B)(p, j) = b[j·ldb + p]; gather across nr rows, 8×8 blocks at a time.
+                // Stored n×k: op(B)(p, j) = b[j·ldb + p]; gather across nr rows, 8×8 blocks at a time (a panel
+                // narrower than NR, e.g. the 16 or 49 columns of a weight gradient, takes its whole groups of 8 rows
+                // the same way and only the rest element by element).
                 float* src = b + (long)(jc + j0) * ldb + pc;
-                int p = 0;
-                if (nr == NR && Avx.IsSupported)
+                int p = 0, groups = Avx.IsSupported ? nr / 8 : 0;
+                if (groups > 0)
                 {
                     for (; p + 8 <= kc; p += 8)
-                        for (int half = 0; half < NR / 8; half++)
+                    {
+                        for (int half = 0; half < groups; half++)
                         {
                             float* s = src + (long)half * 8 * ldb + p;
                             Vector256<float> r0 = Avx.LoadVector256(s);
@@ -126,6 +129,9 @@ internal static class SgemmPacking
                             Avx.Store(d + 3 * NR, r3); Avx.Store(d + 4 * NR, r4); Avx.Store(d + 5 * NR, r5);
                             Avx.Store(d + 6 * NR, r6); Avx.Store(d + 7 * NR, r7);
                         }
+                        for (int q = p; q < p + 8; q++)
+                            for (int j = groups * 8; j < NR; j++) dst[q * NR + j] = j < nr ? src[(long)j * ldb + q] : 0f;
+                    }
                 }
                 for (; p < kc; p++)
                     for (int j = 0; j < NR; j++) dst[p * NR + j] = j < nr ? src[(long)j * ldb + p] : 0f;
