@@ -55,9 +55,9 @@ public class Im2ColConv2dTests
     }
     /// <summary>Float sums of <paramref name="terms"/> products of values in [−1, 1]: within 8e-7·terms of the double
     /// reference; a dropped, doubled or misplaced tap is off by a whole product.</summary>
-    static float Tolerance(int terms) => 8e-7f * terms + 2e-6f;
+    internal static float Tolerance(int terms) => 8e-7f * terms + 2e-6f;
 
-    static void AssertClose(double[] expected, float[] actual, float tol, string what)
+    internal static void AssertClose(double[] expected, float[] actual, float tol, string what)
     {
         for (int i = 0; i < expected.Length; i++)
             if (!(Math.Abs(expected[i] - actual[i]) <= tol))
@@ -65,7 +65,7 @@ public class Im2ColConv2dTests
     }
 
     /// <summary>The convolution's forward pass and both gradients by their definition, in double.</summary>
-    static (double[] y, double[] gx, double[] gw, double[] gb) Reference(Conv2dGeometry g, float[] x, float[] wt,
+    internal static (double[] y, double[] gx, double[] gw, double[] gb) Reference(Conv2dGeometry g, float[] x, float[] wt,
         float[] bias, float[] gy)
     {
         int cig = g.CinPerGroup, cog = g.CoutPerGroup;
