@@ -129,8 +129,17 @@ internal static class SgemmPacking
                             Avx.Store(d + 3 * NR, r3); Avx.Store(d + 4 * NR, r4); Avx.Store(d + 5 * NR, r5);
                             Avx.Store(d + 6 * NR, r6); Avx.Store(d + 7 * NR, r7);
                         }
+                        // The rest of the panel: the last partial group of rows element by element, zeros past it
+                        // 8 at a time.
+                        int jz = groups * 8;
+                        if (jz < nr)
+                        {
+                            for (int q = p; q < p + 8; q++)
+                                for (int j = jz; j < jz + 8; j++) dst[q * NR + j] = j < nr ? src[(long)j * ldb + q] : 0f;
+                            jz += 8;
+                        }
                         for (int q = p; q < p + 8; q++)
-                            for (int j = groups * 8; j < NR; j++) dst[q * NR + j] = j < nr ? src[(long)j * ldb + q] : 0f;
+                            for (int j = jz; j < NR; j += 8) Avx.Store(dst + q * NR + j, Vector256<float>.Zero);
                     }
                 }
                 for (; p < kc; p++)
