@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Groove.Nn.Kernels;
 
@@ -22,7 +23,7 @@ internal sealed unsafe class WorkerPool
     delegate*<nint, int, void> _body;
     nint _state;
     int _count, _next, _active;
-    Exception? _error;
+    ExceptionDispatchInfo? _error;
 
     WorkerPool(int workers)
     {
@@ -35,7 +36,8 @@ internal sealed unsafe class WorkerPool
     public int Threads => _workers + 1;
 
     /// <summary>Runs body(state, i) for i in [0, count) on up to <see cref="Threads"/> threads and returns when all
-    /// are done (an exception from any iteration is rethrown here after the others finish).</summary>
+    /// are done. The first exception an iteration throws is rethrown here as itself (not wrapped), after the other
+    /// threads finish, so a caller sees the same exception whether the loop ran in parallel or inline.</summary>
     public void For(int count, delegate*<nint, int, void> body, nint state) => For(count, body, state, int.MaxValue);
 
     /// <summary>As the overload without a limit, on at most <paramref name="maxThreads"/>
@@ -61,7 +63,7 @@ internal sealed unsafe class WorkerPool
             _start.Release(helpers);
             Work();
             if (Interlocked.Decrement(ref _active) != 0) _done.Wait();
-            if (_error is { } e) throw new AggregateException(e);
+            _error?.Throw();
         }
         finally
         {
@@ -98,7 +100,7 @@ internal sealed unsafe class WorkerPool
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _error, e, null);
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
             Volatile.Write(ref _next, _count); // the others stop claiming
         }
     }
