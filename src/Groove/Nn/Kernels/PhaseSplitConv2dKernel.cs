@@ -39,59 +39,57 @@ internal sealed unsafe class PhaseSplitConv2dKernel(SimdPath path, int maxThread
     public void Forward(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y)
     {
         var pg = PhaseGeometry(g);
-        float[] phases = ArrayPool<float>.Shared.Rent(pg.N * pg.Cin * pg.InPlane);
-        float[] pw = ArrayPool<float>.Shared.Rent(pg.Cout * pg.PatchSize);
-        try
-        {
-            SplitPhases(g, pg, x, phases);
-            SplitWeights(g, pg, w, pw);
-            _direct.Forward(pg, phases.AsSpan(0, pg.N * pg.Cin * pg.InPlane), pw.AsSpan(0, pg.Cout * pg.PatchSize), bias, y);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(phases);
-            ArrayPool<float>.Shared.Return(pw);
-        }
+        using var s = new Scratch(pg);
+        SplitPhases(g, pg, x, s.Phases);
+        SplitWeights(g, pg, w, s.Weights);
+        _direct.Forward(pg, s.Phases, s.Weights, bias, y);
     }
 
     public void BackwardData(in Conv2dGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
     {
         var pg = PhaseGeometry(g);
-        float[] gPhases = ArrayPool<float>.Shared.Rent(pg.N * pg.Cin * pg.InPlane);
-        float[] pw = ArrayPool<float>.Shared.Rent(pg.Cout * pg.PatchSize);
-        try
-        {
-            SplitWeights(g, pg, w, pw);
-            _direct.BackwardData(pg, gy, pw.AsSpan(0, pg.Cout * pg.PatchSize), gPhases.AsSpan(0, pg.N * pg.Cin * pg.InPlane));
-            MergePhases(g, pg, gPhases, gx);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(gPhases);
-            ArrayPool<float>.Shared.Return(pw);
-        }
+        using var s = new Scratch(pg);
+        SplitWeights(g, pg, w, s.Weights);
+        _direct.BackwardData(pg, gy, s.Weights, s.Phases);
+        MergePhases(g, pg, s.Phases, gx);
     }
 
     public void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, Span<float> gb)
     {
         var pg = PhaseGeometry(g);
-        float[] phases = ArrayPool<float>.Shared.Rent(pg.N * pg.Cin * pg.InPlane);
-        float[] gpw = ArrayPool<float>.Shared.Rent(pg.Cout * pg.PatchSize);
-        try
+        using var s = new Scratch(pg);
+        SplitPhases(g, pg, x, s.Phases);
+        _direct.BackwardWeight(pg, s.Phases, gy, s.Weights, gb);
+        var gpw = s.Weights;
+        for (int o = 0; o < g.Cout; o++)
+            for (int c = 0; c < g.Cin; c++)
+                for (int i = 0; i < g.Kh; i++)
+                    for (int j = 0; j < g.Kw; j++)
+                        gw[((o * g.Cin + c) * g.Kh + i) * g.Kw + j] = gpw[PhaseTap(g, pg, o, c, i, j)];
+    }
+
+    /// <summary>One call's pooled scratch: the phase images (or their gradient) and the phase convolution's weights
+    /// (or their gradient).</summary>
+    readonly struct Scratch : IDisposable
+    {
+        readonly float[] _phases, _weights;
+        readonly int _phaseLength, _weightLength;
+
+        public Scratch(in Conv2dGeometry pg)
         {
-            SplitPhases(g, pg, x, phases);
-            _direct.BackwardWeight(pg, phases.AsSpan(0, pg.N * pg.Cin * pg.InPlane), gy, gpw.AsSpan(0, pg.Cout * pg.PatchSize), gb);
-            for (int o = 0; o < g.Cout; o++)
-                for (int c = 0; c < g.Cin; c++)
-                    for (int i = 0; i < g.Kh; i++)
-                        for (int j = 0; j < g.Kw; j++)
-                            gw[((o * g.Cin + c) * g.Kh + i) * g.Kw + j] =
-                                gpw[PhaseTap(g, pg, o, c, i, j)];
+            _phaseLength = pg.N * pg.Cin * pg.InPlane;
+            _weightLength = pg.Cout * pg.PatchSize;
+            _phases = ArrayPool<float>.Shared.Rent(_phaseLength);
+            _weights = ArrayPool<float>.Shared.Rent(_weightLength);
         }
-        finally
+
+        public Span<float> Phases => _phases.AsSpan(0, _phaseLength);
+        public Span<float> Weights => _weights.AsSpan(0, _weightLength);
+
+        public void Dispose()
         {
-            ArrayPool<float>.Shared.Return(phases);
-            ArrayPool<float>.Shared.Return(gpw);
+            ArrayPool<float>.Shared.Return(_phases);
+            ArrayPool<float>.Shared.Return(_weights);
         }
     }
 
@@ -112,70 +110,54 @@ internal sealed unsafe class PhaseSplitConv2dKernel(SimdPath path, int maxThread
                         pw[PhaseTap(g, pg, o, c, i, j)] = w[((o * g.Cin + c) * g.Kh + i) * g.Kw + j];
     }
 
-    /// <summary>P[n, (a, b, c), u, v] = x[n, c, 2u + a − padTop, 2v + b − padLeft], 0 outside the input; planes
-    /// spread over the cores.</summary>
-    static void SplitPhases(in Conv2dGeometry geometry, in Conv2dGeometry phaseGeometry, ReadOnlySpan<float> x, float[] phases)
+    /// <summary>P[n, (a, b, c), u, v] = x[n, c, 2u + a − padTop, 2v + b − padLeft], 0 outside the input.</summary>
+    static void SplitPhases(in Conv2dGeometry g, in Conv2dGeometry pg, ReadOnlySpan<float> x, Span<float> phases)
     {
-        var g = geometry; var pg = phaseGeometry;
-        fixed (float* px = x, pp = phases)
-        {
-            nint ix = (nint)px, ip = (nint)pp;
-            int planes = pg.N * pg.Cin;
-            ParallelSlabs.For(planes, (long)planes * pg.InPlane, (p0, p1) =>
-            {
-                for (int p = p0; p < p1; p++)
-                {
-                    int n = p / pg.Cin, phase = p % pg.Cin / g.Cin, c = p % g.Cin;
-                    int a = phase >> 1, b = phase & 1;
-                    float* src = (float*)ix + ((long)n * g.Cin + c) * g.InPlane;
-                    float* dst = (float*)ip + (long)p * pg.InPlane;
-                    for (int u = 0; u < pg.H; u++)
-                    {
-                        float* drow = dst + (long)u * pg.W;
-                        int r = 2 * u + a - g.PadTop;
-                        if ((uint)r >= (uint)g.H) { new Span<float>(drow, pg.W).Clear(); continue; }
-                        float* srow = src + (long)r * g.W;
-                        for (int v = 0; v < pg.W; v++)
-                        {
-                            int s = 2 * v + b - g.PadLeft;
-                            drow[v] = (uint)s < (uint)g.W ? srow[s] : 0f;
-                        }
-                    }
-                }
-            });
-        }
+        fixed (float* px = x, pp = phases) Exchange(g, pg, (nint)px, (nint)pp, toPhases: true);
     }
 
     /// <summary>gx[n, c, r, s] = gP[n, (a, b, c), u, v] for r = 2u + a − padTop, s = 2v + b − padLeft (0 where no
-    /// output reads the input element); planes spread over the cores.</summary>
-    static void MergePhases(in Conv2dGeometry geometry, in Conv2dGeometry phaseGeometry, float[] gPhases, Span<float> gx)
+    /// output reads the input element).</summary>
+    static void MergePhases(in Conv2dGeometry g, in Conv2dGeometry pg, ReadOnlySpan<float> gPhases, Span<float> gx)
     {
-        var g = geometry; var pg = phaseGeometry;
-        fixed (float* pgx = gx, pp = gPhases)
+        gx.Slice(0, g.N * g.Cin * g.InPlane).Clear();
+        fixed (float* pgx = gx, pp = gPhases) Exchange(g, pg, (nint)pgx, (nint)pp, toPhases: false);
+    }
+
+    /// <summary>Copies between an image and its phase images, one phase plane per item, planes spread over the
+    /// cores: to the phases (zeros where a phase position falls in the padding), or back (phase positions in the
+    /// padding are dropped; each image element is written by exactly one phase plane).</summary>
+    static void Exchange(Conv2dGeometry g, Conv2dGeometry pg, nint image, nint phases, bool toPhases)
+    {
+        int planes = pg.N * pg.Cin;
+        ParallelSlabs.For(planes, (long)planes * pg.InPlane, (p0, p1) =>
         {
-            nint igx = (nint)pgx, ip = (nint)pp;
-            int planes = g.N * g.Cin;
-            ParallelSlabs.For(planes, (long)planes * g.InPlane, (p0, p1) =>
+            for (int p = p0; p < p1; p++)
             {
-                for (int p = p0; p < p1; p++)
+                int n = p / pg.Cin, phase = p % pg.Cin / g.Cin, c = p % g.Cin;
+                int a = phase >> 1, b = phase & 1;
+                float* img = (float*)image + ((long)n * g.Cin + c) * g.InPlane;
+                float* ph = (float*)phases + (long)p * pg.InPlane;
+                for (int u = 0; u < pg.H; u++)
                 {
-                    int n = p / g.Cin, c = p % g.Cin;
-                    float* dst = (float*)igx + (long)p * g.InPlane;
-                    for (int r = 0; r < g.H; r++)
+                    float* prow = ph + (long)u * pg.W;
+                    int r = 2 * u + a - g.PadTop;
+                    bool rowInside = (uint)r < (uint)g.H;
+                    if (!rowInside)
                     {
-                        int u = (r + g.PadTop) >> 1, a = (r + g.PadTop) & 1;
-                        float* drow = dst + (long)r * g.W;
-                        if (u >= pg.H) { new Span<float>(drow, g.W).Clear(); continue; }
-                        for (int s = 0; s < g.W; s++)
-                        {
-                            int v = (s + g.PadLeft) >> 1, b = (s + g.PadLeft) & 1;
-                            drow[s] = v < pg.W
-                                ? ((float*)ip)[(((long)n * pg.Cin + (a * 2 + b) * g.Cin + c) * pg.H + u) * pg.W + v]
-                                : 0f;
-                        }
+                        if (toPhases) new Span<float>(prow, pg.W).Clear();
+                        continue;
+                    }
+                    float* irow = img + (long)r * g.W;
+                    for (int v = 0; v < pg.W; v++)
+                    {
+                        int s = 2 * v + b - g.PadLeft;
+                        bool inside = (uint)s < (uint)g.W;
+                        if (toPhases) prow[v] = inside ? irow[s] : 0f;
+                        else if (inside) irow[s] = prow[v];
                     }
                 }
-            });
-        }
+            }
+        });
     }
 }

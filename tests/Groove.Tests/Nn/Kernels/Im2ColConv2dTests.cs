@@ -53,59 +53,6 @@ public class Im2ColConv2dTests
                             }
         }
     }
-    /// <summary>Float sums of <paramref name="terms"/> products of values in [−1, 1]: within 8e-7·terms of the double
-    /// reference; a dropped, doubled or misplaced tap is off by a whole product.</summary>
-    internal static float Tolerance(int terms) => 8e-7f * terms + 2e-6f;
-
-    internal static void AssertClose(double[] expected, float[] actual, float tol, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-            if (!(Math.Abs(expected[i] - actual[i]) <= tol))
-                Assert.Fail($"{what}[{i}] = {actual[i]}, expected {expected[i]}");
-    }
-
-    /// <summary>The convolution's forward pass and both gradients by their definition, in double.</summary>
-    internal static (double[] y, double[] gx, double[] gw, double[] gb) Reference(Conv2dGeometry g, float[] x, float[] wt,
-        float[] bias, float[] gy)
-    {
-        int cig = g.CinPerGroup, cog = g.CoutPerGroup;
-        double[] y = new double[gy.Length], gx = new double[x.Length], gw = new double[wt.Length], gb = new double[g.Cout];
-        for (int n = 0; n < g.N; n++)
-            for (int o = 0; o < g.Cout; o++)
-                for (int oh = 0; oh < g.Hout; oh++)
-                    for (int ow = 0; ow < g.Wout; ow++)
-                    {
-                        int yi = ((n * g.Cout + o) * g.Hout + oh) * g.Wout + ow;
-                        double acc = bias[o];
-                        gb[o] += gy[yi];
-                        for (int c = 0; c < cig; c++)
-                            for (int i = 0; i < g.Kh; i++)
-                                for (int j = 0; j < g.Kw; j++)
-                                {
-                                    int ih = oh * g.StrideH - g.PadTop + i * g.DilationH, iw = ow * g.StrideW - g.PadLeft + j * g.DilationW;
-                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-                                    int xi = ((n * g.Cin + o / cog * cig + c) * g.H + ih) * g.W + iw;
-                                    int wi = ((o * cig + c) * g.Kh + i) * g.Kw + j;
-                                    acc += (double)x[xi] * wt[wi];
-                                    gx[xi] += (double)gy[yi] * wt[wi];
-                                    gw[wi] += (double)gy[yi] * x[xi];
-                                }
-                        y[yi] = acc;
-                    }
-        return (y, gx, gw, gb);
-    }
-
-    static (float[] y, float[] gx, float[] gw, float[] gb) RunAll(Im2ColConv2dKernel kernel, Conv2dGeometry g, float[] x,
-        float[] wt, float[] bias, float[] gy)
-    {
-        float[] y = new float[gy.Length], gx = new float[x.Length], gw = new float[wt.Length], gb = new float[g.Cout];
-        foreach (var a in new[] { y, gx, gw, gb }) Array.Fill(a, float.NaN);
-        kernel.Forward(g, x, wt, bias, y);
-        kernel.BackwardData(g, gy, wt, gx);
-        kernel.BackwardWeight(g, x, gy, gw, gb);
-        return (y, gx, gw, gb);
-    }
-
     static Conv2dGeometry Strided(int n, int cin, int h, int w, int cout, int k, int s, int pad, int groups = 1) =>
         new(n, cin, h, w, cout, k, k, s, s, 1, 1, pad, pad, (h + 2 * pad - k) / s + 1, (w + 2 * pad - k) / s + 1, groups);
 
@@ -130,34 +77,23 @@ public class Im2ColConv2dTests
         int k, int s, int pad, int groups)
     {
         var g = Strided(n, cin, h, w, cout, k, s, pad, groups);
-        float[] x = NaiveGemm.Random(n * cin * h * w, 11), wt = NaiveGemm.Random(cout * g.PatchSize, 12),
-            bias = NaiveGemm.Random(cout, 13), gy = NaiveGemm.Random(n * cout * g.OutPlane, 14);
-        var e = Reference(g, x, wt, bias, gy);
+        var (x, wt, bias, gy) = ConvReference.Operands(g, 11);
+        var e = ConvReference.Definition(g, x, wt, bias, gy);
         foreach (var path in DirectConv2dTests.Paths())
             foreach (int threads in new[] { 1, 2 })
             {
-                var a = RunAll(new Im2ColConv2dKernel(path, threads), g, x, wt, bias, gy);
+                var a = ConvReference.RunAll(new Im2ColConv2dKernel(path, threads), g, x, wt, bias, gy);
                 string at = $"{path}, {threads} thread(s)";
-                AssertClose(e.y, a.y, Tolerance(g.PatchSize + 1), $"y ({at})");
-                AssertClose(e.gx, a.gx, Tolerance(g.CoutPerGroup * k * k), $"gx ({at})");
-                AssertClose(e.gw, a.gw, Tolerance(n * g.OutPlane), $"gw ({at})");
-                AssertClose(e.gb, a.gb, Tolerance(n * g.OutPlane), $"gb ({at})");
+                ConvReference.AssertWithin(e.y, a.y, ConvReference.Tolerance(g.PatchSize + 1), $"y ({at})");
+                ConvReference.AssertWithin(e.gx, a.gx, ConvReference.Tolerance(g.CoutPerGroup * k * k), $"gx ({at})");
+                ConvReference.AssertWithin(e.gw, a.gw, ConvReference.Tolerance(n * g.OutPlane), $"gw ({at})");
+                ConvReference.AssertWithin(e.gb, a.gb, ConvReference.Tolerance(n * g.OutPlane), $"gb ({at})");
             }
     }
 
     [Fact]
-    public void BackwardResultsDoNotDependOnTheThreadCount()
-    {
+    public void BackwardResultsDoNotDependOnTheThreadCount() =>
         // Data gradients are per sample; weight gradients are summed per fixed chunk of samples and the chunks added
-        // in order: bit-identical on one and two threads (whether or not the shared pool is busy meanwhile).
-        var g = Strided(6, 8, 32, 50, 16, 3, 2, 1);
-        float[] x = NaiveGemm.Random(g.N * g.Cin * g.InPlane, 21), wt = NaiveGemm.Random(g.Cout * g.PatchSize, 22),
-            bias = NaiveGemm.Random(g.Cout, 23), gy = NaiveGemm.Random(g.N * g.Cout * g.OutPlane, 24);
-        var one = RunAll(new Im2ColConv2dKernel(SimdPaths.Best, 1), g, x, wt, bias, gy);
-        var two = RunAll(new Im2ColConv2dKernel(SimdPaths.Best, 2), g, x, wt, bias, gy);
-        Assert.Equal(one.y, two.y);
-        Assert.Equal(one.gx, two.gx);
-        Assert.Equal(one.gw, two.gw);
-        Assert.Equal(one.gb, two.gb);
-    }
+        // in order: bit-identical on one and two threads.
+        ConvReference.AssertThreadIndependent(t => new Im2ColConv2dKernel(SimdPaths.Best, t), Strided(6, 8, 32, 50, 16, 3, 2, 1), 21);
 }
