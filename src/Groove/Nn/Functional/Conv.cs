@@ -36,8 +36,8 @@ public static partial class Functional
     // The one place convolution math is dispatched. Kernels are tried in order; the first that supports a
     // geometry runs it. Faster kernels (Nn/Kernels) are added in front of the im2col fallback.
     private static readonly IConv2dKernel[] ConvKernels =
-        [new Kernels.DepthwiseConv2dKernel(), new Kernels.DirectConv2dKernel(), new Kernels.ImplicitGemmConv2dKernel(),
-         new Im2ColConv2dKernel()];
+        [new Kernels.DepthwiseConv2dKernel(), new Kernels.DirectConv2dKernel(), new Kernels.PhaseSplitConv2dKernel(),
+         new Kernels.ImplicitGemmConv2dKernel(), new Im2ColConv2dKernel()];
 
     private static IConv2dKernel ConvKernelFor(in Conv2dGeometry g)
     {

@@ -128,61 +128,69 @@ public static partial class Functional
         if (useBatch && m < 2 && training) throw new ArgumentException("BatchNorm in training needs more than one value per channel.");
         var xc = x.DataContiguous();
         var mean = TensorArena.Rent(c); var rstd = TensorArena.Rent(c);
-        long elements = (long)n * c * l;
-        // Channels are independent: slabs of channels run on the cores (ParallelSlabs). Row sums are vectorised float
-        // sums, added across rows in double; deviations are taken from the mean (two passes) so that a large mean does
-        // not cancel the variance.
+        int rows = n * c;
+        long elements = (long)rows * l;
+        // Rows (sample, channel) are independent: slabs of rows run on the cores (ParallelSlabs), also when there are
+        // fewer channels than cores (an input BatchNorm of one channel). Each row's float sum is kept and the rows of
+        // a channel are added in sample order in double, whatever the split; deviations are taken from the mean (two
+        // passes) so that a large mean does not cancel the variance.
+        var rowA = TensorArena.Rent(rows); var rowB = TensorArena.Rent(rows);
         if (useBatch)
         {
-            Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
+            Kernels.ParallelSlabs.For(rows, elements, (r0, r1) =>
+            {
+                var xs = xc.RawSpan;
+                for (int r = r0; r < r1; r++) rowA[r] = TensorPrimitives.Sum(xs.Slice(r * l, l));
+            });
+            for (int ch = 0; ch < c; ch++)
+            {
+                double s = 0;
+                for (int b = 0; b < n; b++) s += rowA[b * c + ch];
+                mean[ch] = (float)(s / m);
+            }
+            Kernels.ParallelSlabs.For(rows, elements, (r0, r1) =>
             {
                 var xs = xc.RawSpan;
                 float[] dev = System.Buffers.ArrayPool<float>.Shared.Rent(l);
                 var d = dev.AsSpan(0, l);
-                for (int ch = c0; ch < c1; ch++)
+                for (int r = r0; r < r1; r++)
                 {
-                    double s = 0;
-                    for (int b = 0; b < n; b++) s += TensorPrimitives.Sum(xs.Slice((b * c + ch) * l, l));
-                    float mu = (float)(s / m);
-                    double v = 0;
-                    for (int b = 0; b < n; b++)
-                    {
-                        TensorPrimitives.Subtract(xs.Slice((b * c + ch) * l, l), mu, d);
-                        v += TensorPrimitives.SumOfSquares(d);
-                    }
-                    float var = (float)(v / m);
-                    mean[ch] = mu; rstd[ch] = 1f / MathF.Sqrt(var + eps);
-                    if (training && runningMean != null && runningVar != null)
-                    {
-                        var rm = runningMean.Span; var rv = runningVar.Span;
-                        rm[ch] = (1 - momentum) * rm[ch] + momentum * mu;
-                        rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(v / Math.Max(m - 1, 1));
-                    }
+                    TensorPrimitives.Subtract(xs.Slice(r * l, l), mean[r % c], d);
+                    rowB[r] = TensorPrimitives.SumOfSquares(d);
                 }
                 System.Buffers.ArrayPool<float>.Shared.Return(dev);
             });
+            for (int ch = 0; ch < c; ch++)
+            {
+                double v = 0;
+                for (int b = 0; b < n; b++) v += rowB[b * c + ch];
+                float var = (float)(v / m);
+                rstd[ch] = 1f / MathF.Sqrt(var + eps);
+                if (training && runningMean != null && runningVar != null)
+                {
+                    var rm = runningMean.Span; var rv = runningVar.Span;
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mean[ch];
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * (float)(v / Math.Max(m - 1, 1));
+                }
+            }
         }
         else
         {
             var rm = runningMean!.DataContiguous().RawSpan; var rv = runningVar!.DataContiguous().RawSpan;
             for (int ch = 0; ch < c; ch++) { mean[ch] = rm[ch]; rstd[ch] = 1f / MathF.Sqrt(rv[ch] + eps); }
         }
-        var y = Tensor.NewLike(x.ShapeArray);
+        var y = Tensor.NewUninitialized(x.ShapeArray); // every row is written below
         var wc = weight?.DataContiguous();
         var bc = bias?.DataContiguous();
-        Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
+        Kernels.ParallelSlabs.For(rows, elements, (r0, r1) =>
         {
             var xs = xc.RawSpan; var ys = y.RawSpan;
-            for (int ch = c0; ch < c1; ch++)
+            for (int r = r0; r < r1; r++)
             {
+                int ch = r % c;
                 float scale = rstd[ch] * (wc != null ? wc.RawSpan[ch] : 1f);
                 float shift = (bc != null ? bc.RawSpan[ch] : 0f) - mean[ch] * scale;
-                for (int b = 0; b < n; b++)
-                {
-                    var src = xs.Slice((b * c + ch) * l, l); var dst = ys.Slice((b * c + ch) * l, l);
-                    TensorPrimitives.Multiply(src, scale, dst);
-                    TensorPrimitives.Add(dst, shift, dst);
-                }
+                ScaleShift(xs.Slice(r * l, l), scale, shift, ys.Slice(r * l, l));
             }
         });
         if (Autograd.ShouldRecord(x, weight, bias))
@@ -190,54 +198,77 @@ public static partial class Functional
             Autograd.Record(y, new[] { x, weight ?? x, bias ?? x }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g) =>
             {
                 var gc = g.DataContiguous();
-                Tensor? gx = x.RequiresGrad ? Tensor.NewLike(x.ShapeArray) : null;
+                Tensor? gx = x.RequiresGrad ? Tensor.NewUninitialized(x.ShapeArray) : null; // every row is written
                 Tensor? gw = weight is { RequiresGrad: true } ? Tensor.NewLike(weight.ShapeArray) : null;
                 Tensor? gb = bias is { RequiresGrad: true } ? Tensor.NewLike(bias.ShapeArray) : null;
-                Kernels.ParallelSlabs.For(c, elements, (c0, c1) =>
+                var sgRow = TensorArena.Rent(rows); var sghRow = TensorArena.Rent(rows);
+                var sgCh = TensorArena.Rent(c); var sghCh = TensorArena.Rent(c);
+                // Σg and Σ g·(x − mean) per row, vectorised; added per channel across rows in double.
+                Kernels.ParallelSlabs.For(rows, elements, (r0, r1) =>
                 {
                     var gs = gc.RawSpan; var xs = xc.RawSpan;
                     float[] devArray = System.Buffers.ArrayPool<float>.Shared.Rent(l);
                     var d = devArray.AsSpan(0, l);
-                    for (int ch = c0; ch < c1; ch++)
+                    for (int r = r0; r < r1; r++)
                     {
-                        // Σg and Σ g·x̂ (x̂ = (x − mean)·rstd), vectorised per row, added across rows in double.
-                        double sg = 0, sgh = 0;
-                        for (int b = 0; b < n; b++)
+                        var gr = gs.Slice(r * l, l);
+                        TensorPrimitives.Subtract(xs.Slice(r * l, l), mean[r % c], d);
+                        sgRow[r] = TensorPrimitives.Sum(gr);
+                        sghRow[r] = TensorPrimitives.Dot(gr, d);
+                    }
+                    System.Buffers.ArrayPool<float>.Shared.Return(devArray);
+                });
+                for (int ch = 0; ch < c; ch++)
+                {
+                    double sg = 0, sgh = 0;
+                    for (int b = 0; b < n; b++) { sg += sgRow[b * c + ch]; sgh += sghRow[b * c + ch]; }
+                    sgh *= rstd[ch];
+                    sgCh[ch] = (float)sg; sghCh[ch] = (float)sgh;
+                    if (gw != null) gw.RawSpan[ch] = (float)sgh;
+                    if (gb != null) gb.RawSpan[ch] = (float)sg;
+                }
+                if (gx != null)
+                    Kernels.ParallelSlabs.For(rows, elements, (r0, r1) =>
+                    {
+                        var gs = gc.RawSpan; var xs = xc.RawSpan; var gxs = gx.RawSpan;
+                        float[] devArray = System.Buffers.ArrayPool<float>.Shared.Rent(l);
+                        var d = devArray.AsSpan(0, l);
+                        for (int r = r0; r < r1; r++)
                         {
-                            var gr = gs.Slice((b * c + ch) * l, l);
-                            TensorPrimitives.Subtract(xs.Slice((b * c + ch) * l, l), mean[ch], d);
-                            sg += TensorPrimitives.Sum(gr);
-                            sgh += TensorPrimitives.Dot(gr, d);
-                        }
-                        sgh *= rstd[ch];
-                        if (gw != null) gw.RawSpan[ch] = (float)sgh;
-                        if (gb != null) gb.RawSpan[ch] = (float)sg;
-                        if (gx == null) continue;
-                        float w = wc != null ? wc.RawSpan[ch] : 1f;
-                        var gxs = gx.RawSpan;
-                        for (int b = 0; b < n; b++)
-                        {
-                            int o = (b * c + ch) * l;
-                            var gr = gs.Slice(o, l);
-                            var gxr = gxs.Slice(o, l);
+                            int ch = r % c;
+                            float w = wc != null ? wc.RawSpan[ch] : 1f;
+                            var gr = gs.Slice(r * l, l);
+                            var gxr = gxs.Slice(r * l, l);
                             if (useBatch)
                             {
                                 // gx = w·rstd/M · (M·g − Σg − x̂·Σ(g·x̂)) = (k·M)·g + (−k·rstd·Σgx̂)·(x − mean) − k·Σg
                                 float k = w * rstd[ch] / m;
-                                TensorPrimitives.Subtract(xs.Slice(o, l), mean[ch], d);
-                                TensorPrimitives.Multiply(d, -k * rstd[ch] * (float)sgh, d);
-                                TensorPrimitives.Add(d, -k * (float)sg, d);
+                                TensorPrimitives.Subtract(xs.Slice(r * l, l), mean[ch], d);
+                                ScaleShift(d, -k * rstd[ch] * sghCh[ch], -k * sgCh[ch], d);
                                 TensorPrimitives.MultiplyAdd(gr, k * m, d, gxr);
                             }
                             else
                                 TensorPrimitives.Multiply(gr, w * rstd[ch], gxr);
                         }
-                    }
-                    System.Buffers.ArrayPool<float>.Shared.Return(devArray);
-                });
+                        System.Buffers.ArrayPool<float>.Shared.Return(devArray);
+                    });
                 return new[] { gx, gw, gb };
             });
         }
         return y;
+    }
+
+    /// <summary>y = x·a + b in one pass, rounded after the product and after the sum (not fused: the same values as
+    /// a multiply pass followed by an add pass).</summary>
+    private static void ScaleShift(ReadOnlySpan<float> x, float a, float b, Span<float> y)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var va = new System.Numerics.Vector<float>(a); var vb = new System.Numerics.Vector<float>(b);
+            for (int n = System.Numerics.Vector<float>.Count; i + n <= x.Length; i += n)
+                (new System.Numerics.Vector<float>(x.Slice(i, n)) * va + vb).CopyTo(y.Slice(i, n));
+        }
+        for (; i < x.Length; i++) y[i] = x[i] * a + b;
     }
 }

@@ -268,10 +268,12 @@ internal static class ActivationKernels
             for (; i + TL.Count <= n; i += TL.Count)
             {
                 TV v = TL.Load(_x, i);
-                TV phi = TL.Mul(half, TL.Add(one, Erf<TL, TV>(TL.Mul(v, s))));
+                // e^(−x²/2) is both the Gaussian density's factor and the exponential inside erf(x/√2): one exp.
+                TV e = TL.Exp(TL.Mul(TL.Mul(mhalf, v), v));
+                TV erf = ErfGivenExp<TL, TV>(TL.Mul(v, s), e);
                 TV r = backward
-                    ? TL.Mul(TL.Load(_gy, i), TL.Add(phi, TL.Mul(TL.Mul(v, c), TL.Exp(TL.Mul(TL.Mul(mhalf, v), v)))))
-                    : TL.Mul(TL.Mul(half, v), TL.Add(one, Erf<TL, TV>(TL.Mul(v, s))));
+                    ? TL.Mul(TL.Load(_gy, i), TL.Add(TL.Mul(half, TL.Add(one, erf)), TL.Mul(TL.Mul(v, c), e)))
+                    : TL.Mul(TL.Mul(half, v), TL.Add(one, erf));
                 TL.Store(r, _out, i);
             }
             return i;
@@ -282,8 +284,9 @@ internal static class ActivationKernels
     const float P = 0.3275911f, A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f,
         A5 = 1.061405429f;
 
+    /// <summary>erf(x) given e = e^(−x²), computed by the caller (who may need it too).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static TV Erf<TL, TV>(TV x) where TL : IVectorLanes<TV> where TV : struct
+    static TV ErfGivenExp<TL, TV>(TV x, TV e) where TL : IVectorLanes<TV> where TV : struct
     {
         TV ax = TL.Abs(x), one = TL.Splat(1f);
         TV t = TL.Div(one, TL.Add(one, TL.Mul(TL.Splat(P), ax)));
@@ -292,8 +295,7 @@ internal static class ActivationKernels
         poly = TL.Add(TL.Mul(poly, t), TL.Splat(A3));
         poly = TL.Add(TL.Mul(poly, t), TL.Splat(A2));
         poly = TL.Add(TL.Mul(poly, t), TL.Splat(A1));
-        TV r = TL.Sub(one, TL.Mul(TL.Mul(poly, t), TL.Exp(TL.Sub(TL.Splat(0f), TL.Mul(ax, ax)))));
-        return TL.CopySign(r, x);
+        return TL.CopySign(TL.Sub(one, TL.Mul(TL.Mul(poly, t), e)), x);
     }
 
     static float ErfScalar(float x)

@@ -47,27 +47,36 @@ internal static class SgemmPacking
                 // Stored m×k: op(A)(i, p) = a[i·lda + p]; gather across mr rows.
                 float* src = a + (long)(ic + i0) * lda + pc;
                 int p = 0;
-                if (mr == 6 && MR == 6 && Avx.IsSupported)
+                if (Avx.IsSupported)
                 {
+                    // 8 k steps at a time: each group of 8 rows of the sliver (rows past mr are zeros) is transposed
+                    // in registers and stored as 8 values per k step. A group reaching past MR (the last of 12, or
+                    // the only one of 6) spills into the next k step's first values; groups are stored last to
+                    // first so that the next ones overwrite the spill (the last k step's spill lands in the next
+                    // sliver, written later, or in the buffer's slack).
                     Vector256<float> va = Vector256.Create(alpha);
-                    Vector256<float> zero = Vector256<float>.Zero;
+                    int groups = (MR + 7) / 8;
                     for (; p + 8 <= kc; p += 8)
                     {
-                        float* s = src + p;
-                        Vector256<float> r0 = Avx.Multiply(va, Avx.LoadVector256(s));
-                        Vector256<float> r1 = Avx.Multiply(va, Avx.LoadVector256(s + lda));
-                        Vector256<float> r2 = Avx.Multiply(va, Avx.LoadVector256(s + 2 * lda));
-                        Vector256<float> r3 = Avx.Multiply(va, Avx.LoadVector256(s + 3 * lda));
-                        Vector256<float> r4 = Avx.Multiply(va, Avx.LoadVector256(s + 4 * lda));
-                        Vector256<float> r5 = Avx.Multiply(va, Avx.LoadVector256(s + 5 * lda));
-                        Vector256<float> r6 = zero, r7 = zero;
-                        Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-                        // Each row holds MR valid values then two zeros that the next store overwrites
-                        // (the last spills into the next sliver or the buffer's slack).
                         float* d = dst + p * MR;
-                        Avx.Store(d, r0); Avx.Store(d + MR, r1); Avx.Store(d + 2 * MR, r2); Avx.Store(d + 3 * MR, r3);
-                        Avx.Store(d + 4 * MR, r4); Avx.Store(d + 5 * MR, r5); Avx.Store(d + 6 * MR, r6);
-                        Avx.Store(d + 7 * MR, r7);
+                        for (int gi = groups - 1; gi >= 0; gi--)
+                        {
+                            int row = gi * 8;
+                            float* s = src + (long)row * lda + p;
+                            Vector256<float> r0 = row < mr ? Avx.Multiply(va, Avx.LoadVector256(s)) : Vector256<float>.Zero;
+                            Vector256<float> r1 = row + 1 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + lda)) : Vector256<float>.Zero;
+                            Vector256<float> r2 = row + 2 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 2 * lda)) : Vector256<float>.Zero;
+                            Vector256<float> r3 = row + 3 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 3 * lda)) : Vector256<float>.Zero;
+                            Vector256<float> r4 = row + 4 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 4 * lda)) : Vector256<float>.Zero;
+                            Vector256<float> r5 = row + 5 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 5 * lda)) : Vector256<float>.Zero;
+                            Vector256<float> r6 = row + 6 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 6 * lda)) : Vector256<float>.Zero;
+                            Vector256<float> r7 = row + 7 < mr ? Avx.Multiply(va, Avx.LoadVector256(s + 7 * lda)) : Vector256<float>.Zero;
+                            Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                            float* dg = d + row;
+                            Avx.Store(dg, r0); Avx.Store(dg + MR, r1); Avx.Store(dg + 2 * MR, r2); Avx.Store(dg + 3 * MR, r3);
+                            Avx.Store(dg + 4 * MR, r4); Avx.Store(dg + 5 * MR, r5); Avx.Store(dg + 6 * MR, r6);
+                            Avx.Store(dg + 7 * MR, r7);
+                        }
                     }
                 }
                 for (; p < kc; p++)
@@ -103,13 +112,16 @@ internal static class SgemmPacking
             }
             else
             {
-                // Stored n×k: op(B)(p, j) = b[j·ldb + p]; gather across nr rows, 8×8 blocks at a time.
+                // Stored n×k: op(B)(p, j) = b[j·ldb + p]; gather across nr rows, 8×8 blocks at a time (a panel
+                // narrower than NR, e.g. the 16 or 49 columns of a weight gradient, takes its whole groups of 8 rows
+                // the same way and only the rest element by element).
                 float* src = b + (long)(jc + j0) * ldb + pc;
-                int p = 0;
-                if (nr == NR && Avx.IsSupported)
+                int p = 0, groups = Avx.IsSupported ? nr / 8 : 0;
+                if (groups > 0)
                 {
                     for (; p + 8 <= kc; p += 8)
-                        for (int half = 0; half < NR / 8; half++)
+                    {
+                        for (int half = 0; half < groups; half++)
                         {
                             float* s = src + (long)half * 8 * ldb + p;
                             Vector256<float> r0 = Avx.LoadVector256(s);
@@ -126,6 +138,18 @@ internal static class SgemmPacking
                             Avx.Store(d + 3 * NR, r3); Avx.Store(d + 4 * NR, r4); Avx.Store(d + 5 * NR, r5);
                             Avx.Store(d + 6 * NR, r6); Avx.Store(d + 7 * NR, r7);
                         }
+                        // The rest of the panel: the last partial group of rows element by element, zeros past it
+                        // 8 at a time.
+                        int jz = groups * 8;
+                        if (jz < nr)
+                        {
+                            for (int q = p; q < p + 8; q++)
+                                for (int j = jz; j < jz + 8; j++) dst[q * NR + j] = j < nr ? src[(long)j * ldb + q] : 0f;
+                            jz += 8;
+                        }
+                        for (int q = p; q < p + 8; q++)
+                            for (int j = jz; j < NR; j += 8) Avx.Store(dst + q * NR + j, Vector256<float>.Zero);
+                    }
                 }
                 for (; p < kc; p++)
                     for (int j = 0; j < NR; j++) dst[p * NR + j] = j < nr ? src[(long)j * ldb + p] : 0f;

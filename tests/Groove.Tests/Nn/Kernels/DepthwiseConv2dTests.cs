@@ -4,37 +4,12 @@ namespace Groove.Tests.Nn.Kernels;
 
 public class DepthwiseConv2dTests
 {
-    /// <summary>Direct definition of depthwise convolution, its data gradient and its weight gradient.</summary>
+    /// <summary>Direct definition of depthwise convolution (a convolution with one group per channel), its data
+    /// gradient and its weight gradient.</summary>
     static (float[] y, float[] gx, float[] gw, float[] gb) Naive(DepthwiseConv2d.Shape s, float[] x, float[] w,
-        float[] bias, float[] gy)
-    {
-        var y = new float[s.N * s.C * s.Hout * s.Wout];
-        var gx = new double[x.Length];
-        var gw = new double[w.Length];
-        var gb = new double[s.C];
-        for (int n = 0; n < s.N; n++)
-            for (int c = 0; c < s.C; c++)
-                for (int oh = 0; oh < s.Hout; oh++)
-                    for (int ow = 0; ow < s.Wout; ow++)
-                    {
-                        int yi = ((n * s.C + c) * s.Hout + oh) * s.Wout + ow;
-                        double acc = bias[c];
-                        gb[c] += gy[yi];
-                        for (int i = 0; i < s.Kh; i++)
-                            for (int j = 0; j < s.Kw; j++)
-                            {
-                                int ih = oh * s.StrideH - s.PadTop + i * s.DilationH;
-                                int iw = ow * s.StrideW - s.PadLeft + j * s.DilationW;
-                                if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
-                                int xi = ((n * s.C + c) * s.H + ih) * s.W + iw, wi = (c * s.Kh + i) * s.Kw + j;
-                                acc += (double)w[wi] * x[xi];
-                                gx[xi] += (double)w[wi] * gy[yi];
-                                gw[wi] += (double)x[xi] * gy[yi];
-                            }
-                        y[yi] = (float)acc;
-                    }
-        return (y, Array.ConvertAll(gx, v => (float)v), Array.ConvertAll(gw, v => (float)v), Array.ConvertAll(gb, v => (float)v));
-    }
+        float[] bias, float[] gy) =>
+        ConvReference.Definition(new Groove.Nn.Conv2dGeometry(s.N, s.C, s.H, s.W, s.C, s.Kh, s.Kw, s.StrideH, s.StrideW,
+            s.DilationH, s.DilationW, s.PadTop, s.PadLeft, s.Hout, s.Wout, s.C), x, w, bias, gy);
 
     static void AssertClose(float[] expected, float[] actual, float tol, string what)
     {

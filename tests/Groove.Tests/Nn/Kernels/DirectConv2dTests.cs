@@ -57,22 +57,10 @@ public class DirectConv2dTests
         CompareWithIm2Col(g);
     }
 
-    /// <summary>Forward, data and weight gradient of one kernel, into outputs first filled with NaN (a kernel must
-    /// overwrite them, not accumulate).</summary>
     static (float[] y, float[] gx, float[] gw, float[] gb) RunAll(IConv2dKernel kernel, Conv2dGeometry g, float[] x,
-        float[] wt, float[] bias, float[] gy)
-    {
-        float[] y = new float[gy.Length], gx = new float[x.Length], gw = new float[wt.Length], gb = new float[g.Cout];
-        foreach (var a in new[] { y, gx, gw, gb }) Array.Fill(a, float.NaN);
-        kernel.Forward(g, x, wt, bias, y);
-        kernel.BackwardData(g, gy, wt, gx);
-        kernel.BackwardWeight(g, x, gy, gw, gb);
-        return (y, gx, gw, gb);
-    }
+        float[] wt, float[] bias, float[] gy) => ConvReference.RunAll(kernel, g, x, wt, bias, gy);
 
-    static (float[] x, float[] wt, float[] bias, float[] gy) Operands(Conv2dGeometry g, int seed) =>
-        (NaiveGemm.Random(g.N * g.Cin * g.InPlane, seed), NaiveGemm.Random(g.Cout * g.PatchSize, seed + 1),
-         NaiveGemm.Random(g.Cout, seed + 2), NaiveGemm.Random(g.N * g.Cout * g.OutPlane, seed + 3));
+    static (float[] x, float[] wt, float[] bias, float[] gy) Operands(Conv2dGeometry g, int seed) => ConvReference.Operands(g, seed);
 
     static void CompareWithIm2Col(Conv2dGeometry g)
     {
@@ -103,15 +91,7 @@ public class DirectConv2dTests
                      Geometry(3, 16, 40, 26, 16, 3, 3, 1, 1, 1, 0, same: false),
                      Geometry(12, 16, 1, 300, 16, 1, 5, 1, 8, 0, 16, same: true),
                  })
-        {
-            var (x, wt, bias, gy) = Operands(g, 5);
-            var one = RunAll(new DirectConv2dKernel(SimdPaths.Best, 1), g, x, wt, bias, gy);
-            var two = RunAll(new DirectConv2dKernel(SimdPaths.Best, 2), g, x, wt, bias, gy);
-            Assert.Equal(one.y, two.y);
-            Assert.Equal(one.gx, two.gx);
-            Assert.Equal(one.gw, two.gw);
-            Assert.Equal(one.gb, two.gb);
-        }
+            ConvReference.AssertThreadIndependent(t => new DirectConv2dKernel(SimdPaths.Best, t), g, 5);
     }
 
     [Fact]

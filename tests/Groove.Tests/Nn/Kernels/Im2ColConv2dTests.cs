@@ -1,4 +1,5 @@
 using Groove.Nn;
+using Groove.Nn.Kernels;
 
 namespace Groove.Tests.Nn.Kernels;
 
@@ -52,4 +53,47 @@ public class Im2ColConv2dTests
                             }
         }
     }
+    static Conv2dGeometry Strided(int n, int cin, int h, int w, int cout, int k, int s, int pad, int groups = 1) =>
+        new(n, cin, h, w, cout, k, k, s, s, 1, 1, pad, pad, (h + 2 * pad - k) / s + 1, (w + 2 * pad - k) / s + 1, groups);
+
+    /// <summary>Tile2Vec's im2col convolutions (the stride-2 stem, stride-2 3×3 and 1×1 projections), a grouped and a
+    /// pointwise one: above the threshold the backward passes spread samples (data) and fixed sample chunks
+    /// (weights) over the cores; below it and for one sample they run the serial loop.</summary>
+    public static IEnumerable<object[]> BackwardGeometries => new int[][]
+    {
+        // n, cin, h, w, cout, k, stride, pad, groups
+        [4, 1, 64, 120, 8, 7, 2, 3, 1],    // stem 7×7/2
+        [6, 8, 32, 50, 16, 3, 2, 1, 1],    // 3×3/2 into a wider stage
+        [5, 16, 40, 90, 32, 1, 2, 0, 1],   // 1×1/2 projection shortcut
+        [6, 8, 30, 50, 8, 3, 1, 1, 2],     // grouped
+        [6, 8, 60, 60, 16, 1, 1, 0, 1],    // pointwise: the input is the patch matrix
+        [3, 4, 9, 13, 5, 3, 2, 1, 1],      // below the threshold: serial
+        [1, 8, 40, 60, 16, 3, 2, 1, 1],    // one sample: serial
+    }.Select(r => r.Cast<object>().ToArray());
+
+    [Theory]
+    [MemberData(nameof(BackwardGeometries))]
+    public void ForwardAndGradientsMatchTheDefinitionOnEveryPathAndThreadCount(int n, int cin, int h, int w, int cout,
+        int k, int s, int pad, int groups)
+    {
+        var g = Strided(n, cin, h, w, cout, k, s, pad, groups);
+        var (x, wt, bias, gy) = ConvReference.Operands(g, 11);
+        var e = ConvReference.Definition(g, x, wt, bias, gy);
+        foreach (var path in DirectConv2dTests.Paths())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var a = ConvReference.RunAll(new Im2ColConv2dKernel(path, threads), g, x, wt, bias, gy);
+                string at = $"{path}, {threads} thread(s)";
+                ConvReference.AssertWithin(e.y, a.y, ConvReference.Tolerance(g.PatchSize + 1), $"y ({at})");
+                ConvReference.AssertWithin(e.gx, a.gx, ConvReference.Tolerance(g.CoutPerGroup * k * k), $"gx ({at})");
+                ConvReference.AssertWithin(e.gw, a.gw, ConvReference.Tolerance(n * g.OutPlane), $"gw ({at})");
+                ConvReference.AssertWithin(e.gb, a.gb, ConvReference.Tolerance(n * g.OutPlane), $"gb ({at})");
+            }
+    }
+
+    [Fact]
+    public void BackwardResultsDoNotDependOnTheThreadCount() =>
+        // Data gradients are per sample; weight gradients are summed per fixed chunk of samples and the chunks added
+        // in order: bit-identical on one and two threads.
+        ConvReference.AssertThreadIndependent(t => new Im2ColConv2dKernel(SimdPaths.Best, t), Strided(6, 8, 32, 50, 16, 3, 2, 1), 21);
 }

@@ -7,36 +7,7 @@ public class ImplicitGemmConv2dTests
 {
     /// <summary>Direct definition (double accumulation) of a dense convolution, its data and weight gradients.</summary>
     static (float[] y, float[] gx, float[] gw, float[] gb) Naive(Conv2dGeometry g, float[] x, float[] w, float[] bias,
-        float[] gy)
-    {
-        var y = new float[g.N * g.Cout * g.OutPlane];
-        var gx = new double[x.Length];
-        var gw = new double[w.Length];
-        var gb = new double[g.Cout];
-        for (int n = 0; n < g.N; n++)
-            for (int o = 0; o < g.Cout; o++)
-                for (int oh = 0; oh < g.Hout; oh++)
-                    for (int ow = 0; ow < g.Wout; ow++)
-                    {
-                        int yi = ((n * g.Cout + o) * g.Hout + oh) * g.Wout + ow;
-                        double acc = bias[o];
-                        gb[o] += gy[yi];
-                        for (int c = 0; c < g.Cin; c++)
-                            for (int i = 0; i < g.Kh; i++)
-                                for (int j = 0; j < g.Kw; j++)
-                                {
-                                    int ih = oh * g.StrideH - g.PadTop + i * g.DilationH;
-                                    int iw = ow * g.StrideW - g.PadLeft + j * g.DilationW;
-                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-                                    int xi = ((n * g.Cin + c) * g.H + ih) * g.W + iw, wi = ((o * g.Cin + c) * g.Kh + i) * g.Kw + j;
-                                    acc += (double)w[wi] * x[xi];
-                                    gx[xi] += (double)w[wi] * gy[yi];
-                                    gw[wi] += (double)x[xi] * gy[yi];
-                                }
-                        y[yi] = (float)acc;
-                    }
-        return (y, Array.ConvertAll(gx, v => (float)v), Array.ConvertAll(gw, v => (float)v), Array.ConvertAll(gb, v => (float)v));
-    }
+        float[] gy) => ConvReference.Definition(g, x, w, bias, gy);
 
     /// <summary>Relative error bound for float sums of <paramref name="terms"/> products of values in [−1, 1]
     /// against a double reference: each float add or FMA rounds by at most 2⁻²⁴ relative to the running sum, so

@@ -154,6 +154,18 @@ public class SgemmTests
     }
 
     [Fact]
+    public void WeightGradientShapesWithNarrowTransposedPanelsMatchNaive()
+    {
+        // gw = gy·colᵀ: B stored n×k (transposed) with n narrower than a tile (16 input channels of a pointwise conv,
+        // the 49 taps of a 7×7 stem, 72 = 8·3·3): whole groups of 8 rows go through the 8×8 transpose, the rest
+        // element by element, for several depth blocks of 8 and a ragged end.
+        int seed = 900;
+        foreach (var path in new[] { SimdPath.Scalar, SimdPath.Avx2Fma, SimdPath.Avx512 }.Where(SimdPaths.CanRun))
+            foreach (var (m, n, k) in new[] { (64, 16, 203), (8, 49, 517), (16, 72, 99), (12, 9, 40) })
+                Check(false, true, m, n, k, 1f, 1f, 1, 1, path, seed++);
+    }
+
+    [Fact]
     public void Avx512AndAvx2PathsGiveIdenticalProducts()
     {
         // Both tiles accumulate each element of C as the same sequence of fused multiply-adds over k (same KC
