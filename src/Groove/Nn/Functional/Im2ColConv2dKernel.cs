@@ -43,7 +43,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                 {
                     var xg = x.Slice((n * g.Cin + grp * cig) * g.InPlane, cig * g.InPlane);
                     ReadOnlySpan<float> cols = pointwise ? xg : col!.AsSpan(0, K * P);
-                    if (!pointwise) Im2Col(g, xg, col!.AsSpan(0, K * P));
+                    if (!pointwise) Im2Col(g, xg, col!.AsSpan(0, K * P), path);
                     var yg = y.Slice((n * g.Cout + grp * cog) * P, cog * P);
                     float beta = 0f;
                     if (!bias.IsEmpty)
@@ -80,7 +80,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                             for (int grp = 0; grp < g.Groups; grp++)
                             {
                                 Im2Col(g, new ReadOnlySpan<float>((float*)ix + (long)(n * g.Cin + grp * cig) * g.InPlane,
-                                    cig * g.InPlane), col.AsSpan(0, K * P));
+                                    cig * g.InPlane), col.AsSpan(0, K * P), simd);
                                 float* yg = (float*)iy + (long)(n * g.Cout + grp * cog) * P;
                                 if (hasBias)
                                     for (int o = 0; o < cog; o++)
@@ -120,7 +120,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                     {
                         var c = col!.AsSpan(0, K * P);
                         Sgemm.Multiply(true, false, K, P, cog, 1f, wg, K, gyg, P, 0f, c, P, maxThreads, path);
-                        Col2ImAdd(g, c, gxg);
+                        Col2ImAdd(g, c, gxg, path);
                     }
                 }
         }
@@ -164,7 +164,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                             var gxs = new Span<float>(gxg, cig * g.InPlane);
                             gxs.Clear();
                             SgemmDriver.Run(true, false, K, P, cog, 1f, wg, K, gyg, P, 0f, pc, P, simd);
-                            Col2ImAdd(g, new ReadOnlySpan<float>(pc, K * P), gxs);
+                            Col2ImAdd(g, new ReadOnlySpan<float>(pc, K * P), gxs, simd);
                         }
                 }
                 finally { if (col != null) ArrayPool<float>.Shared.Return(col); }
@@ -192,7 +192,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                 {
                     var xg = x.Slice((n * g.Cin + grp * cig) * g.InPlane, cig * g.InPlane);
                     ReadOnlySpan<float> cols = pointwise ? xg : col!.AsSpan(0, K * P);
-                    if (!pointwise) Im2Col(g, xg, col!.AsSpan(0, K * P));
+                    if (!pointwise) Im2Col(g, xg, col!.AsSpan(0, K * P), path);
                     var gyg = gy.Slice((n * g.Cout + grp * cog) * P, cog * P);
                     Sgemm.Multiply(false, true, cog, K, P, 1f, gyg, P, cols, P, 1f, gw.Slice(grp * cog * K, cog * K), K, maxThreads, path);
                     if (!gb.IsEmpty)
@@ -240,7 +240,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                                     float* cols = xg;
                                     if (!pointwise)
                                     {
-                                        Im2Col(g, new ReadOnlySpan<float>(xg, cig * g.InPlane), new Span<float>(pc, K * P));
+                                        Im2Col(g, new ReadOnlySpan<float>(xg, cig * g.InPlane), new Span<float>(pc, K * P), simd);
                                         cols = pc;
                                     }
                                     float* gyg = (float*)igy + (long)(n * g.Cout + grp * cog) * P;
@@ -278,9 +278,9 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
     /// <summary>dst[ow] = src[iw0 + 2·(ow − owLo)] for whole groups of 8 outputs from owLo (AVX2: two loads, an
     /// in-lane shuffle and a cross-lane permute per 8 outputs); returns where the caller's scalar loop continues.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int TakeEven(ReadOnlySpan<float> src, int iw0, Span<float> dst, int owLo, int owHi)
+    private static unsafe int TakeEven(ReadOnlySpan<float> src, int iw0, Span<float> dst, int owLo, int owHi, SimdPath path)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
+        if (path == SimdPath.Scalar || !System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
         int ow = owLo;
         fixed (float* ps = src, pd = dst)
         {
@@ -302,9 +302,9 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
     /// cross-lane permute and two in-lane unpacks, and added to 16 consecutive elements); returns where the caller's
     /// scalar loop continues.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int AddToEven(ReadOnlySpan<float> src, Span<float> dst, int iw0, int owLo, int owHi)
+    private static unsafe int AddToEven(ReadOnlySpan<float> src, Span<float> dst, int iw0, int owLo, int owHi, SimdPath path)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
+        if (path == SimdPath.Scalar || !System.Runtime.Intrinsics.X86.Avx2.IsSupported) return owLo;
         int ow = owLo;
         fixed (float* ps = src, pd = dst)
         {
@@ -324,7 +324,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
 
     /// <summary>col[(c·Kh + i)·Kw + j, oh·Wout + ow] = x[c, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (0 outside).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
+    internal static void Im2Col(in Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col, SimdPath path)
     {
         int P = g.OutPlane;
         for (int c = 0; c < g.CinPerGroup; c++)
@@ -352,7 +352,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                         else
                         {
                             int ow = owLo, iw = iw0;
-                            if (g.StrideW == 2) ow = TakeEven(src, iw0, dst, owLo, owHi);
+                            if (g.StrideW == 2) ow = TakeEven(src, iw0, dst, owLo, owHi, path);
                             for (iw = iw0 + (ow - owLo) * g.StrideW; ow < owHi; ow++, iw += g.StrideW) dst[ow] = src[iw];
                         }
                     }
@@ -362,7 +362,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: accumulates patch gradients into the input gradient.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Col2ImAdd(in Conv2dGeometry g, ReadOnlySpan<float> col, Span<float> gx)
+    internal static void Col2ImAdd(in Conv2dGeometry g, ReadOnlySpan<float> col, Span<float> gx, SimdPath path)
     {
         int P = g.OutPlane;
         for (int c = 0; c < g.CinPerGroup; c++)
@@ -387,7 +387,7 @@ internal sealed class Im2ColConv2dKernel(SimdPath path, int maxThreads) : IConv2
                         }
                         else
                         {
-                            int ow = g.StrideW == 2 ? AddToEven(src, dst, iw0, owLo, owHi) : owLo;
+                            int ow = g.StrideW == 2 ? AddToEven(src, dst, iw0, owLo, owHi, path) : owLo;
                             for (int iw = iw0 + (ow - owLo) * g.StrideW; ow < owHi; ow++, iw += g.StrideW) dst[iw] += src[ow];
                         }
                     }

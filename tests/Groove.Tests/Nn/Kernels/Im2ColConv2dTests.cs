@@ -31,7 +31,9 @@ public class Im2ColConv2dTests
     [Fact]
     public void StrideTwoPatchRowsMatchTheDefinition()
     {
-        // Odd widths and paddings: the vector groups of 8, the scalar tail and the clipped edges all occur.
+        // Odd widths and paddings: the vector groups of 8, the scalar tail and the clipped edges all occur; on every
+        // SIMD path (the scalar path skips the vector groups).
+        foreach (var path in DirectConv2dTests.Paths())
         foreach (var (w, pad, k) in new[] { (37, 3, 7), (250, 1, 3), (19, 0, 1), (64, 2, 5) })
         {
             const int cin = 2, h = 9, s = 2;
@@ -40,7 +42,7 @@ public class Im2ColConv2dTests
             float[] x = NaiveGemm.Random(cin * h * w, 5);
             int P = hout * wout;
             var col = Enumerable.Repeat(float.NaN, cin * k * k * P).ToArray();
-            Im2ColConv2dKernel.Im2Col(g, x, col);
+            Im2ColConv2dKernel.Im2Col(g, x, col, path);
             for (int c = 0; c < cin; c++)
                 for (int i = 0; i < k; i++)
                     for (int j = 0; j < k; j++)
