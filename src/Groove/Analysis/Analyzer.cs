@@ -70,7 +70,7 @@ public sealed class Analyzer
         KeyMethodName = _learnedMethod?.Name ?? model ?? Options.KeyMethod;
     }
 
-    /// <summary>The key method run: the classical method's name, or the STONE model's (null when the key is not computed).</summary>
+    /// <summary>The key method run: the learned or classical method's name, or the STONE model's given by <see cref="AnalysisOptions.KeyModel"/> (null when the key is not computed).</summary>
     public string? KeyMethodName { get; }
 
     /// <summary>The key templates of the classical estimator (null when the key is not computed or the estimator is not classical).</summary>
