@@ -13,7 +13,7 @@ shared="${GROOVE_SHARED:-$root/../shared}"
 keydata=${1:-/work/keydata}
 [ $# -gt 0 ] && shift
 methods=("$@")
-[ ${#methods[@]} -gt 0 ] || methods=(cqt hpcp essentia)
+[ ${#methods[@]} -gt 0 ] || methods=(stone cqt hpcp essentia)
 out="$root/bench/out/key-essentia"
 mkdir -p "$out"
 

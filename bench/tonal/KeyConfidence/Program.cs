@@ -1,8 +1,8 @@
-// Fits the key confidence of each shipped classical key method (KeyMethods: cqt, hpcp, essentia) and prints how well
-// it is calibrated on audio the fit never saw.
+// Fits the key confidence of each shipped key method (KeyMethods: the learned stone, the classical cqt, hpcp,
+// essentia) and prints how well it is calibrated on audio the fit never saw.
 //
 // The confidence is Platt scaling (Platt 1999) of the margin = similarity of the best key − similarity of the
-// runner-up (KeyConfidenceCalibration): p(right) = σ(a + b·margin), fitted by maximum likelihood with Platt's
+// runner-up (for a learned method: best − second of its 24 combined key scores) (KeyConfidenceCalibration): p(right) = σ(a + b·margin), fitted by maximum likelihood with Platt's
 // smoothed targets ((N₊+1)/(N₊+2) and 1/(N₋+2)), which keep the fit finite when a set is separable.
 // "Right" = the estimated key equals the label exactly (tonic and mode).
 //
@@ -20,7 +20,9 @@ using System.Globalization;
 using Groove;
 using Groove.Audio;
 using Groove.IO.Annotations;
+using Groove.Models;
 using Groove.Tonality;
+using Groove.Tonality.Stone;
 
 var ic = CultureInfo.InvariantCulture;
 string Arg(string name, string? fallback = null)
@@ -47,7 +49,11 @@ List<(string Id, string Wav, MusicalKey Key)> Clips(string dir)
 }
 
 // The single methods: a combination's (cqt+hpcp, ...) margin needs both chromas, which this bench does not compute.
-var single = KeyMethods.All.Where(m => m.Options.CombineWith is null).ToList();
+// A learned method's estimate and margin come from its StoneKeyEstimator (uncalibrated), keyed by the method's name.
+var learned = KeyMethods.Learned.ToDictionary(m => m.Name, m => new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m.Model)), m.Model,
+    new ProfileKeyEstimator(KeyMethods.Classical.Options), m.ModeFromProfile));
+var single = KeyMethods.Learned.Select(m => new KeyMethod(m.Name, m.Description, KeyMethods.Classical.Options with { Calibration = m.Calibration }))
+    .Concat(KeyMethods.All.Where(m => m.Options.CombineWith is null)).ToList();
 // (right?, margin, softmax confidence) per clip, per (set, method)
 var data = new Dictionary<(string Set, string Method), (bool Right, double Margin, double Softmax)[]>();
 foreach (var set in renderedSets.Append("gtzan20"))
@@ -67,6 +73,12 @@ foreach (var set in renderedSets.Append("gtzan20"))
             var result = new (bool, double, double)[clips.Count];
             Parallel.For(0, clips.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
+                if (learned.TryGetValue(method.Name, out var stone))
+                {
+                    var e = stone.Estimate(AudioFile.Load(clips[i].Wav));
+                    result[i] = (e.Key == clips[i].Key, StoneKeyEstimator.Margin(e), e.Confidence);
+                    return;
+                }
                 var mean = est.ChromaOf(AudioFile.Load(clips[i].Wav)).Chroma.Mean();
                 var k = est.FromMeanChroma(mean);
                 result[i] = (k.Key == clips[i].Key, est.Margin(mean), k.Confidence);
@@ -125,7 +137,7 @@ static (double Ece, List<(double Lo, int N, double Conf, double Acc)> Rows) Reli
 
 static double Brier(IReadOnlyList<(bool Right, double P)> xs) => xs.Average(x => Math.Pow(x.P - (x.Right ? 1 : 0), 2));
 
-var available = renderedSets.Where(s => data.ContainsKey((s, KeyMethods.Default.Name))).ToArray();
+var available = renderedSets.Where(s => data.ContainsKey((s, KeyMethods.Classical.Name))).ToArray();
 Console.WriteLine($"Key confidence calibration: Platt scaling of the best-vs-second similarity margin; sets {string.Join(", ", available)}");
 foreach (var method in single)
 {

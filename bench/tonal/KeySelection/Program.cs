@@ -42,7 +42,10 @@ string Arg(string name, string? fallback = null)
 if (args.Contains("--time"))
 {
     var audio = AudioFile.Load(Arg("--time"));
-    var timed = KeyMethods.All.Select(m => ($"groove key --method {m.Name}{(m == KeyMethods.Default ? " (default)" : "")}", (IKeyEstimator)new ProfileKeyEstimator(m.Options))).ToList();
+    var timed = KeyMethods.All.Select(m => ($"groove key --method {m.Name}{(m == KeyMethods.Classical ? " (classical default)" : "")}", (IKeyEstimator)new ProfileKeyEstimator(m.Options))).ToList();
+    // The learned methods as the Analyzer builds them (the default first).
+    timed.InsertRange(0, KeyMethods.Learned.Select(m => ($"groove key --method {m.Name}{(m.Name == KeyMethods.DefaultName ? " (default)" : "")}",
+        (IKeyEstimator)new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m.Model)), m.Model, new ProfileKeyEstimator(KeyMethods.Classical.Options), m.ModeFromProfile, m.Calibration))));
     // --model M (repeatable; M:profile = a 24-output model's signature with the default mode decision): STONE models too
     for (int a = 0; a + 1 < args.Length; a++)
     {
@@ -50,7 +53,7 @@ if (args.Contains("--time"))
         var spec = args[a + 1];
         bool fromProfile = spec.EndsWith(":profile", StringComparison.Ordinal);
         var name = fromProfile ? spec[..^":profile".Length] : spec;
-        timed.Add(($"groove key --model {spec}", new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(name)), name, new ProfileKeyEstimator(KeyMethods.Default.Options), fromProfile)));
+        timed.Add(($"groove key --model {spec}", new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(name)), name, new ProfileKeyEstimator(KeyMethods.Classical.Options), fromProfile)));
     }
     foreach (var (label, est) in timed)
     {
@@ -87,7 +90,7 @@ if (args.Contains("--write-keys"))
     int at = Array.IndexOf(args, "--write-keys");
     string audioDir = args[at + 1], outRoot = args[at + 2];
     var specs = args.Skip(at + 3).ToList();
-    var classical = new ProfileKeyEstimator(KeyMethods.Default.Options);
+    var classical = new ProfileKeyEstimator(KeyMethods.Classical.Options);
     var learned = new List<(string Label, StoneModel Model, bool FromProfile)>();
     foreach (var spec in specs.Where(x => x != "cqt"))
     {

@@ -27,14 +27,17 @@ internal static class EvalCommand
         };
     }
 
-    /// <summary>The built-in key estimators: each of <see cref="KeyMethods.All"/> by name, and "profile-NAME" (or
-    /// "NAME") for the default method with each of <see cref="KeyProfile.All"/>.</summary>
+    /// <summary>The built-in key estimators: each of <see cref="KeyMethods.Learned"/> (as <c>groove key --method</c> builds
+    /// it) and <see cref="KeyMethods.All"/> by name, and "profile-NAME" (or "NAME") for the classical default method with
+    /// each of <see cref="KeyProfile.All"/>.</summary>
     internal static IKeyEstimator ProfileKeyEstimatorByName(string name)
     {
+        if (KeyMethods.FindLearned(name) is not null)
+            return new Analysis.Analyzer(new Analysis.AnalysisOptions { Beats = false, KeyMethod = name }).KeyEstimator!;
         if (KeyMethods.Find(name) is { } method) return new ProfileKeyEstimator(method);
         var profileName = name.StartsWith("profile-", StringComparison.OrdinalIgnoreCase) ? name["profile-".Length..] : name;
         var profile = KeyProfile.Find(profileName) ?? throw new GrooveException(
-            $"no key estimator named '{name}' (available: {string.Join(", ", KeyMethods.All.Select(m => m.Name).Concat(KeyProfile.All.Select(p => "profile-" + p.Name)))}; or score estimates from a folder with --est-dir)");
+            $"no key estimator named '{name}' (available: {string.Join(", ", KeyMethods.Names.Concat(KeyProfile.All.Select(p => "profile-" + p.Name)))}; or score estimates from a folder with --est-dir)");
         return new ProfileKeyEstimator(new ProfileKeyOptions { Profile = profile });
     }
 

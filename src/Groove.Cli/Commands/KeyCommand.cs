@@ -22,8 +22,8 @@ internal static class KeyCommand
         var io = new BatchCommandOptions("Write <name>.key (or <name>.key.json) per input into this folder (default: print)");
         var method = new Option<string>("--method")
         {
-            Description = $"Estimator: {string.Join(", ", KeyMethods.All.Select(m => m.Name))} (classical; default {new AnalysisOptions().KeyMethod}), " +
-                          "or a STONE model (stone12, stone24, stone-small: as --model)",
+            Description = $"Estimator: {string.Join(", ", KeyMethods.Learned.Select(m => m.Name))} (learned; default {new AnalysisOptions().KeyMethod}), " +
+                          $"{string.Join(", ", KeyMethods.All.Select(m => m.Name))} (classical), or a STONE model (stone12, stone24, stone-small: as --model)",
             DefaultValueFactory = _ => new AnalysisOptions().KeyMethod,
         };
         var profile = new Option<string?>("--profile")

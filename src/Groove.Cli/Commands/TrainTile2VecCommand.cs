@@ -41,9 +41,10 @@ internal static class TrainTile2VecCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's checkpoint" };
         var sameFile = new Option<double>("--same-file") { Description = "Share of training negatives taken far away in the anchor's own file (validation keeps random other files)", DefaultValueFactory = _ => 0 };
         var sameGroup = new Option<double>("--same-group") { Description = "Share of training negatives taken from another file of the anchor's folder (package, album)", DefaultValueFactory = _ => 0 };
+        var groupPositive = new Option<double>("--group-positive") { Description = "Share of training neighbours taken from another file of the anchor's folder (package, album), the distant tile then from another folder", DefaultValueFactory = _ => 0 };
         var cmd = new Command("tile2vec", "Audio embeddings from unlabelled music (Tile2Vec, Jean et al. 2018; temporal triplets, Jansen et al. 2018)")
         {
-            data, outDir, steps, batch, lr, gamma, decayEvery, margin, width, depth, dim, every, validateEvery, valTriplets, seconds, maxFiles, held, seed, resume, sameFile, sameGroup,
+            data, outDir, steps, batch, lr, gamma, decayEvery, margin, width, depth, dim, every, validateEvery, valTriplets, seconds, maxFiles, held, seed, resume, sameFile, sameGroup, groupPositive,
         };
         cmd.SetAction(parse =>
         {
@@ -80,7 +81,8 @@ internal static class TrainTile2VecCommand
 
                 using var signals = new StopSignals();
                 {
-                    var train = new TripletSampler(secs * LogMelTiles.FramesPerSecond, sameFileFraction: parse.GetValue(sameFile), sameGroupFraction: parse.GetValue(sameGroup));
+                    var train = new TripletSampler(secs * LogMelTiles.FramesPerSecond, sameFileFraction: parse.GetValue(sameFile), sameGroupFraction: parse.GetValue(sameGroup),
+                        groupPositiveFraction: parse.GetValue(groupPositive));
                     var validation = new TripletSampler(secs * LogMelTiles.FramesPerSecond);
                     int failed;
                     try { failed = Tile2VecTrainer.LoadCorpus(files, train, validation, valPercent, Console.Error.WriteLine, w => Reporter.Warning(w), signals.Token); }

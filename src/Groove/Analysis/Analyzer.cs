@@ -1,3 +1,4 @@
+using System.Globalization;
 using Groove.Audio;
 using Groove.Models;
 using Groove.Rhythm;
@@ -18,6 +19,7 @@ public sealed class Analyzer
     private readonly ProfileKeyEstimator? _profile;
     private readonly StoneKeyEstimator? _model;
     private readonly IKeyEstimator? _otherKey;
+    private readonly LearnedKeyMethod? _learnedMethod;
 
     /// <summary>An analyzer with the components <paramref name="options"/> names.</summary>
     /// <exception cref="GrooveException">An unknown tracker, key profile or model.</exception>
@@ -27,15 +29,32 @@ public sealed class Analyzer
         if (Options.Beats) BeatTracker = BeatTrackers.Create(Options.BeatTracker);
         if (!Options.Key) return;
         var model = Options.KeyModel;
+        bool modeFromProfile = Options.KeyModeFromProfile;
+        KeyConfidenceCalibration? modelCalibration = null;
         var keyOptions = KeyMethods.Find(Options.KeyMethod);
-        if (keyOptions is null)
+        var learned = keyOptions is null ? KeyMethods.FindLearned(Options.KeyMethod) : null;
+        if (learned is not null)
+        {
+            // A learned method: its model (unless --model names another) with the classical default deciding the mode.
+            keyOptions = KeyMethods.Classical.Options;
+            if (model is null)
+            {
+                model = learned.Model;
+                modeFromProfile = learned.ModeFromProfile;
+                modelCalibration = learned.Calibration;
+                // Its own model's key can fall back to the classical method for files analysed in blocks.
+                _learnedMethod = learned;
+            }
+        }
+        else if (keyOptions is null)
         {
             // Not a classical method: a STONE model's name (the default classical estimator gives the mode).
             if (model is null && ModelRegistry.Available().Contains(Options.KeyMethod, StringComparer.OrdinalIgnoreCase)) model = Options.KeyMethod;
-            else throw new GrooveException($"unknown method '{Options.KeyMethod}' (choose {string.Join(", ", KeyMethods.All.Select(k => k.Name).Concat(ModelRegistry.Available()))})");
-            keyOptions = KeyMethods.Default.Options;
+            else throw new GrooveException($"unknown method '{Options.KeyMethod}' (choose {string.Join(", ", KeyMethods.Names.Concat(ModelRegistry.Available()))})");
+            keyOptions = KeyMethods.Classical.Options;
         }
         if (Options.KeyProfile is { } name)
+        {
             keyOptions = keyOptions with
             {
                 Profile = Tonality.KeyProfile.Find(name)
@@ -43,13 +62,15 @@ public sealed class Analyzer
                 // The method's calibration was fitted with its own profile; another profile's margins mean something else.
                 Calibration = null,
             };
+            modelCalibration = null;
+        }
         _profile = new ProfileKeyEstimator(keyOptions);
         if (model is not null)
-            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(model)), model, _profile, Options.KeyModeFromProfile);
-        KeyMethodName = model ?? Options.KeyMethod;
+            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(model)), model, _profile, modeFromProfile, modelCalibration);
+        KeyMethodName = _learnedMethod?.Name ?? model ?? Options.KeyMethod;
     }
 
-    /// <summary>The key method run: the classical method's name, or the STONE model's (null when the key is not computed).</summary>
+    /// <summary>The key method run: the learned or classical method's name, or the STONE model's given by <see cref="AnalysisOptions.KeyModel"/> (null when the key is not computed).</summary>
     public string? KeyMethodName { get; }
 
     /// <summary>The key templates of the classical estimator (null when the key is not computed or the estimator is not classical).</summary>
@@ -98,7 +119,13 @@ public sealed class Analyzer
         CancellationToken cancellationToken = default)
     {
         if (InBlocks(path))
-            return BlockAnalysis.Run(path, Options.Load, BeatTracker as ClassicalBeatTracker, _profile, progress, onWarning, cancellationToken);
+        {
+            var result = BlockAnalysis.Run(path, Options.Load, BeatTracker as ClassicalBeatTracker, _profile, progress, onWarning, cancellationToken);
+            if (_model is not null && result.Key is { Global.HasKey: true })
+                onWarning?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"key by {KeyMethods.ClassicalName}, not {KeyMethodName}: files over {Options.BlocksAbove!.Value.TotalMinutes:0.#} min are analysed in blocks, and the model needs the whole file"));
+            return result;
+        }
         progress?.Report(new AnalysisProgress(AnalysisStage.Decoding, 0));
         var audio = Load(path, onWarning, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
@@ -147,7 +174,8 @@ public sealed class Analyzer
     {
         if (Options.BlocksAbove is not { } above) return false;
         bool beatsOk = BeatTracker is null || BeatTracker is ClassicalBeatTracker;
-        bool keyOk = KeyEstimator is null || (_model is null && _otherKey is null && _profile is { CanAnalyseInBlocks: true });
+        // A learned default method's model needs the whole file; long files fall back to its classical mode estimator.
+        bool keyOk = KeyEstimator is null || ((_model is null || _learnedMethod is not null) && _otherKey is null && _profile is { CanAnalyseInBlocks: true });
         var load = Options.Load;
         if (!beatsOk || !keyOk || load.SampleRate is not null || load.Channels is not null || load.Mono) return false;
         if (path == AudioFile.StandardInputName) return false;

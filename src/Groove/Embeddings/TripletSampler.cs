@@ -2,9 +2,10 @@ using Groove.Nn;
 
 namespace Groove.Embeddings;
 
-/// <summary>One triplet: (file, start frame) of the anchor, its neighbour (same file, nearby) and a distant tile
-/// (another file; or, as a harder negative, a groupmate file or a far part of the anchor's own file).</summary>
-public readonly record struct TileTriplet(int AnchorFile, int AnchorStart, int NeighbourStart, int DistantFile, int DistantStart);
+/// <summary>One triplet: (file, start frame) of the anchor, its neighbour (same file, nearby; or, with group positives,
+/// another file of the anchor's group) and a distant tile (another file; or, as a harder negative, a groupmate file or
+/// a far part of the anchor's own file).</summary>
+public readonly record struct TileTriplet(int AnchorFile, int AnchorStart, int NeighbourFile, int NeighbourStart, int DistantFile, int DistantStart);
 
 /// <summary>
 /// Log-mel excerpts of many recordings held in memory (float16, at most <see cref="MaxFrames"/> frames from the
@@ -18,6 +19,10 @@ public readonly record struct TileTriplet(int AnchorFile, int AnchorStart, int N
 /// same artist and sound), so the network must tell passages and pieces apart, not only recordings or collections.
 /// When a recording is too short for a far tile, or alone in its group, that triplet falls back to the next easier
 /// kind. With both shares 0 (the default) the draws are exactly those of the plain sampler.
+/// Group positives, when asked: a share <see cref="GroupPositiveFraction"/> of neighbours are a random tile of another
+/// recording of the anchor's group (distant tiles then come from other groups), so that pieces of one collection (a
+/// game's soundtrack, an album: one composer, one style) come close, not only passages of one recording; an
+/// album-level version of Tile2Vec's neighbourhoods that still needs no labels, only the folder the files are in.
 /// </summary>
 public sealed class TripletSampler
 {
@@ -35,14 +40,22 @@ public sealed class TripletSampler
     public double SameFileFraction { get; }
     /// <summary>Share of distant tiles taken from another recording of the anchor's group (0–1).</summary>
     public double SameGroupFraction { get; }
+    /// <summary>Share of neighbours taken from another recording of the anchor's group (0–1).</summary>
+    public double GroupPositiveFraction { get; }
     /// <summary>Least offset between an anchor and a distant tile of the same recording: past every neighbour, no overlap (<see cref="NeighbourFrames"/> + one tile).</summary>
     public int FarFrames => NeighbourFrames + LogMelTiles.TileFrames;
 
-    public TripletSampler(int maxFrames = 6000, int neighbourFrames = 1000, double sameFileFraction = 0, double sameGroupFraction = 0)
+    public TripletSampler(int maxFrames = 6000, int neighbourFrames = 1000, double sameFileFraction = 0, double sameGroupFraction = 0,
+        double groupPositiveFraction = 0)
     {
         if (maxFrames < LogMelTiles.TileFrames) throw new ArgumentOutOfRangeException(nameof(maxFrames));
         if (!(sameFileFraction >= 0 && sameGroupFraction >= 0 && sameFileFraction + sameGroupFraction <= 1))
             throw new GrooveException($"hard-negative shares must be at least 0 and add up to at most 1 (same file {sameFileFraction}, same group {sameGroupFraction})");
+        if (!(groupPositiveFraction is >= 0 and <= 1))
+            throw new GrooveException($"the group-positive share must be between 0 and 1, not {groupPositiveFraction}");
+        if (groupPositiveFraction > 0 && sameGroupFraction > 0)
+            throw new GrooveException("group positives and same-group negatives contradict each other: ask for one of them");
+        GroupPositiveFraction = groupPositiveFraction;
         (MaxFrames, NeighbourFrames) = (maxFrames, Math.Max(1, neighbourFrames));
         (SameFileFraction, SameGroupFraction) = (sameFileFraction, sameGroupFraction);
     }
@@ -89,12 +102,31 @@ public sealed class TripletSampler
         int sa = rng.NextInt(fa + 1);
         int lo = Math.Max(0, sa - NeighbourFrames), hi = Math.Min(fa, sa + NeighbourFrames);
         int sn = lo + rng.NextInt(hi - lo + 1);
+        // Group positives (only when asked: the other samplers' draws stay as they were): a groupmate's random tile as
+        // the neighbour, and a distant tile from outside the group.
+        if (GroupPositiveFraction > 0 && rng.NextDouble() < GroupPositiveFraction && Groupmate(a, rng) is int friend)
+        {
+            int sf = rng.NextInt(FramesOf(friend) - LogMelTiles.TileFrames + 1);
+            int stranger = OutsideGroup(a, rng);
+            return new TileTriplet(a, sa, friend, sf, stranger, rng.NextInt(FramesOf(stranger) - LogMelTiles.TileFrames + 1));
+        }
         // One draw picks the kind of negative (only when harder ones are asked for: the plain sampler's draws stay as they were).
         double kind = SameFileFraction > 0 || SameGroupFraction > 0 ? rng.NextDouble() : 1;
-        if (kind < SameFileFraction && FarTile(a, sa, rng) is int far) return new TileTriplet(a, sa, sn, a, far);
+        if (kind < SameFileFraction && FarTile(a, sa, rng) is int far) return new TileTriplet(a, sa, a, sn, a, far);
         int d = kind < SameFileFraction + SameGroupFraction && Groupmate(a, rng) is int mate ? mate : OtherFile(a, rng);
         int sd = rng.NextInt(FramesOf(d) - LogMelTiles.TileFrames + 1);
-        return new TileTriplet(a, sa, sn, d, sd);
+        return new TileTriplet(a, sa, a, sn, d, sd);
+    }
+
+    /// <summary>A file outside <paramref name="a"/>'s group, uniformly over them (any other file when the group holds every file).</summary>
+    private int OutsideGroup(int a, Rng rng)
+    {
+        int inGroup = _groups[_groupOf[a]].Count, outside = _files.Count - inGroup;
+        if (outside == 0) return OtherFile(a, rng);
+        int r = rng.NextInt(outside);
+        for (int f = 0; f < _files.Count; f++)
+            if (_groupOf[f] != _groupOf[a] && r-- == 0) return f;
+        throw new InvalidOperationException("unreachable: the count of files outside the group was wrong");
     }
 
     private int OtherFile(int a, Rng rng)
@@ -142,7 +174,7 @@ public sealed class TripletSampler
         {
             var t = triplets[i];
             CopyTile(t.AnchorFile, t.AnchorStart, data.AsSpan(i * size, size));
-            CopyTile(t.AnchorFile, t.NeighbourStart, data.AsSpan((b + i) * size, size));
+            CopyTile(t.NeighbourFile, t.NeighbourStart, data.AsSpan((b + i) * size, size));
             CopyTile(t.DistantFile, t.DistantStart, data.AsSpan((2 * b + i) * size, size));
         }
         return Tensor.From(data, 3 * b, 1, LogMelTiles.Mels, LogMelTiles.TileFrames);

@@ -85,12 +85,12 @@ public sealed class ProfileKeyEstimator : IKeyEstimator
     private readonly ProfileKeyEstimator? _partner;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, long), ConstantQTransform> _transforms = new();
 
-    /// <summary>An estimator with <paramref name="options"/>; null: the default method (<see cref="KeyMethods.Default"/>,
+    /// <summary>An estimator with <paramref name="options"/>; null: the default method (<see cref="KeyMethods.Classical"/>,
     /// calibrated confidence).</summary>
     /// <param name="options">The settings.</param>
     public ProfileKeyEstimator(ProfileKeyOptions? options = null)
     {
-        _o = options ?? KeyMethods.Default.Options;
+        _o = options ?? KeyMethods.Classical.Options;
         if (_o.LocalWindowSeconds <= 0 || _o.LocalHopSeconds <= 0) throw new ArgumentOutOfRangeException(nameof(options));
         _sharpness = _o.Sharpness ?? (_o.CombineWith is null ? DefaultSharpness(_o.Similarity) : KeyScoreCombination.DefaultSharpness);
         if (_o.CombineWith is { } second) _partner = new ProfileKeyEstimator(second with { CombineWith = null });

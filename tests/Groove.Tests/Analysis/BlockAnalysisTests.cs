@@ -1,4 +1,5 @@
 using Groove.Analysis;
+using Groove.Tonality;
 using Groove.Audio;
 using Groove.Tests.Cli;
 using System.Buffers.Binary;
@@ -37,8 +38,9 @@ public class BlockAnalysisTests
         var path = Path.Combine(dir.Path, "long.wav");
         WavWriter.Write(path, new AudioBuffer([left, right], sr), WavSampleFormat.Float32);
 
-        var whole = new Analyzer(new AnalysisOptions { BlocksAbove = null }).Analyze(path);
-        var blocks = new Analyzer(new AnalysisOptions { BlocksAbove = TimeSpan.Zero }).Analyze(path);
+        // The classical key method (cqt) streams; the default (stone) needs the whole file: checked at the end.
+        var whole = new Analyzer(new AnalysisOptions { BlocksAbove = null, KeyMethod = KeyMethods.ClassicalName }).Analyze(path);
+        var blocks = new Analyzer(new AnalysisOptions { BlocksAbove = TimeSpan.Zero, KeyMethod = KeyMethods.ClassicalName }).Analyze(path);
         Assert.False(whole.InBlocks);
         Assert.True(blocks.InBlocks);
         Assert.Equal(whole.Duration, blocks.Duration, 9);
@@ -74,6 +76,15 @@ public class BlockAnalysisTests
             Assert.Equal(ka.Local[i].Start, kb.Local[i].Start, 9);
             Assert.Equal(ka.Local[i].Confidence, kb.Local[i].Confidence, 3);
         }
+
+        // The default method in blocks: the same beats and the classical key, and a warning that says so.
+        var warnings = new List<string>();
+        var byDefault = new Analyzer(new AnalysisOptions { BlocksAbove = TimeSpan.Zero }).Analyze(path, onWarning: warnings.Add);
+        Assert.True(byDefault.InBlocks);
+        Assert.Equal(kb.Global.Key, byDefault.Key!.Global.Key);
+        Assert.Equal(kb.Global.Confidence, byDefault.Key.Global.Confidence, 9);
+        Assert.Equal(b.Beats.Count, byDefault.Beats!.Beats.Count);
+        Assert.Contains(warnings, w => w.StartsWith($"key by {KeyMethods.ClassicalName}, not {KeyMethods.DefaultName}:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -64,6 +64,49 @@ public class TripletSamplerTests
     }
 
     [Fact]
+    public void GroupPositivesPairAnAnchorWithAGroupmateAndADistantTileFromAnotherGroup()
+    {
+        var s = new TripletSampler(maxFrames: 3000, neighbourFrames: 200, groupPositiveFraction: 0.5);
+        (int Frames, string? Group)[] files = [(600, "a"), (800, "a"), (700, "a"), (600, "b"), (900, "b"), (600, null)];
+        for (int f = 0; f < files.Length; f++)
+        {
+            var lm = new float[files[f].Frames * LogMelTiles.Mels];
+            Array.Fill(lm, f);
+            Assert.True(s.Add($"f{f}", lm, files[f].Group));
+        }
+        int Group(int f) => f < 3 ? 0 : f < 5 ? 1 : 2;
+        var rng = new Rng(14);
+        int friends = 0, n = 4000;
+        var pairs = new HashSet<(int, int)>();
+        for (int i = 0; i < n; i++)
+        {
+            var t = s.Sample(rng);
+            Assert.InRange(t.NeighbourStart, 0, files[t.NeighbourFile].Frames - Tile);
+            Assert.InRange(t.DistantStart, 0, files[t.DistantFile].Frames - Tile);
+            Assert.NotEqual(t.AnchorFile, t.DistantFile);
+            if (t.NeighbourFile == t.AnchorFile)
+            {
+                Assert.InRange(t.NeighbourStart - t.AnchorStart, -200, 200);   // the plain temporal neighbour
+                continue;
+            }
+            friends++;
+            Assert.Equal(Group(t.AnchorFile), Group(t.NeighbourFile));
+            Assert.NotEqual(Group(t.AnchorFile), Group(t.DistantFile));
+            pairs.Add((t.AnchorFile, t.NeighbourFile));
+        }
+        // Half the anchors ask for a groupmate; the one file alone in its group (1/6 of anchors) cannot have one.
+        Assert.InRange(friends / (double)n, 0.5 * 5 / 6 - 0.04, 0.5 * 5 / 6 + 0.04);
+        Assert.Equal(6 + 2, pairs.Count);   // every ordered pair of groupmates: 3·2 in "a", 2·1 in "b"
+        // The tile of a group positive is the groupmate's, not the anchor's.
+        var one = new TileTriplet(0, 0, 1, 100, 3, 0);
+        var batch = s.Batch([one]).ToArray();
+        int size = LogMelTiles.Mels * Tile;
+        Assert.Equal([0f, 1f, 3f], new[] { batch[0], batch[size], batch[2 * size] });
+        Assert.Throws<GrooveException>(() => new TripletSampler(groupPositiveFraction: 1.5));
+        Assert.Throws<GrooveException>(() => new TripletSampler(sameGroupFraction: 0.2, groupPositiveFraction: 0.2));
+    }
+
+    [Fact]
     public void MixedSharesAreDrawnInProportionAndWrongSharesRefused()
     {
         var s = Sampler(0.3, 0.3, (3000, "a"), (3000, "a"), (3000, "b"), (3000, "b"), (3000, "c"), (3000, "c"));

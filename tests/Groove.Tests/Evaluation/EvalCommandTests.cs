@@ -169,5 +169,19 @@ public class EvalEstimatorLookupTests
         Assert.Equal("profile-krumhansl", Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName("krumhansl").Name);
         var e = Assert.Throws<GrooveException>(() => Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName("nope"));
         Assert.Contains("profile-albrecht", e.Message);
+        Assert.Contains(Groove.Tonality.KeyMethods.DefaultName, e.Message);
+    }
+
+    [Fact]
+    public void The_default_key_method_is_an_estimator_that_eval_can_run_and_it_matches_groove_key()
+    {
+        var est = Groove.Cli.Commands.EvalCommand.ProfileKeyEstimatorByName(Groove.Tonality.KeyMethods.DefaultName);
+        Assert.IsType<Groove.Tonality.Stone.StoneKeyEstimator>(est);
+        var audio = Groove.AudioBuffer.FromMono(Groove.Tests.Tonality.ProfileKeyEstimatorTests.Cadence(7, Groove.KeyMode.Major), 22050);
+        var viaEval = est.Estimate(audio);
+        var viaAnalyzer = new Groove.Analysis.Analyzer(new Groove.Analysis.AnalysisOptions { Beats = false }).Analyze(audio).Key!.Global;
+        Assert.Equal(viaAnalyzer.Key, viaEval.Key);
+        Assert.Equal(viaAnalyzer.Confidence, viaEval.Confidence, 9);
+        Assert.True(viaEval.ConfidenceCalibrated);
     }
 }

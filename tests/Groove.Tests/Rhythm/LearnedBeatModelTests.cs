@@ -4,6 +4,7 @@ using Groove.Evaluation.FewShot;
 using Groove.Nn;
 using Groove.Rhythm;
 using Groove.Rhythm.Learned;
+using Groove.Rhythm.ZeroNoteSamba;
 using Groove.Tests.Support;
 using Xunit;
 
@@ -140,5 +141,49 @@ public class LearnedBeatModelTests
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Tensor.Zeros(2) });
         Assert.Contains("not a 'bigru' beat model", Assert.Throws<GrooveException>(() => BeatActivationModels.Factory(path)).Message);
         Assert.Contains("no such model file", Assert.Throws<GrooveException>(() => BeatActivationModels.Factory(dir.File("missing.safetensors"))).Message);
+    }
+    [Theory]
+    [InlineData(1e-4f)]
+    [InlineData(3e-3f)]
+    public void The_learning_rate_given_to_the_factory_sets_the_size_of_a_zerons_fine_tuning_step(float lr)
+    {
+        // Adam's first step moves every weight with a non-zero gradient by lr·|g|/(|g|+ε) ≤ lr, so the largest move
+        // is just under lr: a factory that ignored the rate would move by the default 1e-3.
+        var model = BeatActivationModels.Factory("zerons-random", learningRate: lr)(7);
+        var before = model.Snapshot();
+        var (x, y) = RandomZeroNsBatch(frames: 64);
+        model.TrainStep(x, y, 1, 64);
+        var after = model.Snapshot();
+        float largest = before.Keys.Max(k => before[k].Zip(after[k], (a, b) => Math.Abs(a - b)).Max());
+        Assert.InRange(largest, 0.9f * lr, 1.001f * lr);
+        Assert.Throws<GrooveException>(() => BeatActivationModels.Factory("zerons-random", learningRate: -1f));
+    }
+
+    [Fact]
+    public void Heads_only_fine_tuning_leaves_every_weight_outside_the_two_heads_unchanged()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("zerons.safetensors");
+        new ZeroNsModel(new SyncPredNet(SyncPredNetConfig.Small, new Rng(3))).Save(path);
+        var model = ZeroNsBeatModel.Load(path, 5, new ZeroNsFineTuneOptions { HeadsOnly = true });
+        var before = model.Snapshot();
+        var (x, y) = RandomZeroNsBatch(frames: 64);
+        model.TrainStep(x, y, 1, 64);
+        var after = model.Snapshot();
+        foreach (var k in before.Keys)
+        {
+            bool moved = !before[k].AsSpan().SequenceEqual(after[k]);
+            Assert.True(moved == k.Contains(".head.", StringComparison.Ordinal), $"{k}: moved={moved}");
+        }
+    }
+
+    private static (float[] X, float[] Y) RandomZeroNsBatch(int frames)
+    {
+        var rng = new Rng(11);
+        var x = new float[frames * 2 * ZeroNsFrontEnd.Bins];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextFloat() * 4 - 6;
+        var y = new float[frames];
+        for (int i = 0; i < frames; i += 16) y[i] = 1;
+        return (x, y);
     }
 }

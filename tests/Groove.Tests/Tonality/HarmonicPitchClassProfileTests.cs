@@ -125,8 +125,8 @@ public class HarmonicPitchClassProfileTests
     {
         // The default method is new ProfileKeyOptions() plus its fitted confidence calibration, and the estimator's
         // default is that method.
-        Assert.Equal(new ProfileKeyOptions(), KeyMethods.Default.Options with { Calibration = null });
-        Assert.Same(KeyMethods.Default.Options, new ProfileKeyEstimator().Options);
+        Assert.Equal(new ProfileKeyOptions(), KeyMethods.Classical.Options with { Calibration = null });
+        Assert.Same(KeyMethods.Classical.Options, new ProfileKeyEstimator().Options);
         Assert.Same(KeyMethods.Find("CQT"), KeyMethods.Find("cqt"));
         Assert.Null(KeyMethods.Find("nope"));
         Assert.Equal(KeyMethods.All.Count, KeyMethods.All.Select(m => m.Name).Distinct().Count());

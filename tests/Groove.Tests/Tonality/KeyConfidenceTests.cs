@@ -1,5 +1,6 @@
 using Groove.Analysis;
 using Groove.Tonality;
+using Groove.Tonality.Stone;
 
 namespace Groove.Tests.Tonality;
 
@@ -72,9 +73,19 @@ public class KeyConfidenceTests
         var audio = AudioBuffer.FromMono(ProfileKeyEstimatorTests.Cadence(0, KeyMode.Major), Sr);
         var withProfile = new Analyzer(new AnalysisOptions { Beats = false, KeyProfile = "krumhansl" }).Analyze(audio);
         Assert.False(withProfile.Key!.Global.ConfidenceCalibrated);
-        var byDefault = new Analyzer(new AnalysisOptions { Beats = false }).Analyze(audio);
-        Assert.True(byDefault.Key!.Global.ConfidenceCalibrated);
-        Assert.Equal(KeyMethods.Default.Options.Calibration!.Probability(
-            new ProfileKeyEstimator().Margin(new ProfileKeyEstimator().ChromaOf(audio).Chroma.Mean())), byDefault.Key.Global.Confidence, 9);
+        var classical = new Analyzer(new AnalysisOptions { Beats = false, KeyMethod = KeyMethods.ClassicalName }).Analyze(audio);
+        Assert.True(classical.Key!.Global.ConfidenceCalibrated);
+        Assert.Equal(KeyMethods.Classical.Options.Calibration!.Probability(
+            new ProfileKeyEstimator().Margin(new ProfileKeyEstimator().ChromaOf(audio).Chroma.Mean())), classical.Key.Global.Confidence, 9);
+        // The learned default is calibrated on the margin of its 24 combined scores; the same model under --model is not.
+        var byDefault = new Analyzer(new AnalysisOptions { Beats = false }).Analyze(audio).Key!.Global;
+        Assert.True(byDefault.ConfidenceCalibrated);
+        var learned = KeyMethods.FindLearned(KeyMethods.DefaultName)!;
+        Assert.Equal(learned.Calibration!.Probability(StoneKeyEstimator.Margin(byDefault)), byDefault.Confidence, 9);
+        var asModel = new Analyzer(new AnalysisOptions { Beats = false, KeyMethod = KeyMethods.ClassicalName, KeyModel = learned.Model, KeyModeFromProfile = true })
+            .Analyze(audio).Key!.Global;
+        Assert.False(asModel.ConfidenceCalibrated);
+        Assert.Equal(byDefault.Key, asModel.Key);
+        Assert.Equal(byDefault.Scores, asModel.Scores);
     }
 }

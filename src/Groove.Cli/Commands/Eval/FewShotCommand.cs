@@ -34,9 +34,10 @@ internal static class FewShotCommand
         var jsonOut = new Option<string>("--json-out") { Description = "Write configuration, split, summary and runs as JSON" };
         var saveDir = new Option<string>("--save-dir") { Description = "Save each run's kept weights as DIR/k<size>-run<run>.safetensors (usable with --model, groove beats --model)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of the table" };
+        var lr = new Option<float?>("--lr") { Description = "Adam learning rate (default: the model's own; bigru 3e-3, zerons 1e-3)" };
         var cmd = new Command("few-shot", "Few-shot beat tracking (Zero-Note Samba protocol): train on k labelled tracks, score on a held-out test set")
         {
-            dataset, model, sizes, runs, seed, epochs, steps, batch, excerpt, patience, test, val, limit, csv, jsonOut, saveDir, json,
+            dataset, model, sizes, runs, seed, epochs, steps, batch, excerpt, patience, test, val, limit, csv, jsonOut, saveDir, json, lr,
         };
         cmd.SetAction(parse => EvalCommand.Guarded(() =>
         {
@@ -49,14 +50,15 @@ internal static class FewShotCommand
             };
             options.Validate();
             var modelSpec = parse.GetValue(model)!;
-            var factory = BeatActivationModels.Factory(modelSpec);
+            var reportName = parse.GetValue(lr) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{modelSpec} lr={rate:g4}") : modelSpec;
+            var factory = BeatActivationModels.Factory(modelSpec, learningRate: parse.GetValue(lr));
             var data = Dataset.Open(parse.GetValue(dataset)!);
             var features = factory(0).Features;
             var tracks = FewShotData.Load(data, features, parse.GetValue(limit));
             if (tracks.Count == 0) throw new GrooveException($"{data.Root}: no track has audio and a beat annotation");
             var saveTo = parse.GetValue(saveDir);
             if (saveTo is not null) Directory.CreateDirectory(saveTo);
-            var report = FewShotProtocol.Run(tracks, factory, modelSpec, options, (r, trained) =>
+            var report = FewShotProtocol.Run(tracks, factory, reportName, options, (r, trained) =>
             {
                 Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "k={0} run {1}: test F {2:0.000} CMLt {3:0.000} AMLt {4:0.000} (val F {5:0.000}, epoch {6}, {7} steps, {8:0.0} s)",

@@ -17,15 +17,23 @@ public sealed class StoneKeyEstimator : IKeyEstimator
     private readonly ProfileKeyEstimator _mode;
     private readonly object _gate = new();
 
-    public StoneKeyEstimator(StoneModel model, string name, ProfileKeyEstimator? modeEstimator = null, bool modeFromProfile = false)
+    /// <summary>
+    /// An estimator around <paramref name="model"/>; <paramref name="calibration"/>, when given, turns the margin between
+    /// the two best of the 24 key scores into the confidence (a calibrated probability that the key is right);
+    /// otherwise the confidence is the best key's score.
+    /// </summary>
+    public StoneKeyEstimator(StoneModel model, string name, ProfileKeyEstimator? modeEstimator = null, bool modeFromProfile = false,
+        KeyConfidenceCalibration? calibration = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _mode = modeEstimator ?? new ProfileKeyEstimator();
         Name = name;
         _modeFromProfile = modeFromProfile;
+        _calibration = calibration;
     }
 
     private readonly bool _modeFromProfile;
+    private readonly KeyConfidenceCalibration? _calibration;
 
     public string Name { get; }
 
@@ -51,7 +59,7 @@ public sealed class StoneKeyEstimator : IKeyEstimator
             onWarning?.Invoke($"no key: {problem}");
             return KeyEstimate.None(problem);
         }
-        return ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken));
+        return Calibrated(ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), _mode.Estimate(audio, onWarning, cancellationToken)));
     }
 
     /// <summary>The key of <paramref name="audio"/> given the classical estimate already computed for it (for the mode
@@ -60,8 +68,22 @@ public sealed class StoneKeyEstimator : IKeyEstimator
     {
         ArgumentNullException.ThrowIfNull(classicalEstimate);
         if (!classicalEstimate.HasKey) return classicalEstimate; // silence or a fragment: no model can do better
-        return ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate);
+        return Calibrated(ModelsMode ? FromKeyScores(audio, cancellationToken) : Combine(KeySignatureProfile(audio, cancellationToken), classicalEstimate));
     }
+
+    /// <summary>The margin between the two best of <paramref name="estimate"/>'s 24 key scores (what the calibration maps).</summary>
+    public static double Margin(KeyEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        Span<double> scores = stackalloc double[estimate.Scores.Length];
+        for (int i = 0; i < scores.Length; i++) scores[i] = estimate.Scores[i];
+        return KeyConfidenceCalibration.Margin(scores);
+    }
+
+    private KeyEstimate Calibrated(KeyEstimate estimate) =>
+        _calibration is null || !estimate.HasKey
+            ? estimate
+            : estimate with { Confidence = _calibration.Probability(Margin(estimate)), ConfidenceCalibrated = true };
 
     private KeyEstimate FromKeyScores(AudioBuffer audio, CancellationToken cancellationToken)
     {
