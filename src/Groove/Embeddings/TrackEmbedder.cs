@@ -53,8 +53,9 @@ public abstract class TrackEmbedder
     /// <summary>Model names accepted by <see cref="Create"/> besides a weights file path.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mfcc", "random", "tile2vec"];
 
-    /// <summary>Name of the shipped Tile2Vec weights (<c>models/tile2vec-small.safetensors</c>).</summary>
-    public const string ShippedModel = "tile2vec-small";
+    /// <summary>Name of the shipped Tile2Vec weights (<c>models/tile2vec-group.safetensors</c>: <c>tile2vec-small</c>
+    /// trained on with album-level positives, chosen by <c>bench/embeddings/tile2vec-candidates-s8.md</c>).</summary>
+    public const string ShippedModel = "tile2vec-group";
 
     /// <summary>
     /// The embedder named <paramref name="name"/>: <c>mfcc</c>, <c>random</c>, <c>tile2vec</c> (the shipped model) or
