@@ -85,6 +85,7 @@ internal sealed class ImplicitGemmConv2dKernel(SimdPath path, int maxThreads) : 
         var geo = g;
         var p = path;
         nint ix = (nint)x, iw = (nint)w, iy = (nint)y;
+        bool padded = PaddedImageColumns.Applies(g, unit);
         void Item(int item)
         {
             int n = item / slabs, s = item - n * slabs;
@@ -92,9 +93,21 @@ internal sealed class ImplicitGemmConv2dKernel(SimdPath path, int maxThreads) : 
             if (q0 >= q1) return;
             float* xn = (float*)ix + (long)n * geo.Cin * geo.InPlane;
             var a = new DenseA(false, (float*)iw, K, 1f);
-            var b = new ConvImageRows(xn, geo.H, geo.W, geo.Kh, geo.Kw, geo.DilationH, geo.DilationW, geo.PadTop,
-                geo.PadLeft, geo.Wout, q0);
-            SgemmDriver.Run(a, b, cout, q1 - q0, K, beta, (float*)iy + (long)n * cout * P + q0, P, p);
+            float* yn = (float*)iy + (long)n * cout * P + q0;
+            if (!padded)
+            {
+                var b = new ConvImageRows(xn, geo.H, geo.W, geo.Kh, geo.Kw, geo.DilationH, geo.DilationW, geo.PadTop,
+                    geo.PadLeft, geo.Wout, q0);
+                SgemmDriver.Run(a, b, cout, q1 - q0, K, beta, yn, P, p);
+                return;
+            }
+            float[] buffer = ArrayPool<float>.Shared.Rent((int)PaddedImageColumns.BufferLength(geo));
+            try
+            {
+                fixed (float* pb = buffer)
+                    SgemmDriver.Run(a, PaddedImageColumns.Fill(geo, xn, pb, q0), cout, q1 - q0, K, beta, yn, P, p);
+            }
+            finally { ArrayPool<float>.Shared.Return(buffer); }
         }
         Run(items, threads, Item);
     }

@@ -76,26 +76,27 @@ public static class Sgemm
                 return;
             }
 
-            MultiplySlabs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, path);
+            if (m >= n)
+                SgemmSharedPanel.Run(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, path);
+            else
+                MultiplySlabs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, path);
         }
     }
 
     /// <summary>
-    /// Splits the larger of m and n into one contiguous slab per thread. Each slab is an independent GEMM:
-    /// splitting rows duplicates the packing of B, splitting columns duplicates the packing of A, which costs
-    /// O(k·(the other dimension)) against O(m·n·k / threads) of arithmetic. The slabs run on the engine's
+    /// Splits the columns (n &gt; m) into one contiguous slab per thread. Each slab is an independent GEMM that
+    /// packs all of A, which costs O(k·m) against O(m·n·k / threads) of arithmetic. (Rows, m ≥ n, are split by
+    /// <see cref="SgemmSharedPanel"/>, whose threads share one packed B.) The slabs run on the engine's
     /// <see cref="WorkerPool"/> (no allocation per call).
     /// </summary>
     static unsafe void MultiplySlabs(bool transA, bool transB, int m, int n, int k, float alpha, float* pa, int lda,
         float* pb, int ldb, float beta, float* pc, int ldc, int threads, SimdPath path)
     {
-        bool splitRows = m >= n;
-        int unit = splitRows ? TileRows(path) : TileCols(path);
+        int unit = TileCols(path);
         var job = new SlabJob
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, A = pa, Lda = lda, B = pb, Ldb = ldb,
-            Beta = beta, C = pc, Ldc = ldc, Threads = threads, Path = path, SplitRows = splitRows, Unit = unit,
-            Units = ((splitRows ? m : n) + unit - 1) / unit,
+            Beta = beta, C = pc, Ldc = ldc, Threads = threads, Path = path, Unit = unit, Units = (n + unit - 1) / unit,
         };
         WorkerPool.Shared.For(threads, &RunSlab, (nint)(&job));
     }
@@ -103,7 +104,7 @@ public static class Sgemm
     /// <summary>The operands of a parallel Sgemm, on the caller's stack while the pool runs it.</summary>
     unsafe struct SlabJob
     {
-        public bool TransA, TransB, SplitRows;
+        public bool TransA, TransB;
         public int M, N, K, Lda, Ldb, Ldc, Threads, Unit, Units;
         public float Alpha, Beta;
         public float* A, B, C, Partial;
@@ -113,18 +114,11 @@ public static class Sgemm
     static unsafe void RunSlab(nint state, int t)
     {
         ref readonly SlabJob j = ref *(SlabJob*)state;
-        int extent = j.SplitRows ? j.M : j.N;
         int start = (int)((long)j.Units * t / j.Threads) * j.Unit;
-        int end = Math.Min(extent, (int)((long)j.Units * (t + 1) / j.Threads) * j.Unit);
+        int end = Math.Min(j.N, (int)((long)j.Units * (t + 1) / j.Threads) * j.Unit);
         if (start >= end) return;
-        if (j.SplitRows)
-            SgemmDriver.Run(j.TransA, j.TransB, end - start, j.N, j.K, j.Alpha,
-                j.A + (j.TransA ? start : (long)start * j.Lda), j.Lda, j.B, j.Ldb,
-                j.Beta, j.C + (long)start * j.Ldc, j.Ldc, j.Path);
-        else
-            SgemmDriver.Run(j.TransA, j.TransB, j.M, end - start, j.K, j.Alpha, j.A, j.Lda,
-                j.B + (j.TransB ? (long)start * j.Ldb : start), j.Ldb,
-                j.Beta, j.C + start, j.Ldc, j.Path);
+        SgemmDriver.Run(j.TransA, j.TransB, j.M, end - start, j.K, j.Alpha, j.A, j.Lda,
+            j.B + (j.TransB ? (long)start * j.Ldb : start), j.Ldb, j.Beta, j.C + start, j.Ldc, j.Path);
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ internal static class SgemmDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void MacroKernel<TK>(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float beta)
+    internal static unsafe void MacroKernel<TK>(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float beta)
         where TK : struct, ISgemmTile
     {
         int MR = TK.MR, NR = TK.NR;
@@ -124,7 +124,7 @@ internal static class SgemmDriver
         }
     }
 
-    static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+    internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-    static unsafe float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+    internal static unsafe float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 }

@@ -33,6 +33,13 @@ internal static class SgemmMicroKernel
         Vector256<float> c30 = Vector256<float>.Zero, c31 = Vector256<float>.Zero;
         Vector256<float> c40 = Vector256<float>.Zero, c41 = Vector256<float>.Zero;
         Vector256<float> c50 = Vector256<float>.Zero, c51 = Vector256<float>.Zero;
+        // Fetch the tile's rows of C (a new page each, not in L1) while the k loop runs, instead of stalling on them
+        // in the stores at the end.
+        for (int r = 0; r < MR; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + NR - 1);
+        }
 
         int p = 0;
         for (; p + 2 <= kc; p += 2)

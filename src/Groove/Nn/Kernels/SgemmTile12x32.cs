@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Groove.Nn.Kernels;
 
@@ -31,6 +32,14 @@ internal static class SgemmTile12x32
         Vector512<float> c100 = Vector512<float>.Zero, c101 = Vector512<float>.Zero;
         Vector512<float> c110 = Vector512<float>.Zero, c111 = Vector512<float>.Zero;
         Vector512<float> b0, b1, av;
+        // Fetch the tile's rows of C (a new page each, not in L1) while the k loop runs, instead of stalling on them
+        // in the stores at the end.
+        if (Sse.IsSupported)
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + NR - 1);
+            }
         int p = 0;
         for (; p + 2 <= kc; p += 2)
         {

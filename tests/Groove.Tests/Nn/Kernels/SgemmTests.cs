@@ -114,6 +114,60 @@ public class SgemmTests
         Check(false, true, SgemmDriver.NC + 40, SgemmDriver.NC + 20, 2, 1f, 0f, 0, 2, Simd, 602);
     }
 
+    /// <summary>Rows split over threads that share the packed B (<see cref="SgemmSharedPanel"/>): each element gets
+    /// the same micro-kernel sums in the same order as on one thread, so C is identical bit for bit, on every path,
+    /// for several depth blocks (the two packed buffers alternate and are reused) and for two column blocks. (k stays
+    /// under 4·max(m, n): longer depths are split over threads instead, with partial sums.)</summary>
+    [Fact]
+    public void RowSplitWithSharedPanelEqualsOneThreadExactly()
+    {
+        int seed = 650;
+        foreach (var path in new[] { SimdPath.Scalar, SimdPath.Avx2Fma, SimdPath.Avx512 }.Where(SimdPaths.CanRun))
+            foreach (var (ta, tb, m, n, k, beta) in new[]
+                     { (false, false, 400, 70, 3 * SgemmDriver.KC + 5, 0.5f), (true, true, 300, 300, 2 * SgemmDriver.KC, 0f),
+                       (false, true, 3 * SgemmDriver.MC + 7, 33, SgemmDriver.KC + 1, 1f) })
+            {
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                float[] a = NaiveGemm.Random(m * k, seed), b = NaiveGemm.Random(k * n, seed + 1);
+                float[] c1 = NaiveGemm.Random(m * n, seed + 2);
+                float[] c2 = (float[])c1.Clone(), c3 = (float[])c1.Clone();
+                seed += 3;
+                Sgemm.Multiply(ta, tb, m, n, k, -0.75f, a, lda, b, ldb, beta, c1, n, 1, path);
+                Sgemm.Multiply(ta, tb, m, n, k, -0.75f, a, lda, b, ldb, beta, c2, n, 2, path);
+                Sgemm.Multiply(ta, tb, m, n, k, -0.75f, a, lda, b, ldb, beta, c3, n, 3, path);
+                Assert.Equal(c1, c2);
+                Assert.Equal(c1, c3);
+            }
+        // Two column blocks (n > NC) and two depth blocks: four blocks of the shared loop.
+        {
+            int m = SgemmDriver.NC + 40, n = SgemmDriver.NC + 20, k = SgemmDriver.KC + 3;
+            float[] a = NaiveGemm.Random(m * k, 660), b = NaiveGemm.Random(k * n, 661);
+            float[] c1 = new float[m * n], c2 = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c1, n, 1, SimdPaths.Best);
+            Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c2, n, 2, SimdPaths.Best);
+            Assert.Equal(c1, c2);
+        }
+    }
+
+    /// <summary>A parallel Sgemm started inside another parallel loop finds the pool busy and runs all of its tasks
+    /// on its own thread: the shared-panel tasks must not wait for a thread that never comes.</summary>
+    [Fact]
+    public async Task RowSplitCompletesWhenThePoolRunsItInline()
+    {
+        const int m = 260, n = 90, k = 700;
+        float[] a = NaiveGemm.Random(m * k, 670), b = NaiveGemm.Random(k * n, 671), expected = new float[m * n];
+        Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, expected, n, 1, SimdPaths.Best);
+        var results = new float[2][];
+        var outer = Task.Run(() => WorkerPool.Shared.For(2, i =>
+        {
+            results[i] = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, results[i], n, 2, SimdPaths.Best);
+        }));
+        await outer.WaitAsync(TimeSpan.FromSeconds(60)); // throws TimeoutException if a task waits forever
+        Assert.Equal(expected, results[0]);
+        Assert.Equal(expected, results[1]);
+    }
+
     [Fact]
     public void WideProblemCrossesColumnBlock()
     {
