@@ -82,7 +82,7 @@ public class BlockAnalysisTests
         var byDefault = new Analyzer(new AnalysisOptions { BlocksAbove = TimeSpan.Zero }).Analyze(path, onWarning: warnings.Add);
         Assert.True(byDefault.InBlocks);
         Assert.Equal(kb.Global.Key, byDefault.Key!.Global.Key);
-        Assert.Equal(kb.Global.Confidence, byDefault.Key.Global.Confidence, 9);
+        Assert.Equal(kb.Global.Confidence, byDefault.Key.Global.Confidence, 4);
         Assert.Equal(b.Beats.Count, byDefault.Beats!.Beats.Count);
         Assert.Contains(warnings, w => w.StartsWith($"key by {KeyMethods.ClassicalName}, not {KeyMethods.DefaultName}:", StringComparison.Ordinal));
     }

@@ -86,6 +86,6 @@ public class KeyConfidenceTests
             .Analyze(audio).Key!.Global;
         Assert.False(asModel.ConfidenceCalibrated);
         Assert.Equal(byDefault.Key, asModel.Key);
-        Assert.Equal(byDefault.Scores, asModel.Scores);
+        for (int i = 0; i < 24; i++) Assert.Equal(byDefault.Scores[i], asModel.Scores[i], 5);   // two runs: rounding may differ
     }
 }
