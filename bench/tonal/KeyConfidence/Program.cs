@@ -20,7 +20,6 @@ using System.Globalization;
 using Groove;
 using Groove.Audio;
 using Groove.IO.Annotations;
-using Groove.Models;
 using Groove.Tonality;
 using Groove.Tonality.Stone;
 
@@ -50,8 +49,7 @@ List<(string Id, string Wav, MusicalKey Key)> Clips(string dir)
 
 // The single methods: a combination's (cqt+hpcp, ...) margin needs both chromas, which this bench does not compute.
 // A learned method's estimate and margin come from its StoneKeyEstimator (uncalibrated), keyed by the method's name.
-var learned = KeyMethods.Learned.ToDictionary(m => m.Name, m => new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m.Model)), m.Model,
-    new ProfileKeyEstimator(KeyMethods.Classical.Options), m.ModeFromProfile));
+var learned = KeyMethods.Learned.ToDictionary(m => m.Name, m => m.CreateEstimator(new ProfileKeyEstimator(KeyMethods.Classical.Options), calibrated: false));
 var single = KeyMethods.Learned.Select(m => new KeyMethod(m.Name, m.Description, KeyMethods.Classical.Options with { Calibration = m.Calibration }))
     .Concat(KeyMethods.All.Where(m => m.Options.CombineWith is null)).ToList();
 // (right?, margin, softmax confidence) per clip, per (set, method)

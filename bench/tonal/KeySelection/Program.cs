@@ -45,7 +45,7 @@ if (args.Contains("--time"))
     var timed = KeyMethods.All.Select(m => ($"groove key --method {m.Name}{(m == KeyMethods.Classical ? " (classical default)" : "")}", (IKeyEstimator)new ProfileKeyEstimator(m.Options))).ToList();
     // The learned methods as the Analyzer builds them (the default first).
     timed.InsertRange(0, KeyMethods.Learned.Select(m => ($"groove key --method {m.Name}{(m.Name == KeyMethods.DefaultName ? " (default)" : "")}",
-        (IKeyEstimator)new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(m.Model)), m.Model, new ProfileKeyEstimator(KeyMethods.Classical.Options), m.ModeFromProfile, m.Calibration))));
+        (IKeyEstimator)m.CreateEstimator(new ProfileKeyEstimator(KeyMethods.Classical.Options)))));
     // --model M (repeatable; M:profile = a 24-output model's signature with the default mode decision): STONE models too
     for (int a = 0; a + 1 < args.Length; a++)
     {

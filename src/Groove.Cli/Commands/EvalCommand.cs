@@ -32,8 +32,7 @@ internal static class EvalCommand
     /// each of <see cref="KeyProfile.All"/>.</summary>
     internal static IKeyEstimator ProfileKeyEstimatorByName(string name)
     {
-        if (KeyMethods.FindLearned(name) is not null)
-            return new Analysis.Analyzer(new Analysis.AnalysisOptions { Beats = false, KeyMethod = name }).KeyEstimator!;
+        if (KeyMethods.FindLearned(name) is { } learned) return learned.CreateEstimator(new ProfileKeyEstimator(KeyMethods.Classical.Options));
         if (KeyMethods.Find(name) is { } method) return new ProfileKeyEstimator(method);
         var profileName = name.StartsWith("profile-", StringComparison.OrdinalIgnoreCase) ? name["profile-".Length..] : name;
         var profile = KeyProfile.Find(profileName) ?? throw new GrooveException(

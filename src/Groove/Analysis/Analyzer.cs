@@ -29,22 +29,14 @@ public sealed class Analyzer
         if (Options.Beats) BeatTracker = BeatTrackers.Create(Options.BeatTracker);
         if (!Options.Key) return;
         var model = Options.KeyModel;
-        bool modeFromProfile = Options.KeyModeFromProfile;
-        KeyConfidenceCalibration? modelCalibration = null;
         var keyOptions = KeyMethods.Find(Options.KeyMethod);
         var learned = keyOptions is null ? KeyMethods.FindLearned(Options.KeyMethod) : null;
         if (learned is not null)
         {
-            // A learned method: its model (unless --model names another) with the classical default deciding the mode.
+            // A learned method: its model (unless --model names another) with the classical default deciding the mode;
+            // with its own model, files analysed in blocks fall back to that classical estimate.
             keyOptions = KeyMethods.Classical.Options;
-            if (model is null)
-            {
-                model = learned.Model;
-                modeFromProfile = learned.ModeFromProfile;
-                modelCalibration = learned.Calibration;
-                // Its own model's key can fall back to the classical method for files analysed in blocks.
-                _learnedMethod = learned;
-            }
+            if (model is null) _learnedMethod = learned;
         }
         else if (keyOptions is null)
         {
@@ -54,7 +46,6 @@ public sealed class Analyzer
             keyOptions = KeyMethods.Classical.Options;
         }
         if (Options.KeyProfile is { } name)
-        {
             keyOptions = keyOptions with
             {
                 Profile = Tonality.KeyProfile.Find(name)
@@ -62,11 +53,11 @@ public sealed class Analyzer
                 // The method's calibration was fitted with its own profile; another profile's margins mean something else.
                 Calibration = null,
             };
-            modelCalibration = null;
-        }
         _profile = new ProfileKeyEstimator(keyOptions);
-        if (model is not null)
-            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(model)), model, _profile, modeFromProfile, modelCalibration);
+        if (_learnedMethod is not null)
+            _model = _learnedMethod.CreateEstimator(_profile, calibrated: Options.KeyProfile is null);
+        else if (model is not null)
+            _model = new StoneKeyEstimator(StoneModel.Load(ModelRegistry.Resolve(model)), model, _profile, Options.KeyModeFromProfile);
         KeyMethodName = _learnedMethod?.Name ?? model ?? Options.KeyMethod;
     }
 

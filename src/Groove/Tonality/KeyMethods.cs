@@ -15,7 +15,16 @@ public sealed record KeyMethod(string Name, string Description, ProfileKeyOption
 /// <param name="Model">The shipped model's name (<see cref="Models.ModelRegistry"/>).</param>
 /// <param name="ModeFromProfile">Take major/minor from the classical method within the model's key signature.</param>
 /// <param name="Calibration">Platt scaling of the margin between the two best of the 24 combined key scores.</param>
-public sealed record LearnedKeyMethod(string Name, string Description, string Model, bool ModeFromProfile, KeyConfidenceCalibration? Calibration);
+public sealed record LearnedKeyMethod(string Name, string Description, string Model, bool ModeFromProfile, KeyConfidenceCalibration? Calibration)
+{
+    /// <summary>
+    /// The estimator of this method: its model (loaded from <see cref="Models.ModelRegistry"/>) with
+    /// <paramref name="modeEstimator"/> deciding the mode; <paramref name="calibrated"/> false leaves the confidence
+    /// uncalibrated (the calibration was fitted with the classical default's mode decision).
+    /// </summary>
+    public Stone.StoneKeyEstimator CreateEstimator(ProfileKeyEstimator modeEstimator, bool calibrated = true) =>
+        new(Stone.StoneModel.Load(Models.ModelRegistry.Resolve(Model)), Model, modeEstimator, ModeFromProfile, calibrated ? Calibration : null);
+}
 
 /// <summary>
 /// The key-estimation methods Groove ships. The default, <c>stone</c>, is learned: the key signature from the STONE

@@ -20,10 +20,13 @@ public static class BeatActivationModels
     /// <exception cref="GrooveException">Unknown kind, missing/invalid weights file, or a learning rate that is not positive.</exception>
     public static Func<ulong, IBeatActivationModel> Factory(string spec, BiGruBeatOptions? options = null, float? learningRate = null)
     {
-        if (learningRate is { } lr && !(lr > 0 && float.IsFinite(lr))) throw new GrooveException("--lr must be a positive number");
-        if (learningRate is { } bigruLr) options = (options ?? new BiGruBeatOptions()) with { LearningRate = bigruLr };
-        var zeronsDefault = new ZeroNsFineTuneOptions();
-        var fineTune = learningRate is { } zLr ? zeronsDefault with { LearningRate = zLr } : zeronsDefault;
+        var fineTune = new ZeroNsFineTuneOptions();
+        if (learningRate is { } lr)
+        {
+            if (!(lr > 0 && float.IsFinite(lr))) throw new GrooveException("--lr must be a positive number");
+            options = (options ?? new BiGruBeatOptions()) with { LearningRate = lr };
+            fineTune = fineTune with { LearningRate = lr };
+        }
         var s = spec.Trim();
         if (s.Equals(BiGruBeatModel.KindName, StringComparison.OrdinalIgnoreCase))
             return seed => new BiGruBeatModel(seed, options);
